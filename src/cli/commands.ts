@@ -1,0 +1,70 @@
+import { join } from 'node:path';
+import { loadConfig } from '../config/load-config.js';
+import type { Config } from '../config/schema.js';
+import type { UsageGroup } from '../ledger/ledger-record.js';
+import { publicKey } from '../server/admin/admin-routes.js';
+import { KeyService } from '../server/auth/key-service.js';
+import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
+import { flagString, type ParsedArgs } from './parse-args.js';
+import { formatTable } from './print-table.js';
+
+export function dataDirOf(args: ParsedArgs, config: Config | undefined): string {
+  return flagString(args, 'data-dir') ?? process.env.SWITCHYARD_DATA_DIR ?? config?.dataDir ?? join(process.cwd(), '.switchyard');
+}
+
+export function readConfig(args: ParsedArgs): Config {
+  const file = flagString(args, 'config');
+  return loadConfig({ ...(file === undefined ? {} : { file }), cwd: process.cwd(), env: process.env }).config;
+}
+
+async function withStore<T>(args: ParsedArgs, action: (store: Store) => Promise<T>): Promise<T> {
+  const config = readConfig(args);
+  const store = await openStore(config.storage, join(dataDirOf(args, config), 'switchyard.db'));
+  try {
+    return await action(store);
+  } finally {
+    await store.close();
+  }
+}
+
+export async function keysCommand(args: ParsedArgs): Promise<void> {
+  const action = args.positional[1];
+  await withStore(args, async (store) => {
+    const keys = new KeyService(store.keys, store.settings);
+    if (action === 'create') {
+      const name = flagString(args, 'name') ?? args.positional[2];
+      if (!name) throw new Error('Usage: switchyard keys create --name NAME [--models a,b] [--expires-at ISO] [--team TEAM]');
+      const models = flagString(args, 'models');
+      const expires = flagString(args, 'expires-at');
+      const team = flagString(args, 'team');
+      const created = await keys.create({
+        name,
+        ...(models ? { models: models.split(',').map((model) => model.trim()).filter(Boolean) } : {}),
+        ...(expires ? { expiresAt: Date.parse(expires) } : {}),
+        ...(team ? { team } : {}),
+      });
+      process.stdout.write(`Created key ${created.id} (${name}). Store it now; it is not shown again:\n${created.key}\n`);
+    } else if (action === 'list') {
+      const rows = (await keys.list()).map(publicKey);
+      process.stdout.write(`${formatTable(['id', 'name', 'prefix', 'models', 'expires', 'revoked'], rows.map((key) => [key.id as string, key.name as string, `${key.prefix as string}…`, (key.models as string[] | null)?.join(',') ?? 'all', key.expiresAt as string | null, key.revokedAt as string | null]))}\n`);
+    } else if (action === 'revoke') {
+      const id = args.positional[2];
+      if (!id) throw new Error('Usage: switchyard keys revoke KEY_ID');
+      if (!(await keys.revoke(id))) throw new Error(`No key with id "${id}".`);
+      process.stdout.write(`Revoked ${id}.\n`);
+    } else throw new Error('Usage: switchyard keys create|list|revoke');
+  });
+}
+
+export async function usageCommand(args: ParsedArgs): Promise<void> {
+  const groupBy = (flagString(args, 'group-by') ?? flagString(args, 'groupBy') ?? 'model') as UsageGroup;
+  const from = flagString(args, 'from');
+  const to = flagString(args, 'to');
+  const rows = await withStore(args, (store) => store.ledger.usage({ groupBy, ...(from ? { from: Date.parse(from) } : {}), ...(to ? { to: Date.parse(to) } : {}) }));
+  if (args.flags.json) {
+    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    return;
+  }
+  process.stdout.write(`${formatTable([groupBy, 'requests', 'errors', 'input tokens', 'output tokens', 'cost USD'], rows.map((row) => [row.group, row.requests, row.errors, row.inputTokens, row.outputTokens, row.costUsd.toFixed(6)]))}\n`);
+}

@@ -1,0 +1,75 @@
+import { ConfigError } from '../config/load-config.js';
+import { createLogger } from '../core/logger.js';
+import { startGateway } from '../server/start-server.js';
+import { dataDirOf, keysCommand, readConfig, usageCommand } from './commands.js';
+import { flagString, parseArgs, type ParsedArgs } from './parse-args.js';
+
+const help = `switchyard: one OpenAI- and Anthropic-compatible endpoint in front of every model
+
+Usage:
+  switchyard start [--config FILE] [--port N] [--host H] [--data-dir DIR]
+  switchyard keys create --name NAME [--models a,b] [--expires-at ISO] [--team T]
+  switchyard keys list
+  switchyard keys revoke KEY_ID
+  switchyard usage [--group-by key|customer|model|provider|team|route|day] [--from ISO] [--to ISO] [--json]
+
+Environment: PORT, SWITCHYARD_ADMIN_KEY, SWITCHYARD_DATA_DIR, provider keys such as OPENAI_API_KEY.
+`;
+
+async function start(args: ParsedArgs): Promise<void> {
+  const config = readConfig(args);
+  const logger = createLogger((process.env.SWITCHYARD_LOG_LEVEL as 'info' | undefined) ?? 'info');
+  const portText = flagString(args, 'port') ?? process.env.PORT;
+  const port = portText === undefined ? undefined : Number(portText);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new Error(`--port: expected a port number, got "${portText}"`);
+  const host = flagString(args, 'host') ?? process.env.HOST;
+  const running = await startGateway({
+    config,
+    logger,
+    dataDir: dataDirOf(args, config),
+    ...(port === undefined ? {} : { port }),
+    ...(host === undefined ? {} : { host }),
+    ...(process.env.SWITCHYARD_ADMIN_KEY ? { adminKey: process.env.SWITCHYARD_ADMIN_KEY } : {}),
+  });
+  if (running.generatedAdminKey) {
+    process.stdout.write(`\nGenerated an admin key. It is shown only this once; only its hash is stored:\n\n  ${running.generatedAdminKey}\n\nSet SWITCHYARD_ADMIN_KEY to it, or create client keys with it: POST ${running.url}/admin/keys\n\n`);
+  }
+  const { models, routes } = running.gateway.registry.names();
+  logger.info('switchyard listening', { url: running.url, providers: Object.keys(config.providers), models: models.length, routes: routes.length, storage: running.gateway.store.driver });
+  process.stdout.write(`Switchyard listening on ${running.url}\n`);
+  let signals = 0;
+  const stop = (signal: string) => {
+    signals += 1;
+    if (signals > 1) process.exit(1);
+    logger.info('shutting down', { signal });
+    running.shutdown().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error('shutdown failed', { error });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+async function main(argv: string[]): Promise<void> {
+  const args = parseArgs(argv);
+  const command = args.positional[0] ?? 'start';
+  if (args.flags.help || command === 'help') {
+    process.stdout.write(help);
+    return;
+  }
+  if (command === 'start') return start(args);
+  if (command === 'keys') return keysCommand(args);
+  if (command === 'usage') return usageCommand(args);
+  throw new Error(`Unknown command "${command}".\n\n${help}`);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+  else if (error instanceof Error && (error as NodeJS.ErrnoException).code === 'EADDRINUSE') process.stderr.write(`switchyard: the port is already in use (${error.message}). Choose another with --port or PORT.\n`);
+  else process.stderr.write(`switchyard: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,19 @@
+import type { Price } from '../ledger/price-catalog.js';
+import type { UpstreamTimeouts } from '../providers/shared/http-client.js';
+import type { ProviderAdapter, ProviderEndpoint } from './provider.js';
+
+/** A callable model: a name from config bound to one provider account and upstream model, with its price. */
+export interface Deployment {
+  /** The model name apps call (a key of `models`, or `provider/model`). */
+  model: string;
+  provider: string;
+  providerType: string;
+  adapter: ProviderAdapter;
+  endpoint: ProviderEndpoint;
+  upstreamModel: string;
+  price: Price | undefined;
+  /** Where the price came from: `config`, `catalog`, or `none` (unpriced, recorded at zero cost). */
+  priceSource: 'config' | 'catalog' | 'none';
+  private: boolean;
+  timeouts: UpstreamTimeouts;
+}

@@ -1,0 +1,38 @@
+import { codeForUpstreamStatus, GatewayError, parseRetryAfter, type ErrorCode } from '../../core/errors.js';
+import type { ErrorContext } from '../../core/provider.js';
+import { asRecord, asString } from '../shared/json-read.js';
+
+function readUpstreamMessage(body: string): { message: string | undefined; code: string | undefined } {
+  try {
+    const error = asRecord(asRecord(JSON.parse(body)).error);
+    return { message: asString(error.message), code: asString(error.code) ?? asString(error.type) };
+  } catch {
+    return { message: undefined, code: undefined };
+  }
+}
+
+/** Keeps a provider's message readable but bounded, and never lets a credential-looking string through. */
+export function sanitizeUpstreamMessage(message: string): string {
+  return message.replace(/\b(sk|key|api[-_]?key|token)[-_A-Za-z0-9]*[:=\s]*[A-Za-z0-9_\-*]{12,}/gi, '[redacted]').slice(0, 500);
+}
+
+/** Classifies an OpenAI-style error (https://platform.openai.com/docs/guides/error-codes). */
+export function classifyOpenAiError(context: ErrorContext, provider: string): GatewayError {
+  const { message, code: upstreamCode } = readUpstreamMessage(context.body);
+  let code: ErrorCode = codeForUpstreamStatus(context.status);
+  if (upstreamCode === 'context_length_exceeded' || (message !== undefined && /maximum context length|context window|too many tokens/i.test(message))) {
+    code = 'context_length_exceeded';
+  } else if (upstreamCode === 'model_not_found') {
+    code = 'model_not_found';
+  } else if (upstreamCode === 'insufficient_quota') {
+    code = 'upstream_authentication_failed';
+  }
+  const detail = message ? `: ${sanitizeUpstreamMessage(message)}` : '';
+  const text = code === 'upstream_authentication_failed'
+    ? `Provider "${provider}" rejected the gateway's credentials or quota (HTTP ${context.status})${detail}. Check the provider's apiKey in the Switchyard configuration.`
+    : `Provider "${provider}" answered HTTP ${context.status}${detail}`;
+  const options: { upstreamStatus: number; provider: string; retryAfterMs?: number; param?: string } = { upstreamStatus: context.status, provider };
+  const retryAfterMs = parseRetryAfter(context.headers['retry-after']);
+  if (retryAfterMs !== undefined) options.retryAfterMs = retryAfterMs;
+  return new GatewayError(code, text, options);
+}

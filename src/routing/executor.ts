@@ -1,0 +1,239 @@
+import type { ChatRequest, ChatResponse, StreamPart, Usage } from '../core/canonical.js';
+import type { Deployment } from '../core/deployment.js';
+import { GatewayError, toGatewayError } from '../core/errors.js';
+import type { AttemptRecord } from '../ledger/ledger-record.js';
+import { sendUpstream, type UpstreamResponse } from '../providers/shared/http-client.js';
+import { createFramer } from '../providers/shared/stream-framer.js';
+import { finishAttempt, startAttempt, usageOrEstimate } from './attempt-record.js';
+
+/** Per-request state the executor fills in: every attempt it makes, in order. */
+export interface ExecutionContext {
+  attempts: AttemptRecord[];
+  /** Aborted when the client goes away. */
+  signal: AbortSignal;
+  /** Called after each attempt with its outcome, for health tracking. */
+  onAttempt?: (deployment: Deployment, record: AttemptRecord) => void;
+}
+
+export interface ChatOutcome {
+  deployment: Deployment;
+  response: ChatResponse;
+  usage: Usage;
+}
+
+export interface StreamOutcome {
+  deployment: Deployment;
+  /** Every part of the answer, starting with those read before the stream was committed to. */
+  parts: AsyncGenerator<StreamPart, void, undefined>;
+}
+
+async function readBody(response: UpstreamResponse): Promise<string> {
+  return response.body.text();
+}
+
+async function failureFrom(deployment: Deployment, response: UpstreamResponse): Promise<GatewayError> {
+  const body = await readBody(response).catch(() => '');
+  return deployment.adapter.classifyError({ status: response.status, headers: response.headers, body }, deployment.endpoint);
+}
+
+async function open(deployment: Deployment, request: ChatRequest, signal: AbortSignal): Promise<UpstreamResponse> {
+  const upstream = await deployment.adapter.buildChatRequest(request, deployment.upstreamModel, deployment.endpoint);
+  const response = await sendUpstream(upstream, { provider: deployment.provider, timeouts: deployment.timeouts, signal });
+  if (response.status >= 400) throw await failureFrom(deployment, response);
+  return response;
+}
+
+function exhausted(errors: GatewayError[], label: string): GatewayError {
+  const last = errors[errors.length - 1] as GatewayError;
+  if (errors.length === 1 || !errors.every((error) => error.retryable)) return last;
+  return new GatewayError('upstream_unavailable', `All ${errors.length} attempts for "${label}" failed; the last said: ${last.message}`, {
+    provider: last.provider,
+    ...(last.retryAfterMs === undefined ? {} : { retryAfterMs: last.retryAfterMs }),
+  });
+}
+
+function recordFailure(context: ExecutionContext, deployment: Deployment, record: AttemptRecord, error: GatewayError, started: number): void {
+  finishAttempt(record, deployment, { status: error.upstreamStatus ?? error.status, error }, started);
+  context.attempts.push(record);
+  context.onAttempt?.(deployment, record);
+}
+
+/** Runs a non-streamed chat request through the ordered attempts, moving on only on retryable errors. */
+export async function executeChat(request: ChatRequest, attempts: Deployment[], context: ExecutionContext): Promise<ChatOutcome> {
+  const errors: GatewayError[] = [];
+  for (const deployment of attempts) {
+    const record = startAttempt(deployment, context.attempts.length);
+    const started = performance.now();
+    try {
+      const response = await open(deployment, request, context.signal);
+      const body: unknown = await response.body.json().catch((cause: unknown) => {
+        throw new GatewayError('upstream_error', `Provider "${deployment.provider}" returned a body that is not JSON.`, { provider: deployment.provider, cause });
+      });
+      const parsed = deployment.adapter.parseChatResponse(body, deployment.upstreamModel);
+      const usage = usageOrEstimate(parsed.usage, request, parsed.text + parsed.toolCalls.map((call) => call.arguments).join(''));
+      finishAttempt(record, deployment, { status: 200, usage }, started);
+      context.attempts.push(record);
+      context.onAttempt?.(deployment, record);
+      return { deployment, response: parsed, usage };
+    } catch (caught) {
+      const error = context.signal.aborted ? clientGone() : toGatewayError(caught);
+      recordFailure(context, deployment, record, error, started);
+      errors.push(error);
+      if (!error.retryable || context.signal.aborted) break;
+    }
+  }
+  throw exhausted(errors, request.model);
+}
+
+function clientGone(): GatewayError {
+  return new GatewayError('invalid_request', 'The client closed the connection.', { retryable: false, upstreamStatus: 499 });
+}
+
+function isContent(part: StreamPart): boolean {
+  return part.type !== 'stream-start';
+}
+
+/**
+ * Opens a stream, trying attempts in order until one produces its first content part. After that the stream is
+ * committed: a later failure ends it with an error part, never a fallback or a fake finish.
+ */
+export async function executeStream(request: ChatRequest, attempts: Deployment[], context: ExecutionContext): Promise<StreamOutcome> {
+  const errors: GatewayError[] = [];
+  for (const deployment of attempts) {
+    const record = startAttempt(deployment, context.attempts.length);
+    const started = performance.now();
+    try {
+      const response = await open(deployment, request, context.signal);
+      const reader = new UpstreamStreamReader(deployment, response);
+      const head = await reader.readUntil(isContent);
+      const firstError = head.find((part): part is Extract<StreamPart, { type: 'error' }> => part.type === 'error');
+      if (firstError) {
+        reader.cancel();
+        throw firstError.error;
+      }
+      const ttftMs = performance.now() - started;
+      return { deployment, parts: relay(request, deployment, reader, head, { context, record, started, ttftMs }) };
+    } catch (caught) {
+      const error = context.signal.aborted ? clientGone() : toGatewayError(caught);
+      recordFailure(context, deployment, record, error, started);
+      errors.push(error);
+      if (!error.retryable || context.signal.aborted) break;
+    }
+  }
+  throw exhausted(errors, request.model);
+}
+
+interface RelayState {
+  context: ExecutionContext;
+  record: AttemptRecord;
+  started: number;
+  ttftMs: number;
+}
+
+async function* relay(request: ChatRequest, deployment: Deployment, reader: UpstreamStreamReader, head: StreamPart[], state: RelayState): AsyncGenerator<StreamPart, void, undefined> {
+  let usage: Usage | undefined;
+  let output = '';
+  let failure: GatewayError | undefined;
+  let completed = false;
+  const observe = (part: StreamPart) => {
+    if (part.type === 'usage') usage = part.usage;
+    else if (part.type === 'text-delta' || part.type === 'reasoning-delta') output += part.text;
+    else if (part.type === 'tool-call-delta') output += part.argumentsDelta;
+    else if (part.type === 'error') failure = part.error;
+    else if (part.type === 'finish') completed = true;
+  };
+  try {
+    for (const part of head) {
+      observe(part);
+      yield part;
+    }
+    for (;;) {
+      const parts = await reader.next();
+      if (parts === undefined) break;
+      for (const part of parts) {
+        observe(part);
+        yield part;
+      }
+    }
+  } catch (caught) {
+    failure = toGatewayError(caught);
+    yield { type: 'error', error: failure };
+  } finally {
+    reader.cancel();
+    const status = failure ? (failure.upstreamStatus ?? failure.status) : completed ? 200 : 499;
+    const end = { status, usage: usageOrEstimate(usage, request, output), ttftMs: state.ttftMs, ...(failure ? { error: failure } : {}) };
+    finishAttempt(state.record, deployment, end, state.started);
+    state.context.attempts.push(state.record);
+    state.context.onAttempt?.(deployment, state.record);
+  }
+}
+
+/** Pulls chunks from an upstream body and turns them into canonical parts through framer and decoder. */
+class UpstreamStreamReader {
+  private readonly iterator: AsyncIterator<Uint8Array>;
+  private readonly framer;
+  private readonly decoder;
+  private done = false;
+
+  constructor(
+    private readonly deployment: Deployment,
+    private readonly response: UpstreamResponse,
+  ) {
+    this.iterator = (response.body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+    this.framer = createFramer(deployment.adapter.streamFraming);
+    this.decoder = deployment.adapter.createStreamDecoder(deployment.upstreamModel);
+  }
+
+  /** Reads until a part satisfies `predicate`, an error part arrives, or the body ends. */
+  async readUntil(predicate: (part: StreamPart) => boolean): Promise<StreamPart[]> {
+    const collected: StreamPart[] = [];
+    for (;;) {
+      const parts = await this.next();
+      if (parts === undefined) return collected;
+      collected.push(...parts);
+      if (parts.some((part) => predicate(part) || part.type === 'error')) return collected;
+    }
+  }
+
+  /** The next non-empty batch of parts, or undefined at the end. */
+  async next(): Promise<StreamPart[] | undefined> {
+    while (!this.done) {
+      let result: IteratorResult<Uint8Array>;
+      try {
+        result = await this.iterator.next();
+      } catch (cause) {
+        this.done = true;
+        const error = new GatewayError('upstream_error', `The stream from provider "${this.deployment.provider}" broke off.`, { provider: this.deployment.provider, cause });
+        return [...this.decodeAll(this.framer.flush()), { type: 'error', error }];
+      }
+      if (result.done) {
+        this.done = true;
+        return [...this.decodeAll(this.framer.flush()), ...this.decoder.end()];
+      }
+      let parts: StreamPart[];
+      try {
+        parts = this.decodeAll(this.framer.push(result.value));
+      } catch (cause) {
+        this.cancel();
+        return [{ type: 'error', error: toGatewayError(cause) }];
+      }
+      if (parts.length > 0) return parts;
+    }
+    return undefined;
+  }
+
+  cancel(): void {
+    if (!this.done) {
+      this.done = true;
+      this.response.body.destroy();
+    }
+  }
+
+  private decodeAll(events: ReturnType<typeof this.framer.push>): StreamPart[] {
+    if (events.length === 0) return [];
+    if (events.length === 1) return this.decoder.decode(events[0] as (typeof events)[number]);
+    const parts: StreamPart[] = [];
+    for (const event of events) parts.push(...this.decoder.decode(event));
+    return parts;
+  }
+}

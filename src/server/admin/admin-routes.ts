@@ -1,0 +1,91 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GatewayError } from '../../core/errors.js';
+import type { UsageGroup } from '../../ledger/ledger-record.js';
+import type { KeyRecord } from '../../store/store.js';
+import type { Gateway } from '../gateway.js';
+import { readJsonBody, sendJson } from '../http-body.js';
+import { invalid, optionalString, requireArray, requireObject, requireString } from '../openai/field-reader.js';
+
+const usageGroups: readonly UsageGroup[] = ['key', 'customer', 'model', 'provider', 'team', 'route', 'day'];
+
+export function publicKey(record: KeyRecord): Record<string, unknown> {
+  return {
+    id: record.id,
+    name: record.name,
+    prefix: record.prefix,
+    models: record.models,
+    team: record.team,
+    tags: record.tags,
+    createdAt: new Date(record.createdAt).toISOString(),
+    expiresAt: record.expiresAt === null ? null : new Date(record.expiresAt).toISOString(),
+    revokedAt: record.revokedAt === null ? null : new Date(record.revokedAt).toISOString(),
+  };
+}
+
+function parseTime(value: string | null, param: string): number | undefined {
+  if (value === null || value === '') return undefined;
+  const time = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  if (Number.isNaN(time)) throw invalid(param, `expected an ISO 8601 date or epoch milliseconds, got "${value}".`);
+  return time;
+}
+
+async function createKey(gateway: Gateway, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const body = requireObject(await readJsonBody(request, gateway.config.server.bodyLimitBytes), 'body');
+  const name = requireString(body.name, 'name');
+  if (name.trim() === '') throw invalid('name', 'must not be empty.');
+  const input: Parameters<Gateway['keys']['create']>[0] = { name };
+  if (body.models !== undefined && body.models !== null) input.models = requireArray(body.models, 'models').map((item, index) => requireString(item, `models[${index}]`));
+  const expiresAt = optionalString(body.expiresAt, 'expiresAt');
+  if (expiresAt !== undefined) input.expiresAt = parseTime(expiresAt, 'expiresAt') as number;
+  const team = optionalString(body.team, 'team');
+  if (team !== undefined) input.team = team;
+  if (body.tags !== undefined && body.tags !== null) {
+    const tags = requireObject(body.tags, 'tags');
+    input.tags = Object.fromEntries(Object.entries(tags).map(([tag, value]) => [tag, requireString(value, `tags.${tag}`)]));
+  }
+  const created = await gateway.keys.create(input);
+  sendJson(response, 201, { id: created.id, key: created.key, ...publicKey(created.record) });
+}
+
+async function usage(gateway: Gateway, url: URL, response: ServerResponse): Promise<void> {
+  const groupBy = (url.searchParams.get('groupBy') ?? 'model') as UsageGroup;
+  if (!usageGroups.includes(groupBy)) throw invalid('groupBy', `expected one of ${usageGroups.join(', ')}.`);
+  const from = parseTime(url.searchParams.get('from'), 'from');
+  const to = parseTime(url.searchParams.get('to'), 'to');
+  await gateway.ledger.flush();
+  const rows = await gateway.store.ledger.usage({ groupBy, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) });
+  sendJson(response, 200, { groupBy, from: from ?? null, to: to ?? null, rows });
+}
+
+/** `/admin/*`: keys and reports. The caller has already been checked to hold the admin key. */
+export async function handleAdmin(gateway: Gateway, request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+  const path = url.pathname;
+  const method = request.method ?? 'GET';
+  if (path === '/admin/keys' && method === 'POST') return createKey(gateway, request, response);
+  if (path === '/admin/keys' && method === 'GET') {
+    sendJson(response, 200, { data: (await gateway.keys.list()).map(publicKey) });
+    return;
+  }
+  const keyMatch = /^\/admin\/keys\/([^/]+)$/.exec(path);
+  if (keyMatch && method === 'DELETE') {
+    const id = decodeURIComponent(keyMatch[1] as string);
+    if (!(await gateway.keys.revoke(id))) throw new GatewayError('not_found', `No key with id "${id}".`);
+    sendJson(response, 200, { id, revoked: true });
+    return;
+  }
+  if (path === '/admin/usage' && method === 'GET') return usage(gateway, url, response);
+  const requestMatch = /^\/admin\/requests\/([^/]+)$/.exec(path);
+  if (requestMatch && method === 'GET') {
+    await gateway.ledger.flush();
+    const record = await gateway.store.ledger.get(decodeURIComponent(requestMatch[1] as string));
+    if (!record) throw new GatewayError('not_found', `No ledger record with id "${requestMatch[1]}".`);
+    sendJson(response, 200, record);
+    return;
+  }
+  if (path === '/admin/ledger/stats' && method === 'GET') {
+    await gateway.ledger.flush();
+    sendJson(response, 200, { ...(await gateway.store.ledger.count()), ...gateway.ledger.stats() });
+    return;
+  }
+  throw new GatewayError('not_found', `No admin endpoint ${method} ${path}.`);
+}

@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GatewayError, toGatewayError } from '../core/errors.js';
+import { handleAdmin } from './admin/admin-routes.js';
+import type { Principal } from './auth/key-service.js';
+import { runChat, type ChatCodec } from './chat-pipeline.js';
+import { runEmbeddings } from './embeddings-handler.js';
+import { writeError, type ErrorDialect } from './error-envelope.js';
+import type { Gateway } from './gateway.js';
+import { customerOf, presentedKey, readJsonBody, sendJson } from './http-body.js';
+import { decodeChatRequest } from './openai/decode-chat-request.js';
+import { openAiChatCodec } from './openai/openai-chat-codec.js';
+import type { ChatRequest } from '../core/canonical.js';
+
+/** An ingress that speaks chat: how to decode its body and encode its answers. */
+export interface ChatIngress {
+  decode(body: unknown): ChatRequest;
+  codec: ChatCodec;
+}
+
+const openAiIngress: ChatIngress = { decode: decodeChatRequest, codec: openAiChatCodec };
+const chatIngresses = new Map<string, ChatIngress>([['/v1/chat/completions', openAiIngress]]);
+
+export function registerChatIngress(path: string, ingress: ChatIngress): void {
+  chatIngresses.set(path, ingress);
+}
+
+async function handleChat(gateway: Gateway, ingress: ChatIngress, request: IncomingMessage, response: ServerResponse, principal: Principal, requestId: string, startedAtMs: number) {
+  if (!gateway.ledger.hasRoom()) throw new GatewayError('gateway_overloaded', 'The gateway is catching up on accounting writes; retry in a moment.', { retryAfterMs: 1000 });
+  const chat = ingress.decode(await readJsonBody(request, gateway.config.server.bodyLimitBytes));
+  const endpoint = ingress.codec.dialect === 'anthropic' ? 'messages' : 'chat';
+  await runChat(gateway, { request: chat, principal, requestId, customer: customerOf(request, chat.user), endpoint, startedAtMs }, { request, response }, ingress.codec);
+}
+
+function listModels(gateway: Gateway, response: ServerResponse, principal: Principal): void {
+  const { models, routes } = gateway.registry.names();
+  const allowed = principal.key?.models;
+  const created = Math.floor(Date.now() / 1000);
+  const data = [
+    ...models.map((id) => ({ id, object: 'model', created, owned_by: gateway.registry.deployment(id)?.provider ?? 'switchyard' })),
+    ...routes.map((id) => ({ id, object: 'model', created, owned_by: 'switchyard-route' })),
+  ].filter((model) => !allowed || allowed.includes(model.id));
+  sendJson(response, 200, { object: 'list', data });
+}
+
+/** The request handler of the whole gateway. */
+export function createRequestHandler(gateway: Gateway) {
+  return async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const startedAtMs = performance.now();
+    const requestId = randomUUID();
+    const url = request.url ?? '/';
+    const path = url.indexOf('?') === -1 ? url : url.slice(0, url.indexOf('?'));
+    const dialect: ErrorDialect = path === '/v1/messages' ? 'anthropic' : 'openai';
+    response.setHeader('x-request-id', requestId);
+    try {
+      if (path === '/health' || path === '/healthz') {
+        sendJson(response, 200, { status: 'ok' });
+        return;
+      }
+      const principal = await gateway.keys.authenticate(presentedKey(request));
+      const ingress = chatIngresses.get(path);
+      if (ingress) {
+        if (request.method !== 'POST') throw new GatewayError('invalid_request', `Use POST for ${path}.`);
+        await handleChat(gateway, ingress, request, response, principal, requestId, startedAtMs);
+        return;
+      }
+      if (path === '/v1/embeddings' && request.method === 'POST') {
+        await runEmbeddings(gateway, { request, response }, principal, { requestId, startedAtMs });
+        return;
+      }
+      if (path === '/v1/models' && request.method === 'GET') {
+        listModels(gateway, response, principal);
+        return;
+      }
+      if (path.startsWith('/admin/')) {
+        if (principal.kind !== 'admin') throw new GatewayError('permission_denied', 'This endpoint needs the admin key (SWITCHYARD_ADMIN_KEY).');
+        await handleAdmin(gateway, request, response, new URL(url, 'http://localhost'));
+        return;
+      }
+      throw new GatewayError('not_found', `No endpoint ${request.method} ${path}. See GET /v1/models, POST /v1/chat/completions, POST /v1/messages, POST /v1/embeddings.`);
+    } catch (caught) {
+      const error = toGatewayError(caught);
+      if (error.code === 'internal_error') gateway.logger.error('request failed', { requestId, path, error: error.cause ?? error });
+      writeError(response, error, dialect, requestId);
+    }
+  };
+}

@@ -1,0 +1,122 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ChatRequest, ChatResponse, StreamPart, Usage } from '../core/canonical.js';
+import { GatewayError, toGatewayError } from '../core/errors.js';
+import type { AttemptRecord } from '../ledger/ledger-record.js';
+import { executeChat, executeStream, type ExecutionContext } from '../routing/executor.js';
+import { orderTargets } from '../routing/policies.js';
+import { roughRequestTokens } from '../ledger/token-estimator.js';
+import { assertModelAllowed, type Principal } from './auth/key-service.js';
+import { writeError, type ErrorDialect } from './error-envelope.js';
+import type { Gateway } from './gateway.js';
+import { newRequestRecord, settleRequestRecord } from './request-record.js';
+
+/** How an ingress writes answers in its own wire format. */
+export interface ChatCodec {
+  dialect: ErrorDialect;
+  encodeResponse(response: ChatResponse, usage: Usage, requestId: string, model: string): unknown;
+  createStreamEncoder(requestId: string, model: string, request: ChatRequest): ChatStreamEncoder;
+}
+
+export interface ChatStreamEncoder {
+  /** Text to write before any part (Anthropic's message_start needs nothing from upstream). */
+  open?(): string;
+  encode(part: StreamPart): string;
+  close(usage: Usage | undefined): string;
+  error(error: GatewayError): string;
+}
+
+export interface ChatCall {
+  request: ChatRequest;
+  principal: Principal;
+  requestId: string;
+  customer: string | null;
+  endpoint: 'chat' | 'messages';
+  startedAtMs: number;
+}
+
+const streamHeaders = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' };
+
+/** Resolves, routes, executes and accounts one chat request, then writes it with the ingress's codec. */
+export async function runChat(gateway: Gateway, call: ChatCall, http: { request: IncomingMessage; response: ServerResponse }, codec: ChatCodec): Promise<void> {
+  const { request, requestId } = call;
+  const record = newRequestRecord({ id: requestId, endpoint: call.endpoint, principal: call.principal, customer: call.customer, requestedModel: request.model, stream: request.stream }, gateway.catalog.version);
+  const abort = new AbortController();
+  const onClose = () => {
+    if (!http.response.writableFinished) abort.abort();
+  };
+  http.response.on('close', onClose);
+  const context: ExecutionContext = {
+    attempts: [],
+    signal: abort.signal,
+    onAttempt: (deployment, attempt) => {
+      if (attempt.status === 200) gateway.latency.observe(deployment.model, attempt.ttftMs ?? attempt.latencyMs);
+    },
+  };
+  let status = 200;
+  let errorCode: string | null = null;
+  try {
+    assertModelAllowed(call.principal, request.model);
+    const resolution = gateway.registry.resolve(request.model);
+    record.route = resolution.route ?? null;
+    const attempts = resolution.routeConfig
+      ? orderTargets({ route: resolution.routeConfig, candidates: resolution.deployments, estimate: { inputTokens: roughRequestTokens(request), outputTokens: request.maxTokens ?? 256 }, stats: gateway.latency, random: Math.random() })
+      : resolution.deployments;
+    if (request.stream) status = await streamChat(request, attempts, context, http.response, codec, requestId);
+    else {
+      const outcome = await executeChat(request, attempts, context);
+      const body = JSON.stringify(codec.encodeResponse(outcome.response, outcome.usage, requestId, request.model));
+      http.response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-request-id': requestId });
+      http.response.end(body);
+    }
+  } catch (caught) {
+    const error = toGatewayError(caught);
+    if (error.code === 'internal_error') gateway.logger.error('request failed', { requestId, error: error.cause ?? error });
+    status = abort.signal.aborted ? 499 : error.status;
+    errorCode = error.code;
+    writeError(http.response, error, codec.dialect, requestId);
+  } finally {
+    http.response.off('close', onClose);
+    settleRequestRecord(record, context.attempts, status, errorCode, call.startedAtMs);
+    gateway.ledger.enqueue(record);
+  }
+}
+
+/** Writes a stream part by part as it arrives. Returns the status to record. */
+async function streamChat(
+  request: ChatRequest,
+  attempts: Parameters<typeof executeStream>[1],
+  context: ExecutionContext,
+  response: ServerResponse,
+  codec: ChatCodec,
+  requestId: string,
+): Promise<number> {
+  const outcome = await executeStream(request, attempts, context);
+  const encoder = codec.createStreamEncoder(requestId, request.model, request);
+  response.writeHead(200, { ...streamHeaders, 'x-request-id': requestId });
+  if (encoder.open) response.write(encoder.open());
+  let usage: Usage | undefined;
+  let failed = false;
+  for await (const part of outcome.parts) {
+    if (context.signal.aborted) break;
+    if (part.type === 'usage') usage = part.usage;
+    if (part.type === 'error') failed = true;
+    const text = encoder.encode(part);
+    if (text) response.write(text);
+  }
+  if (context.signal.aborted) return 499;
+  if (!failed) response.write(encoder.close(usage ?? usageOf(context.attempts[context.attempts.length - 1])));
+  response.end();
+  return failed ? 502 : 200;
+}
+
+/** The usage the ledger settled on (estimated when the provider sent none), for clients that asked for it. */
+function usageOf(attempt: AttemptRecord | undefined): Usage | undefined {
+  if (!attempt) return undefined;
+  return {
+    inputTokens: attempt.inputTokens,
+    cacheReadTokens: attempt.cachedInputTokens,
+    cacheWriteTokens: attempt.cacheWriteTokens,
+    outputTokens: attempt.outputTokens,
+    reasoningTokens: attempt.reasoningTokens,
+  };
+}

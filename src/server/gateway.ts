@@ -1,0 +1,20 @@
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../core/logger.js';
+import type { LedgerWriter } from '../ledger/ledger-writer.js';
+import type { PriceCatalog } from '../ledger/price-catalog.js';
+import type { LatencyStats } from '../routing/latency-stats.js';
+import type { ModelRegistry } from '../routing/model-registry.js';
+import type { Store } from '../store/store.js';
+import type { KeyService } from './auth/key-service.js';
+
+/** Everything a request handler needs, built once at start. */
+export interface Gateway {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  keys: KeyService;
+  registry: ModelRegistry;
+  ledger: LedgerWriter;
+  catalog: PriceCatalog;
+  latency: LatencyStats;
+}

@@ -1,0 +1,74 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../core/logger.js';
+import { LedgerWriter } from '../ledger/ledger-writer.js';
+import { bundledPriceCatalog } from '../ledger/price-catalog.js';
+import { closeHttpAgents } from '../providers/shared/http-client.js';
+import { LatencyStats } from '../routing/latency-stats.js';
+import { ModelRegistry } from '../routing/model-registry.js';
+import { openStore } from '../store/open-store.js';
+import { createRequestHandler } from './app.js';
+import { KeyService } from './auth/key-service.js';
+import type { Gateway } from './gateway.js';
+
+export interface StartOptions {
+  config: Config;
+  logger: Logger;
+  /** Folder of the embedded database (`.switchyard/` by default). */
+  dataDir: string;
+  host?: string;
+  port?: number;
+  adminKey?: string;
+}
+
+export interface RunningGateway {
+  gateway: Gateway;
+  server: Server;
+  url: string;
+  /** The admin key generated at this first start, shown once; undefined when it already existed. */
+  generatedAdminKey: string | undefined;
+  /** Stops accepting, lets in-flight requests finish up to the deadline, flushes the ledger, closes storage. */
+  shutdown(graceMs?: number): Promise<void>;
+}
+
+export async function startGateway(options: StartOptions): Promise<RunningGateway> {
+  const { config, logger } = options;
+  const store = await openStore(config.storage, join(options.dataDir, 'switchyard.db'));
+  const keys = new KeyService(store.keys, store.settings);
+  const { generated } = await keys.initAdmin(options.adminKey);
+  const catalog = bundledPriceCatalog();
+  const ledger = new LedgerWriter(store.ledger, config.ledger, logger);
+  ledger.start();
+  const gateway: Gateway = { config, logger, store, keys, registry: new ModelRegistry(config, catalog), ledger, catalog, latency: new LatencyStats() };
+  const handler = createRequestHandler(gateway);
+  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (request, response) => void handler(request, response));
+  server.headersTimeout = 60_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? config.server.port, options.host ?? config.server.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = (graceMs = config.server.shutdownGraceMs) => {
+    stopping ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const deadline = new Promise<'timeout'>((resolve) => setTimeout(resolve, graceMs, 'timeout').unref());
+      if ((await Promise.race([closed, deadline])) === 'timeout') {
+        logger.warn('shutdown deadline reached; closing remaining connections', { graceMs });
+        server.closeAllConnections();
+      }
+      // Requests cut at the deadline settle their records as their sockets close; give that a turn of the loop.
+      await new Promise((resolve) => setImmediate(resolve));
+      await ledger.stop();
+      await closeHttpAgents();
+      await store.close();
+    })();
+    return stopping;
+  };
+  return { gateway, server, url, generatedAdminKey: generated, shutdown };
+}

@@ -1,0 +1,102 @@
+import type Database from 'better-sqlite3';
+import type { AttemptRecord, RequestRecord, UsageGroup, UsageQuery, UsageRow } from '../../ledger/ledger-record.js';
+
+const groupColumns: Record<UsageGroup, string> = {
+  key: 'key_id',
+  customer: 'customer',
+  model: 'requested_model',
+  provider: 'provider',
+  team: 'team',
+  route: 'route',
+  day: "strftime('%Y-%m-%d', started_at / 1000, 'unixepoch')",
+};
+
+type Row = Record<string, unknown>;
+
+function requestParameters(record: RequestRecord): Row {
+  return { ...record, stream: record.stream ? 1 : 0, estimated: record.estimated ? 1 : 0, cacheHit: record.cacheHit ? 1 : 0, attempts: undefined };
+}
+
+function attemptParameters(requestId: string, attempt: AttemptRecord): Row {
+  return { ...attempt, requestId, estimated: attempt.estimated ? 1 : 0, shadow: attempt.shadow ? 1 : 0 };
+}
+
+export class SqliteLedgerRepository {
+  private readonly insertRequest: Database.Statement;
+  private readonly insertAttempt: Database.Statement;
+  private readonly writeBatch: (records: RequestRecord[]) => void;
+
+  constructor(private readonly database: Database.Database) {
+    this.insertRequest = database.prepare(
+      `INSERT INTO requests (id, started_at, endpoint, key_id, customer, team, requested_model, route, provider, upstream_model,
+        stream, status, error_code, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens,
+        cost_usd, latency_ms, ttft_ms, estimated, catalog_version, cache_hit, saved_usd)
+       VALUES (@id, @startedAt, @endpoint, @keyId, @customer, @team, @requestedModel, @route, @provider, @upstreamModel,
+        @stream, @status, @errorCode, @inputTokens, @cachedInputTokens, @cacheWriteTokens, @outputTokens, @reasoningTokens,
+        @costUsd, @latencyMs, @ttftMs, @estimated, @catalogVersion, @cacheHit, @savedUsd)`,
+    );
+    this.insertAttempt = database.prepare(
+      `INSERT INTO attempts (request_id, attempt, started_at, provider, upstream_model, model, status, error_code,
+        input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_usd, latency_ms, ttft_ms, estimated, shadow)
+       VALUES (@requestId, @attempt, @startedAt, @provider, @upstreamModel, @model, @status, @errorCode,
+        @inputTokens, @cachedInputTokens, @cacheWriteTokens, @outputTokens, @reasoningTokens, @costUsd, @latencyMs, @ttftMs, @estimated, @shadow)`,
+    );
+    this.writeBatch = database.transaction((records: RequestRecord[]) => {
+      for (const record of records) {
+        this.insertRequest.run(requestParameters(record));
+        for (const attempt of record.attempts) this.insertAttempt.run(attemptParameters(record.id, attempt));
+      }
+    });
+  }
+
+  insertBatch(records: RequestRecord[]): void {
+    this.writeBatch(records);
+  }
+
+  usage(query: UsageQuery): UsageRow[] {
+    const column = groupColumns[query.groupBy];
+    const rows = this.database
+      .prepare(
+        `SELECT ${column} AS "group", COUNT(*) AS requests, SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END) AS errors,
+          SUM(input_tokens + cached_input_tokens + cache_write_tokens) AS inputTokens, SUM(cached_input_tokens) AS cachedInputTokens,
+          SUM(output_tokens) AS outputTokens, SUM(reasoning_tokens) AS reasoningTokens, SUM(cost_usd) AS costUsd, SUM(saved_usd) AS savedUsd
+         FROM requests WHERE started_at >= @from AND started_at < @to GROUP BY 1 ORDER BY costUsd DESC, requests DESC`,
+      )
+      .all({ from: query.from ?? 0, to: query.to ?? Number.MAX_SAFE_INTEGER }) as UsageRow[];
+    return rows.map((row) => ({ ...row, costUsd: roundUsd(row.costUsd), savedUsd: roundUsd(row.savedUsd) }));
+  }
+
+  count(): { requests: number; attempts: number } {
+    const requests = (this.database.prepare('SELECT COUNT(*) AS n FROM requests').get() as { n: number }).n;
+    const attempts = (this.database.prepare('SELECT COUNT(*) AS n FROM attempts').get() as { n: number }).n;
+    return { requests, attempts };
+  }
+
+  get(id: string): RequestRecord | undefined {
+    const row = this.database.prepare('SELECT * FROM requests WHERE id = ?').get(id) as Row | undefined;
+    if (!row) return undefined;
+    const attempts = this.database.prepare('SELECT * FROM attempts WHERE request_id = ? ORDER BY attempt').all(id) as Row[];
+    return { ...fromRow(row), attempts: attempts.map(attemptFromRow) } as RequestRecord;
+  }
+}
+
+function roundUsd(value: number): number {
+  return Math.round(value * 1e9) / 1e9;
+}
+
+function camel(name: string): string {
+  return name.replace(/_([a-z])/g, (_match, letter: string) => letter.toUpperCase());
+}
+
+function fromRow(row: Row): Row {
+  const result: Row = {};
+  for (const [name, value] of Object.entries(row)) result[camel(name)] = value;
+  for (const flag of ['stream', 'estimated', 'cacheHit', 'shadow']) if (flag in result) result[flag] = result[flag] === 1;
+  return result;
+}
+
+function attemptFromRow(row: Row): AttemptRecord {
+  const result = fromRow(row);
+  delete result.requestId;
+  return result as unknown as AttemptRecord;
+}

@@ -1,0 +1,24 @@
+/** Schema migrations, applied in order; `user_version` records how many ran. */
+export const sqliteMigrations: string[] = [
+  `CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+   CREATE TABLE keys (
+     id TEXT PRIMARY KEY, name TEXT NOT NULL, hash TEXT NOT NULL UNIQUE, prefix TEXT NOT NULL,
+     models TEXT, team TEXT, tags TEXT NOT NULL DEFAULT '{}',
+     created_at INTEGER NOT NULL, expires_at INTEGER, revoked_at INTEGER);
+   CREATE TABLE requests (
+     id TEXT PRIMARY KEY, started_at INTEGER NOT NULL, endpoint TEXT NOT NULL,
+     key_id TEXT, customer TEXT, team TEXT, requested_model TEXT NOT NULL, route TEXT,
+     provider TEXT, upstream_model TEXT, stream INTEGER NOT NULL, status INTEGER NOT NULL, error_code TEXT,
+     input_tokens INTEGER NOT NULL, cached_input_tokens INTEGER NOT NULL, cache_write_tokens INTEGER NOT NULL,
+     output_tokens INTEGER NOT NULL, reasoning_tokens INTEGER NOT NULL, cost_usd REAL NOT NULL,
+     latency_ms REAL NOT NULL, ttft_ms REAL, estimated INTEGER NOT NULL, catalog_version TEXT NOT NULL,
+     cache_hit INTEGER NOT NULL, saved_usd REAL NOT NULL);
+   CREATE INDEX requests_started_at ON requests (started_at);
+   CREATE TABLE attempts (
+     request_id TEXT NOT NULL, attempt INTEGER NOT NULL, started_at INTEGER NOT NULL,
+     provider TEXT NOT NULL, upstream_model TEXT NOT NULL, model TEXT NOT NULL, status INTEGER NOT NULL, error_code TEXT,
+     input_tokens INTEGER NOT NULL, cached_input_tokens INTEGER NOT NULL, cache_write_tokens INTEGER NOT NULL,
+     output_tokens INTEGER NOT NULL, reasoning_tokens INTEGER NOT NULL, cost_usd REAL NOT NULL,
+     latency_ms REAL NOT NULL, ttft_ms REAL, estimated INTEGER NOT NULL, shadow INTEGER NOT NULL,
+     PRIMARY KEY (request_id, attempt));`,
+];

@@ -1,0 +1,91 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { RequestRecord } from '../../ledger/ledger-record.js';
+import type { KeyRecord, Store } from '../store.js';
+import { SqliteLedgerRepository } from './sqlite-ledger.js';
+import { sqliteMigrations } from './sqlite-schema.js';
+
+type Row = Record<string, unknown>;
+
+function toKey(row: Row): KeyRecord {
+  return {
+    id: row.id as string,
+    name: row.name as string,
+    hash: row.hash as string,
+    prefix: row.prefix as string,
+    models: row.models === null ? null : (JSON.parse(row.models as string) as string[]),
+    team: (row.team as string | null) ?? null,
+    tags: JSON.parse(row.tags as string) as Record<string, string>,
+    createdAt: row.created_at as number,
+    expiresAt: (row.expires_at as number | null) ?? null,
+    revokedAt: (row.revoked_at as number | null) ?? null,
+  };
+}
+
+function migrate(database: Database.Database): void {
+  const version = database.pragma('user_version', { simple: true }) as number;
+  for (let index = version; index < sqliteMigrations.length; index += 1) {
+    database.transaction(() => {
+      database.exec(sqliteMigrations[index] as string);
+      database.pragma(`user_version = ${index + 1}`);
+    })();
+  }
+}
+
+/** The embedded driver: one SQLite file, WAL mode. `:memory:` works for tests. */
+export function openSqliteStore(file: string): Store {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const database = new Database(file);
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('busy_timeout = 5000');
+  migrate(database);
+
+  const insertKey = database.prepare(
+    `INSERT INTO keys (id, name, hash, prefix, models, team, tags, created_at, expires_at, revoked_at)
+     VALUES (@id, @name, @hash, @prefix, @models, @team, @tags, @createdAt, @expiresAt, @revokedAt)`,
+  );
+  const listKeys = database.prepare('SELECT * FROM keys ORDER BY created_at');
+  const keyByHash = database.prepare('SELECT * FROM keys WHERE hash = ?');
+  const revokeKey = database.prepare('UPDATE keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?');
+  const getSetting = database.prepare('SELECT value FROM settings WHERE name = ?');
+  const setSetting = database.prepare('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value');
+  const ledger = new SqliteLedgerRepository(database);
+
+  return {
+    driver: 'sqlite',
+    keys: {
+      async insert(key) {
+        insertKey.run({ ...key, models: key.models === null ? null : JSON.stringify(key.models), tags: JSON.stringify(key.tags) });
+      },
+      async list() {
+        return (listKeys.all() as Row[]).map(toKey);
+      },
+      async findByHash(hash) {
+        const row = keyByHash.get(hash) as Row | undefined;
+        return row ? toKey(row) : undefined;
+      },
+      async revoke(id, at) {
+        return revokeKey.run(at, id).changes > 0;
+      },
+    },
+    ledger: {
+      insertBatch: async (records: RequestRecord[]) => ledger.insertBatch(records),
+      usage: async (query) => ledger.usage(query),
+      count: async () => ledger.count(),
+      get: async (id) => ledger.get(id),
+    },
+    settings: {
+      async get(name) {
+        return (getSetting.get(name) as { value: string } | undefined)?.value;
+      },
+      async set(name, value) {
+        setSetting.run(name, value);
+      },
+    },
+    async close() {
+      database.close();
+    },
+  };
+}
