@@ -8,6 +8,8 @@ import { runEmbeddings } from './embeddings-handler.js';
 import { writeError, type ErrorDialect } from './error-envelope.js';
 import type { Gateway } from './gateway.js';
 import { customerOf, presentedKey, readJsonBody, sendJson } from './http-body.js';
+import { anthropicMessagesCodec } from './anthropic/anthropic-messages-codec.js';
+import { decodeMessagesRequest } from './anthropic/decode-messages-request.js';
 import { decodeChatRequest } from './openai/decode-chat-request.js';
 import { openAiChatCodec } from './openai/openai-chat-codec.js';
 import type { ChatRequest } from '../core/canonical.js';
@@ -18,12 +20,10 @@ export interface ChatIngress {
   codec: ChatCodec;
 }
 
-const openAiIngress: ChatIngress = { decode: decodeChatRequest, codec: openAiChatCodec };
-const chatIngresses = new Map<string, ChatIngress>([['/v1/chat/completions', openAiIngress]]);
-
-export function registerChatIngress(path: string, ingress: ChatIngress): void {
-  chatIngresses.set(path, ingress);
-}
+const chatIngresses = new Map<string, ChatIngress>([
+  ['/v1/chat/completions', { decode: decodeChatRequest, codec: openAiChatCodec }],
+  ['/v1/messages', { decode: decodeMessagesRequest, codec: anthropicMessagesCodec }],
+]);
 
 async function handleChat(gateway: Gateway, ingress: ChatIngress, request: IncomingMessage, response: ServerResponse, principal: Principal, requestId: string, startedAtMs: number) {
   if (!gateway.ledger.hasRoom()) throw new GatewayError('gateway_overloaded', 'The gateway is catching up on accounting writes; retry in a moment.', { retryAfterMs: 1000 });

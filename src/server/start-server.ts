@@ -56,12 +56,15 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const shutdown = (graceMs = config.server.shutdownGraceMs) => {
     stopping ??= (async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive connections turn idle as their last response ends; close them as they do.
+      const reaper = setInterval(() => server.closeIdleConnections(), 50);
       server.closeIdleConnections();
       const deadline = new Promise<'timeout'>((resolve) => setTimeout(resolve, graceMs, 'timeout').unref());
       if ((await Promise.race([closed, deadline])) === 'timeout') {
         logger.warn('shutdown deadline reached; closing remaining connections', { graceMs });
         server.closeAllConnections();
       }
+      clearInterval(reaper);
       // Requests cut at the deadline settle their records as their sockets close; give that a turn of the loop.
       await new Promise((resolve) => setImmediate(resolve));
       await ledger.stop();

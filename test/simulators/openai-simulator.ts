@@ -10,6 +10,7 @@ export interface ReceivedRequest {
 
 export type SimulatorBehaviour =
   | { kind: 'ok' }
+  | { kind: 'slow'; delayMs: number }
   | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
   | { kind: 'hang' }
   | { kind: 'reset' }
@@ -82,6 +83,7 @@ export function streamEvents(body: Record<string, unknown>, withUsage: boolean, 
 
 async function answer(behaviour: SimulatorBehaviour, body: Record<string, unknown>, request: IncomingMessage, response: ServerResponse): Promise<void> {
   if (behaviour.kind === 'hang') return;
+  if (behaviour.kind === 'slow') await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
   if (behaviour.kind === 'reset') {
     request.socket.destroy();
     return;

@@ -40,7 +40,7 @@ export function createOpenAiCompatibleAdapter(profile: OpenAiHostProfile): Provi
     },
     parseChatResponse: (body, upstreamModel) => parseOpenAiChatResponse(body, upstreamModel, profile.type),
     createStreamDecoder: (upstreamModel) => new OpenAiStreamDecoder(upstreamModel, profile.type),
-    classifyError: (context, endpoint) => classifyOpenAiError(context, endpoint.name),
+    classifyError: (context, endpoint) => classifyOpenAiError(context, endpoint),
   };
   if (profile.supportsEmbeddings) {
     adapter.buildEmbeddingRequest = (request, upstreamModel, endpoint) => ({

@@ -1,5 +1,6 @@
 import { codeForUpstreamStatus, GatewayError, parseRetryAfter, type ErrorCode } from '../../core/errors.js';
-import type { ErrorContext } from '../../core/provider.js';
+import type { ErrorContext, ProviderEndpoint } from '../../core/provider.js';
+import { sanitizeUpstreamMessage } from '../shared/sanitize-message.js';
 import { asRecord, asString } from '../shared/json-read.js';
 
 function readUpstreamMessage(body: string): { message: string | undefined; code: string | undefined } {
@@ -11,13 +12,9 @@ function readUpstreamMessage(body: string): { message: string | undefined; code:
   }
 }
 
-/** Keeps a provider's message readable but bounded, and never lets a credential-looking string through. */
-export function sanitizeUpstreamMessage(message: string): string {
-  return message.replace(/\b(sk|key|api[-_]?key|token)[-_A-Za-z0-9]*[:=\s]*[A-Za-z0-9_\-*]{12,}/gi, '[redacted]').slice(0, 500);
-}
-
 /** Classifies an OpenAI-style error (https://platform.openai.com/docs/guides/error-codes). */
-export function classifyOpenAiError(context: ErrorContext, provider: string): GatewayError {
+export function classifyOpenAiError(context: ErrorContext, endpoint: ProviderEndpoint): GatewayError {
+  const provider = endpoint.name;
   const { message, code: upstreamCode } = readUpstreamMessage(context.body);
   let code: ErrorCode = codeForUpstreamStatus(context.status);
   if (upstreamCode === 'context_length_exceeded' || (message !== undefined && /maximum context length|context window|too many tokens/i.test(message))) {
@@ -27,7 +24,7 @@ export function classifyOpenAiError(context: ErrorContext, provider: string): Ga
   } else if (upstreamCode === 'insufficient_quota') {
     code = 'upstream_authentication_failed';
   }
-  const detail = message ? `: ${sanitizeUpstreamMessage(message)}` : '';
+  const detail = message ? `: ${sanitizeUpstreamMessage(message, endpoint.apiKey)}` : '';
   const text = code === 'upstream_authentication_failed'
     ? `Provider "${provider}" rejected the gateway's credentials or quota (HTTP ${context.status})${detail}. Check the provider's apiKey in the Switchyard configuration.`
     : `Provider "${provider}" answered HTTP ${context.status}${detail}`;

@@ -155,6 +155,7 @@ test('numbers that fail their checks are not flagged', () => {
     'SSN 912-34-5678',
     'SSN 123-00-4567',
     'SSN 123-45-0000',
+    'SSN 012-00-4567',
   ]);
 });
 

@@ -19,8 +19,8 @@ export interface PiiPattern {
   /** How many leading characters of the match to report, or 0 to drop it. Absent: the whole match. */
   accept?: (match: string) => number;
   /**
-   * Whether a match `accept` drops still holds its span against later patterns: a grouped IBAN
-   * with a wrong check digit is a mistyped IBAN or an identifier, not a phone number inside it.
+   * Whether a match `accept` drops still holds its span against later patterns: digits shaped
+   * like an IBAN, a card or an SSN that fail the check are a typo or an identifier, not a phone.
    */
   holdsRejected?: boolean;
 }
@@ -77,6 +77,13 @@ function acceptIban(match: string): number {
   return 0;
 }
 
+// Area 000, 666 and 900-999, group 00 and serial 0000 are never issued.
+const IMPOSSIBLE_SSN = /^(?:000|666|9\d\d)|^\d{3}-00|0000$/;
+
+function acceptSsn(match: string): number {
+  return IMPOSSIBLE_SSN.test(match) ? 0 : match.length;
+}
+
 // Image names such as `logo@2x.png` have the shape of an address.
 const FILE_EXTENSIONS = new Set(['png', 'jpg', 'jpeg', 'gif', 'svg', 'webp', 'bmp', 'ico', 'avif']);
 
@@ -115,8 +122,8 @@ const IPV6_FORMS = [
 ];
 
 const PRIVATE_KEY_LABEL = '(?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----';
-// A complete block (headers such as `Proc-Type: 4,ENCRYPTED` allowed), or a truncated one whose
-// base64 runs to the end of the pasted lines; `\\n` covers keys pasted as escaped JSON text.
+// A complete block (headers such as `Proc-Type: 4,ENCRYPTED` allowed), or a truncated one up to
+// where its base64 stops. Backslashes are allowed so a key pasted with escaped line breaks matches.
 const PRIVATE_KEY = new RegExp(
   `-----BEGIN ${PRIVATE_KEY_LABEL}` +
     `(?:(?:[A-Za-z0-9+/=\\s:,.\\\\]|-(?!----))*-----END ${PRIVATE_KEY_LABEL}|[A-Za-z0-9+/=\\r\\n\\\\]*)`,
@@ -163,7 +170,7 @@ export const PII_PATTERNS: readonly PiiPattern[] = [
     accept: acceptPaymentCard,
     holdsRejected: true,
   },
-  { kind: 'us-ssn', regex: /(?<![\w.-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?!\w|-\d)/g },
+  { kind: 'us-ssn', regex: /(?<![\w.-])\d{3}-\d{2}-\d{4}(?!\w|-\d)/g, accept: acceptSsn, holdsRejected: true },
   {
     kind: 'ip-address',
     // The leading lookahead skips, cheaply, the many words made of hex letters that have no colon.

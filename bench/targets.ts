@@ -1,0 +1,143 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, startChild, waitForHttp, type Child } from './processes.js';
+
+/** The repository root, seen from dist/bench/. */
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const benchModel = 'bench-model';
+const portkeyPackage = '@portkey-ai/gateway@1.15.2';
+const peersDir = join(repoRoot, 'bench', '.peers');
+const portkeyEntry = join(peersDir, 'node_modules', '@portkey-ai', 'gateway', 'build', 'start-server.js');
+
+export type TargetName = 'direct' | 'switchyard' | 'portkey';
+
+/** Something that answers POST chat completions: the mock itself, or a gateway in front of it. */
+export interface Target {
+  name: TargetName;
+  /** Full URL of the chat completions endpoint. */
+  url: string;
+  headers: Record<string, string>;
+  /** The process that serves the target (the mock for `direct`). */
+  child: Child;
+}
+
+export interface MockUpstream {
+  baseUrl: string;
+  port: number;
+  child: Child;
+  stats(): Promise<{ requests: number; streams: number; openStreams: number; peakOpenStreams: number; badRequests: number }>;
+  reset(): Promise<void>;
+}
+
+export async function startMock(options: { name: string; logDir: string; latencyMs?: number; chunkDelayMs?: number }): Promise<MockUpstream> {
+  const port = await freePort();
+  const args = [join(repoRoot, 'dist', 'bench', 'mock-upstream.js'), '--port', String(port), '--latency-ms', String(options.latencyMs ?? 0), '--chunk-delay-ms', String(options.chunkDelayMs ?? 0)];
+  const child = startChild({ name: options.name, command: process.execPath, args, logDir: options.logDir, ipc: true });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${baseUrl}/_mock/stats`, child);
+  return {
+    baseUrl,
+    port,
+    child,
+    stats: async () => (await fetch(`${baseUrl}/_mock/stats`)).json() as ReturnType<MockUpstream['stats']>,
+    reset: async () => {
+      await (await fetch(`${baseUrl}/_mock/reset`, { method: 'POST' })).arrayBuffer();
+    },
+  };
+}
+
+export function directTarget(mock: MockUpstream): Target {
+  return { name: 'direct', url: `${mock.baseUrl}/v1/chat/completions`, headers: { authorization: 'Bearer sk-bench-upstream', 'content-type': 'application/json' }, child: mock.child };
+}
+
+export interface SwitchyardTarget extends Target {
+  baseUrl: string;
+  adminKey: string;
+  admin<T>(path: string, init?: RequestInit): Promise<T>;
+}
+
+function switchyardConfig(upstreamBaseUrl: string): string {
+  return [
+    'server:',
+    '  host: 127.0.0.1',
+    'providers:',
+    '  mock:',
+    '    type: openai',
+    '    apiKey: sk-bench-upstream',
+    `    baseUrl: ${upstreamBaseUrl}/v1`,
+    'models:',
+    `  ${benchModel}:`,
+    '    provider: mock',
+    `    model: ${benchModel}`,
+    '    price: { input: 0.15, output: 0.6 }',
+    '',
+  ].join('\n');
+}
+
+export interface SwitchyardOptions {
+  name: string;
+  mock: MockUpstream;
+  workDir: string;
+  /** Extra node flags, e.g. `--cpu-prof`. */
+  nodeFlags?: string[];
+}
+
+/** Starts Switchyard the way a user does (`switchyard start`), then creates a client key through the admin API. */
+export async function startSwitchyard(options: SwitchyardOptions): Promise<SwitchyardTarget> {
+  const port = await freePort();
+  const configFile = join(options.workDir, `${options.name}.yaml`);
+  writeFileSync(configFile, switchyardConfig(options.mock.baseUrl));
+  const adminKey = `sy-admin-bench-${port}-${Date.now().toString(36)}`;
+  const args = [...(options.nodeFlags ?? []), join(repoRoot, 'bin', 'switchyard.js'), 'start', '--config', configFile, '--port', String(port), '--data-dir', join(options.workDir, `${options.name}-data`)];
+  const child = startChild({ name: options.name, command: process.execPath, args, cwd: options.workDir, logDir: options.workDir, env: { SWITCHYARD_ADMIN_KEY: adminKey } });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${baseUrl}/health`, child);
+  const admin = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
+    const response = await fetch(`${baseUrl}${path}`, { ...init, headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' } });
+    const body = (await response.json()) as T;
+    if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path} answered ${response.status}: ${JSON.stringify(body)}`);
+    return body;
+  };
+  const created = await admin<{ key: string }>('/admin/keys', { method: 'POST', body: JSON.stringify({ name: 'bench-client' }) });
+  return {
+    name: 'switchyard',
+    url: `${baseUrl}/v1/chat/completions`,
+    headers: { authorization: `Bearer ${created.key}`, 'content-type': 'application/json' },
+    child,
+    baseUrl,
+    adminKey,
+    admin,
+  };
+}
+
+/** Installs the Portkey gateway into bench/.peers (ignored, never a project dependency) when it is missing. */
+export function ensurePortkey(log: (line: string) => void): string {
+  if (!existsSync(portkeyEntry)) {
+    log(`installing ${portkeyPackage} into bench/.peers (one time)…`);
+    execFileSync('npm', ['install', '--prefix', peersDir, '--no-audit', '--no-fund', '--loglevel=error', portkeyPackage], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 300_000 });
+  }
+  if (!existsSync(portkeyEntry)) throw new Error(`Portkey did not install: ${portkeyEntry} is missing`);
+  const manifest = JSON.parse(readFileSync(join(peersDir, 'node_modules', '@portkey-ai', 'gateway', 'package.json'), 'utf8')) as { version?: string };
+  return manifest.version ?? 'unknown';
+}
+
+/** Starts the Portkey gateway's own Node server (`--headless`: no log console), routed to the mock by headers. */
+export async function startPortkey(options: { mock: MockUpstream; workDir: string }): Promise<Target> {
+  const port = await freePort();
+  const child = startChild({ name: 'portkey', command: process.execPath, args: [portkeyEntry, `--port=${port}`, '--headless'], cwd: peersDir, logDir: options.workDir });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${baseUrl}/`, child);
+  return {
+    name: 'portkey',
+    url: `${baseUrl}/v1/chat/completions`,
+    headers: {
+      authorization: 'Bearer sk-bench-upstream',
+      'content-type': 'application/json',
+      'x-portkey-provider': 'openai',
+      'x-portkey-custom-host': `${options.mock.baseUrl}/v1`,
+    },
+    child,
+  };
+}

@@ -1,0 +1,60 @@
+import type { ChatResponse, FinishReason, Usage } from '../../core/canonical.js';
+
+/** Stop reasons: https://docs.anthropic.com/en/api/handling-stop-reasons */
+export function encodeStopReason(reason: FinishReason): string {
+  switch (reason) {
+    case 'length':
+      return 'max_tokens';
+    case 'tool-calls':
+      return 'tool_use';
+    case 'content-filter':
+      return 'refusal';
+    default:
+      return 'end_turn';
+  }
+}
+
+/** Anthropic's `input_tokens` excludes cache reads and writes, as the canonical `inputTokens` does. */
+export function encodeUsage(usage: Usage): Record<string, number> {
+  return {
+    input_tokens: usage.inputTokens,
+    cache_creation_input_tokens: usage.cacheWriteTokens,
+    cache_read_input_tokens: usage.cacheReadTokens,
+    output_tokens: usage.outputTokens,
+  };
+}
+
+/** Keeps an upstream Anthropic message id; otherwise derives one from the gateway's request id. */
+export function messageId(upstreamId: string | undefined, requestId: string): string {
+  return upstreamId?.startsWith('msg_') ? upstreamId : `msg_${requestId.replaceAll('-', '')}`;
+}
+
+/** `tool_use.input` must be an object; arguments that are not a JSON object (a truncated call) become `{}`. */
+export function toolInput(argumentsText: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(argumentsText);
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // Falls through to the empty input.
+  }
+  return {};
+}
+
+/** Encodes a canonical response as a Messages API message (https://docs.anthropic.com/en/api/messages). */
+export function encodeMessagesResponse(response: ChatResponse, usage: Usage, message: { id: string; model: string }): Record<string, unknown> {
+  const content: Record<string, unknown>[] = [];
+  // The canonical response keeps no signature; clients sending this block back get it dropped by the decoder.
+  if (response.reasoning) content.push({ type: 'thinking', thinking: response.reasoning, signature: '' });
+  if (response.text !== '') content.push({ type: 'text', text: response.text });
+  for (const call of response.toolCalls) content.push({ type: 'tool_use', id: call.id, name: call.name, input: toolInput(call.arguments) });
+  return {
+    id: message.id,
+    type: 'message',
+    role: 'assistant',
+    model: message.model,
+    content,
+    stop_reason: encodeStopReason(response.finishReason),
+    stop_sequence: null,
+    usage: encodeUsage(usage),
+  };
+}
