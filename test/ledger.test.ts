@@ -104,12 +104,14 @@ describe('the ledger accounts every request in dollars', () => {
   test('a fallback keeps one record per attempt under one request and bills only what was served', async () => {
     const entry = await record(await call({ model: 'chat' }));
     assert.equal(entry.route, 'chat');
+    // The failing target is retried once (the default), then the route falls back to the next target.
     assert.deepEqual(entry.attempts.map((attempt) => [attempt.attempt, attempt.provider, attempt.status, attempt.errorCode]), [
       [0, 'flaky', 503, 'upstream_unavailable'],
-      [1, 'sim', 200, null],
+      [1, 'flaky', 503, 'upstream_unavailable'],
+      [2, 'sim', 200, null],
     ]);
     assert.equal(entry.attempts[0]?.costUsd, 0);
-    assert.equal(entry.costUsd, entry.attempts[1]?.costUsd);
+    assert.equal(entry.costUsd, entry.attempts[2]?.costUsd);
   });
 
   test('without provider usage, tokens are counted with the tokenizer and marked estimated', async () => {

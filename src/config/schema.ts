@@ -69,10 +69,50 @@ const cache = z
   })
   .strict();
 
+const retry = z
+  .object({
+    /** Tries of one target on a retryable error before moving to the next (1 = no retry). */
+    attemptsPerTarget: z.number().int().min(1).max(10).default(2),
+    initialBackoffMs: z.number().int().nonnegative().default(100),
+    maxBackoffMs: z.number().int().nonnegative().default(2_000),
+  })
+  .strict();
+
+const rule = z
+  .object({
+    when: z
+      .object({
+        tags: z.record(z.string()).optional(),
+        customer: z.array(z.string()).optional(),
+        team: z.array(z.string()).optional(),
+        headers: z.record(z.string()).optional(),
+        hasTools: z.boolean().optional(),
+        hasImages: z.boolean().optional(),
+        minPromptTokens: z.number().int().nonnegative().optional(),
+        maxPromptTokens: z.number().int().nonnegative().optional(),
+      })
+      .strict(),
+    /** A model or route name to use instead when every condition holds. */
+    use: z.string().min(1),
+  })
+  .strict();
+
+const shadow = z
+  .object({
+    target: z.string().min(1),
+    /** Share of the route's requests also sent to the shadow target, 0..1. */
+    sampleRate: z.number().min(0).max(1).default(0.1),
+  })
+  .strict();
+
 const routeCommon = {
   privacy: z.enum(['off', 'redact', 'private-only', 'reject']).default('off'),
   cache: cache.optional(),
-  maxAttempts: z.number().int().positive().optional(),
+  /** Upper bound on upstream attempts for one request, retries and fallbacks together. */
+  maxAttempts: z.number().int().positive().max(20).default(5),
+  retry: retry.default({}),
+  rules: z.array(rule).optional(),
+  shadow: shadow.optional(),
 };
 
 const target = z.string().min(1);
@@ -83,7 +123,6 @@ const route = z.discriminatedUnion('strategy', [
   z.object({ strategy: z.literal('cheapest'), targets: z.array(target).min(1), ...routeCommon }).strict(),
   z.object({ strategy: z.literal('fastest'), targets: z.array(target).min(1), ...routeCommon }).strict(),
   z.object({ strategy: z.literal('cascade'), targets: z.array(target).min(2), ...routeCommon }).strict(),
-  z.object({ strategy: z.literal('router'), targets: z.array(target).min(2), threshold: z.number().min(0).max(1).default(0.5), ...routeCommon }).strict(),
   z
     .object({
       strategy: z.literal('weighted'),
@@ -99,6 +138,32 @@ const server = z
     port: z.number().int().min(0).max(65535).default(4000),
     bodyLimitBytes: z.number().int().positive().default(10 * 1024 * 1024),
     shutdownGraceMs: z.number().int().nonnegative().default(30_000),
+  })
+  .strict();
+
+const resilience = z
+  .object({
+    breaker: z
+      .object({
+        /** Consecutive failures that open a deployment's circuit. */
+        consecutiveFailures: z.number().int().positive().default(5),
+        /** Error rate over the recent window that opens it, once `minimumRequests` were seen. */
+        errorRate: z.number().min(0).max(1).default(0.5),
+        windowSize: z.number().int().positive().default(20),
+        minimumRequests: z.number().int().positive().default(10),
+        cooldownMs: z.number().int().positive().default(10_000),
+      })
+      .strict()
+      .default({}),
+    retryBudget: z
+      .object({
+        /** Retries allowed as a share of requests over the last 10 s, per deployment. */
+        ratio: z.number().min(0).max(1).default(0.2),
+        /** Retries always allowed per 10 s, so low traffic can still retry. */
+        minimum: z.number().int().nonnegative().default(10),
+      })
+      .strict()
+      .default({}),
   })
   .strict();
 
@@ -118,6 +183,7 @@ export const configSchema = z
     dataDir: z.string().optional(),
     server: server.default({}),
     ledger: ledger.default({}),
+    resilience: resilience.default({}),
     providers: z.record(provider).default({}),
     models: z.record(model).default({}),
     routes: z.record(route).default({}),
@@ -139,6 +205,15 @@ export const configSchema = z
           context.addIssue({ code: 'custom', path: ['routes', name, 'targets', index], message: `unknown model "${modelName}"` });
         }
       });
+      if (entry.shadow && !(entry.shadow.target in config.models)) {
+        context.addIssue({ code: 'custom', path: ['routes', name, 'shadow', 'target'], message: `unknown model "${entry.shadow.target}"` });
+      }
+      entry.rules?.forEach((item, index) => {
+        if (!(item.use in config.models) && !(item.use in config.routes)) {
+          context.addIssue({ code: 'custom', path: ['routes', name, 'rules', index, 'use'], message: `unknown model or route "${item.use}"` });
+        }
+        if (item.use === name) context.addIssue({ code: 'custom', path: ['routes', name, 'rules', index, 'use'], message: 'a rule cannot point at its own route' });
+      });
     }
   });
 
@@ -148,4 +223,6 @@ export type ModelConfig = Config['models'][string];
 export type RouteConfig = Config['routes'][string];
 export type PriceConfig = z.infer<typeof price>;
 export type CacheConfig = z.infer<typeof cache>;
+export type ResilienceConfig = z.infer<typeof resilience>;
+export type RouteRule = z.infer<typeof rule>;
 export type ProviderType = (typeof providerTypes)[number];

@@ -4,16 +4,10 @@ import { GatewayError, toGatewayError } from '../core/errors.js';
 import type { AttemptRecord } from '../ledger/ledger-record.js';
 import { sendUpstream, type UpstreamResponse } from '../providers/shared/http-client.js';
 import { createFramer } from '../providers/shared/stream-framer.js';
-import { finishAttempt, startAttempt, usageOrEstimate } from './attempt-record.js';
+import { runAttempts, type ExecutionContext } from './attempt-loop.js';
+import { finishAttempt, usageOrEstimate } from './attempt-record.js';
 
-/** Per-request state the executor fills in: every attempt it makes, in order. */
-export interface ExecutionContext {
-  attempts: AttemptRecord[];
-  /** Aborted when the client goes away. */
-  signal: AbortSignal;
-  /** Called after each attempt with its outcome, for health tracking. */
-  onAttempt?: (deployment: Deployment, record: AttemptRecord) => void;
-}
+export type { ExecutionContext } from './attempt-loop.js';
 
 export interface ChatOutcome {
   deployment: Deployment;
@@ -27,12 +21,15 @@ export interface StreamOutcome {
   parts: AsyncGenerator<StreamPart, void, undefined>;
 }
 
-async function readBody(response: UpstreamResponse): Promise<string> {
-  return response.body.text();
+export interface ChatOptions {
+  /** The request to send to a deployment (privacy policies redact for some). Defaults to the request itself. */
+  requestFor?: (deployment: Deployment) => ChatRequest;
+  /** A cascade's check: returns why an answer is not good enough, or undefined to accept it. */
+  check?: (response: ChatResponse) => string | undefined;
 }
 
 async function failureFrom(deployment: Deployment, response: UpstreamResponse): Promise<GatewayError> {
-  const body = await readBody(response).catch(() => '');
+  const body = await response.body.text().catch(() => '');
   return deployment.adapter.classifyError({ status: response.status, headers: response.headers, body }, deployment.endpoint);
 }
 
@@ -43,50 +40,23 @@ async function open(deployment: Deployment, request: ChatRequest, signal: AbortS
   return response;
 }
 
-function exhausted(errors: GatewayError[], label: string): GatewayError {
-  const last = errors[errors.length - 1] as GatewayError;
-  if (errors.length === 1 || !errors.every((error) => error.retryable)) return last;
-  return new GatewayError('upstream_unavailable', `All ${errors.length} attempts for "${label}" failed; the last said: ${last.message}`, {
-    provider: last.provider,
-    ...(last.retryAfterMs === undefined ? {} : { retryAfterMs: last.retryAfterMs }),
+/** Runs a non-streamed chat request through the attempt loop (retries, fallbacks, circuit breakers, cascade checks). */
+export function executeChat(request: ChatRequest, targets: Deployment[], context: ExecutionContext, options: ChatOptions = {}): Promise<ChatOutcome> {
+  return runAttempts<ChatOutcome>(targets, context, async (deployment, record, started) => {
+    const sent = options.requestFor ? options.requestFor(deployment) : request;
+    const response = await open(deployment, sent, context.signal);
+    const body: unknown = await response.body.json().catch((cause: unknown) => {
+      throw new GatewayError('upstream_error', `Provider "${deployment.provider}" returned a body that is not JSON.`, { provider: deployment.provider, cause });
+    });
+    const parsed = deployment.adapter.parseChatResponse(body, deployment.upstreamModel);
+    const usage = usageOrEstimate(parsed.usage, sent, parsed.text + parsed.toolCalls.map((call) => call.arguments).join(''));
+    const rejection = options.check?.(parsed);
+    finishAttempt(record, deployment, { status: 200, usage }, started);
+    if (rejection) record.errorCode = 'quality_check_failed';
+    context.attempts.push(record);
+    context.health?.recordAttempt(deployment.model, { success: true, countsAgainstHealth: false, latencyMs: record.latencyMs });
+    return { kind: rejection ? 'next' : 'done', value: { deployment, response: parsed, usage } };
   });
-}
-
-function recordFailure(context: ExecutionContext, deployment: Deployment, record: AttemptRecord, error: GatewayError, started: number): void {
-  finishAttempt(record, deployment, { status: error.upstreamStatus ?? error.status, error }, started);
-  context.attempts.push(record);
-  context.onAttempt?.(deployment, record);
-}
-
-/** Runs a non-streamed chat request through the ordered attempts, moving on only on retryable errors. */
-export async function executeChat(request: ChatRequest, attempts: Deployment[], context: ExecutionContext): Promise<ChatOutcome> {
-  const errors: GatewayError[] = [];
-  for (const deployment of attempts) {
-    const record = startAttempt(deployment, context.attempts.length);
-    const started = performance.now();
-    try {
-      const response = await open(deployment, request, context.signal);
-      const body: unknown = await response.body.json().catch((cause: unknown) => {
-        throw new GatewayError('upstream_error', `Provider "${deployment.provider}" returned a body that is not JSON.`, { provider: deployment.provider, cause });
-      });
-      const parsed = deployment.adapter.parseChatResponse(body, deployment.upstreamModel);
-      const usage = usageOrEstimate(parsed.usage, request, parsed.text + parsed.toolCalls.map((call) => call.arguments).join(''));
-      finishAttempt(record, deployment, { status: 200, usage }, started);
-      context.attempts.push(record);
-      context.onAttempt?.(deployment, record);
-      return { deployment, response: parsed, usage };
-    } catch (caught) {
-      const error = context.signal.aborted ? clientGone() : toGatewayError(caught);
-      recordFailure(context, deployment, record, error, started);
-      errors.push(error);
-      if (!error.retryable || context.signal.aborted) break;
-    }
-  }
-  throw exhausted(errors, request.model);
-}
-
-function clientGone(): GatewayError {
-  return new GatewayError('invalid_request', 'The client closed the connection.', { retryable: false, upstreamStatus: 499 });
 }
 
 function isContent(part: StreamPart): boolean {
@@ -94,33 +64,23 @@ function isContent(part: StreamPart): boolean {
 }
 
 /**
- * Opens a stream, trying attempts in order until one produces its first content part. After that the stream is
- * committed: a later failure ends it with an error part, never a fallback or a fake finish.
+ * Opens a stream, trying attempts until one produces its first content part. After that the stream is committed:
+ * a later failure ends it with an error part, never a fallback or a fake finish.
  */
-export async function executeStream(request: ChatRequest, attempts: Deployment[], context: ExecutionContext): Promise<StreamOutcome> {
-  const errors: GatewayError[] = [];
-  for (const deployment of attempts) {
-    const record = startAttempt(deployment, context.attempts.length);
-    const started = performance.now();
-    try {
-      const response = await open(deployment, request, context.signal);
-      const reader = new UpstreamStreamReader(deployment, response);
-      const head = await reader.readUntil(isContent);
-      const firstError = head.find((part): part is Extract<StreamPart, { type: 'error' }> => part.type === 'error');
-      if (firstError) {
-        reader.cancel();
-        throw firstError.error;
-      }
-      const ttftMs = performance.now() - started;
-      return { deployment, parts: relay(request, deployment, reader, head, { context, record, started, ttftMs }) };
-    } catch (caught) {
-      const error = context.signal.aborted ? clientGone() : toGatewayError(caught);
-      recordFailure(context, deployment, record, error, started);
-      errors.push(error);
-      if (!error.retryable || context.signal.aborted) break;
+export function executeStream(request: ChatRequest, targets: Deployment[], context: ExecutionContext, options: ChatOptions = {}): Promise<StreamOutcome> {
+  return runAttempts<StreamOutcome>(targets, context, async (deployment, record, started) => {
+    const sent = options.requestFor ? options.requestFor(deployment) : request;
+    const response = await open(deployment, sent, context.signal);
+    const reader = new UpstreamStreamReader(deployment, response);
+    const head = await reader.readUntil(isContent);
+    const firstError = head.find((part): part is Extract<StreamPart, { type: 'error' }> => part.type === 'error');
+    if (firstError) {
+      reader.cancel();
+      throw firstError.error;
     }
-  }
-  throw exhausted(errors, request.model);
+    const ttftMs = performance.now() - started;
+    return { kind: 'done', value: { deployment, parts: relay(sent, deployment, reader, head, { context, record, started, ttftMs }) } };
+  });
 }
 
 interface RelayState {
@@ -164,7 +124,7 @@ async function* relay(request: ChatRequest, deployment: Deployment, reader: Upst
     const end = { status, usage: usageOrEstimate(usage, request, output), ttftMs: state.ttftMs, ...(failure ? { error: failure } : {}) };
     finishAttempt(state.record, deployment, end, state.started);
     state.context.attempts.push(state.record);
-    state.context.onAttempt?.(deployment, state.record);
+    if (status !== 499) state.context.health?.recordAttempt(deployment.model, { success: !failure, countsAgainstHealth: failure?.retryable ?? false, latencyMs: state.ttftMs, ...(failure ? { error: failure.code } : {}) });
   }
 }
 

@@ -69,11 +69,11 @@ function fastestOrder(input: PolicyInput): Deployment[] {
 export function orderTargets(input: PolicyInput): Deployment[] {
   switch (input.route.strategy) {
     case 'fallback':
-    case 'cascade':
-    case 'router':
       return input.candidates;
     case 'weighted':
       return weightedOrder(input);
+    // A cascade tries the cheapest first; the executor moves on when an answer fails its checks.
+    case 'cascade':
     case 'cheapest':
       return input.candidates
         .map((deployment, index) => ({ deployment, index, cost: expectedCost(deployment, input.estimate) }))

@@ -3,12 +3,12 @@ import type { ChatRequest, ChatResponse, StreamPart, Usage } from '../core/canon
 import { GatewayError, toGatewayError } from '../core/errors.js';
 import type { AttemptRecord } from '../ledger/ledger-record.js';
 import { executeChat, executeStream, type ExecutionContext } from '../routing/executor.js';
-import { orderTargets } from '../routing/policies.js';
-import { roughRequestTokens } from '../ledger/token-estimator.js';
+import { planRoute, type RoutePlan } from '../routing/plan-route.js';
 import { assertModelAllowed, type Principal } from './auth/key-service.js';
 import { writeError, type ErrorDialect } from './error-envelope.js';
 import type { Gateway } from './gateway.js';
 import { newRequestRecord, settleRequestRecord } from './request-record.js';
+import { runShadow } from './shadow-request.js';
 
 /** How an ingress writes answers in its own wire format. */
 export interface ChatCodec {
@@ -36,6 +36,17 @@ export interface ChatCall {
 
 const streamHeaders = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' };
 
+function plan(gateway: Gateway, call: ChatCall, headers: IncomingMessage['headers']): RoutePlan {
+  const key = call.principal.key;
+  return planRoute({
+    registry: gateway.registry,
+    stats: gateway.health,
+    request: call.request,
+    subject: { tags: key?.tags ?? {}, customer: call.customer, team: key?.team ?? null, headers },
+    keyPrivacy: key?.tags.privacy === 'private-only' ? 'private-only' : 'off',
+  });
+}
+
 /** Resolves, routes, executes and accounts one chat request, then writes it with the ingress's codec. */
 export async function runChat(gateway: Gateway, call: ChatCall, http: { request: IncomingMessage; response: ServerResponse }, codec: ChatCodec): Promise<void> {
   const { request, requestId } = call;
@@ -45,25 +56,23 @@ export async function runChat(gateway: Gateway, call: ChatCall, http: { request:
     if (!http.response.writableFinished) abort.abort();
   };
   http.response.on('close', onClose);
-  const context: ExecutionContext = {
-    attempts: [],
-    signal: abort.signal,
-    onAttempt: (deployment, attempt) => {
-      if (attempt.status === 200) gateway.latency.observe(deployment.model, attempt.ttftMs ?? attempt.latencyMs);
-    },
-  };
+  const context: ExecutionContext = { attempts: [], signal: abort.signal, health: gateway.health, label: request.model };
   let status = 200;
   let errorCode: string | null = null;
+  let routePlan: RoutePlan | undefined;
   try {
     assertModelAllowed(call.principal, request.model);
-    const resolution = gateway.registry.resolve(request.model);
-    record.route = resolution.route ?? null;
-    const attempts = resolution.routeConfig
-      ? orderTargets({ route: resolution.routeConfig, candidates: resolution.deployments, estimate: { inputTokens: roughRequestTokens(request), outputTokens: request.maxTokens ?? 256 }, stats: gateway.latency, random: Math.random() })
-      : resolution.deployments;
-    if (request.stream) status = await streamChat(request, attempts, context, http.response, codec, requestId);
+    routePlan = plan(gateway, call, http.request.headers);
+    record.route = routePlan.route ?? null;
+    if (routePlan.routeConfig) {
+      context.retry = routePlan.routeConfig.retry;
+      context.maxAttempts = routePlan.routeConfig.maxAttempts;
+    }
+    if (routePlan.privacyFound.length > 0) http.response.setHeader('x-switchyard-privacy', routePlan.privacyFound.join(','));
+    const options = { ...(routePlan.requestFor ? { requestFor: routePlan.requestFor } : {}), ...(routePlan.check ? { check: routePlan.check } : {}) };
+    if (request.stream) status = await streamChat(request, routePlan.targets, context, { response: http.response, codec, requestId, options });
     else {
-      const outcome = await executeChat(request, attempts, context);
+      const outcome = await executeChat(request, routePlan.targets, context, options);
       const body = JSON.stringify(codec.encodeResponse(outcome.response, outcome.usage, requestId, request.model));
       http.response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-request-id': requestId });
       http.response.end(body);
@@ -77,20 +86,22 @@ export async function runChat(gateway: Gateway, call: ChatCall, http: { request:
   } finally {
     http.response.off('close', onClose);
     settleRequestRecord(record, context.attempts, status, errorCode, call.startedAtMs);
-    gateway.ledger.enqueue(record);
+    if (routePlan?.shadow && status === 200) runShadow(gateway, record, routePlan, request);
+    else gateway.ledger.enqueue(record);
   }
 }
 
+interface StreamTarget {
+  response: ServerResponse;
+  codec: ChatCodec;
+  requestId: string;
+  options: Parameters<typeof executeStream>[3];
+}
+
 /** Writes a stream part by part as it arrives. Returns the status to record. */
-async function streamChat(
-  request: ChatRequest,
-  attempts: Parameters<typeof executeStream>[1],
-  context: ExecutionContext,
-  response: ServerResponse,
-  codec: ChatCodec,
-  requestId: string,
-): Promise<number> {
-  const outcome = await executeStream(request, attempts, context);
+async function streamChat(request: ChatRequest, targets: Parameters<typeof executeStream>[1], context: ExecutionContext, target: StreamTarget): Promise<number> {
+  const { response, codec, requestId } = target;
+  const outcome = await executeStream(request, targets, context, target.options);
   const encoder = codec.createStreamEncoder(requestId, request.model, request);
   response.writeHead(200, { ...streamHeaders, 'x-request-id': requestId });
   if (encoder.open) response.write(encoder.open());

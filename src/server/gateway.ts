@@ -2,7 +2,7 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../core/logger.js';
 import type { LedgerWriter } from '../ledger/ledger-writer.js';
 import type { PriceCatalog } from '../ledger/price-catalog.js';
-import type { LatencyStats } from '../routing/latency-stats.js';
+import type { DeploymentHealth } from '../routing/deployment-health.js';
 import type { ModelRegistry } from '../routing/model-registry.js';
 import type { Store } from '../store/store.js';
 import type { KeyService } from './auth/key-service.js';
@@ -16,5 +16,7 @@ export interface Gateway {
   registry: ModelRegistry;
   ledger: LedgerWriter;
   catalog: PriceCatalog;
-  latency: LatencyStats;
+  health: DeploymentHealth;
+  /** Background work (shadow requests) that shutdown waits for. */
+  background: Set<Promise<unknown>>;
 }

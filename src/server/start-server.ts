@@ -6,7 +6,7 @@ import type { Logger } from '../core/logger.js';
 import { LedgerWriter } from '../ledger/ledger-writer.js';
 import { bundledPriceCatalog } from '../ledger/price-catalog.js';
 import { closeHttpAgents } from '../providers/shared/http-client.js';
-import { LatencyStats } from '../routing/latency-stats.js';
+import { DeploymentHealth } from '../routing/deployment-health.js';
 import { ModelRegistry } from '../routing/model-registry.js';
 import { openStore } from '../store/open-store.js';
 import { createRequestHandler } from './app.js';
@@ -41,7 +41,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const catalog = bundledPriceCatalog();
   const ledger = new LedgerWriter(store.ledger, config.ledger, logger);
   ledger.start();
-  const gateway: Gateway = { config, logger, store, keys, registry: new ModelRegistry(config, catalog), ledger, catalog, latency: new LatencyStats() };
+  const gateway: Gateway = { config, logger, store, keys, registry: new ModelRegistry(config, catalog), ledger, catalog, health: new DeploymentHealth(config.resilience), background: new Set() };
   const handler = createRequestHandler(gateway);
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (request, response) => void handler(request, response));
   server.headersTimeout = 60_000;
@@ -67,6 +67,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       clearInterval(reaper);
       // Requests cut at the deadline settle their records as their sockets close; give that a turn of the loop.
       await new Promise((resolve) => setImmediate(resolve));
+      await Promise.race([Promise.allSettled([...gateway.background]), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
       await ledger.stop();
       await closeHttpAgents();
       await store.close();

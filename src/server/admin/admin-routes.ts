@@ -82,6 +82,10 @@ export async function handleAdmin(gateway: Gateway, request: IncomingMessage, re
     sendJson(response, 200, record);
     return;
   }
+  if (path === '/admin/health' && method === 'GET') {
+    sendJson(response, 200, { deployments: gateway.health.snapshot() });
+    return;
+  }
   if (path === '/admin/ledger/stats' && method === 'GET') {
     await gateway.ledger.flush();
     sendJson(response, 200, { ...(await gateway.store.ledger.count()), ...gateway.ledger.stats() });
