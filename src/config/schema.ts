@@ -64,8 +64,12 @@ const cache = z
   .object({
     mode: z.enum(['off', 'exact', 'semantic']).default('off'),
     ttlSeconds: z.number().int().positive().default(3600),
-    /** Serve cached answers to requests with temperature > 0 as well. */
+    /** Serve cached answers to requests with temperature > 0 (or unset, which providers treat as > 0) as well. */
     allowNonDeterministic: z.boolean().default(false),
+    /** Semantic mode: the configured model that embeds prompts, and the cosine similarity that counts as the same question. */
+    embeddingModel: z.string().optional(),
+    threshold: z.number().min(0).max(1).default(0.95),
+    maxEntries: z.number().int().positive().default(10_000),
   })
   .strict();
 
@@ -187,6 +191,8 @@ export const configSchema = z
     providers: z.record(provider).default({}),
     models: z.record(model).default({}),
     routes: z.record(route).default({}),
+    /** Cache settings for requests that opt in by header or key tag on a plain model name. */
+    cache: cache.default({}),
   })
   .strict()
   .superRefine((config, context) => {
@@ -205,6 +211,11 @@ export const configSchema = z
           context.addIssue({ code: 'custom', path: ['routes', name, 'targets', index], message: `unknown model "${modelName}"` });
         }
       });
+      if (entry.cache?.mode === 'semantic') {
+        const embedding = entry.cache.embeddingModel;
+        if (!embedding) context.addIssue({ code: 'custom', path: ['routes', name, 'cache', 'embeddingModel'], message: 'semantic caching needs an embedding model' });
+        else if (!(embedding in config.models)) context.addIssue({ code: 'custom', path: ['routes', name, 'cache', 'embeddingModel'], message: `unknown model "${embedding}"` });
+      }
       if (entry.shadow && !(entry.shadow.target in config.models)) {
         context.addIssue({ code: 'custom', path: ['routes', name, 'shadow', 'target'], message: `unknown model "${entry.shadow.target}"` });
       }

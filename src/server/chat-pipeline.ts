@@ -9,6 +9,9 @@ import { writeError, type ErrorDialect } from './error-envelope.js';
 import type { Gateway } from './gateway.js';
 import { newRequestRecord, settleRequestRecord } from './request-record.js';
 import { runShadow } from './shadow-request.js';
+import { lookupCached, serveCached, StreamCollector } from './cached-answer.js';
+import type { CachedAnswer } from '../cache/cache-store.js';
+import type { CachePlan } from '../cache/response-cache.js';
 
 /** How an ingress writes answers in its own wire format. */
 export interface ChatCodec {
@@ -60,6 +63,8 @@ export async function runChat(gateway: Gateway, call: ChatCall, http: { request:
   let status = 200;
   let errorCode: string | null = null;
   let routePlan: RoutePlan | undefined;
+  let cachePlan: CachePlan | undefined;
+  let cached: CachedAnswer | undefined;
   try {
     assertModelAllowed(call.principal, request.model);
     routePlan = plan(gateway, call, http.request.headers);
@@ -69,13 +74,24 @@ export async function runChat(gateway: Gateway, call: ChatCall, http: { request:
       context.maxAttempts = routePlan.routeConfig.maxAttempts;
     }
     if (routePlan.privacyFound.length > 0) http.response.setHeader('x-switchyard-privacy', routePlan.privacyFound.join(','));
+    const cacheHeader = http.request.headers['x-switchyard-cache'];
+    cachePlan = gateway.cache.plan({ request, scope: routePlan.route ?? request.model, routeSettings: routePlan.routeConfig?.cache, header: typeof cacheHeader === 'string' ? cacheHeader : undefined, keyTag: call.principal.key?.tags.cache });
+    if (cachePlan) {
+      cached = await lookupCached(gateway, cachePlan, request, context);
+      if (cached) {
+        serveCached(cached, request, { response: http.response, codec, requestId }, record);
+        return;
+      }
+    }
     const options = { ...(routePlan.requestFor ? { requestFor: routePlan.requestFor } : {}), ...(routePlan.check ? { check: routePlan.check } : {}) };
-    if (request.stream) status = await streamChat(request, routePlan.targets, context, { response: http.response, codec, requestId, options });
+    const save = cachePlan ? saveTo(gateway, cachePlan, context) : undefined;
+    if (request.stream) status = await streamChat(request, routePlan.targets, context, { response: http.response, codec, requestId, options, save });
     else {
       const outcome = await executeChat(request, routePlan.targets, context, options);
       const body = JSON.stringify(codec.encodeResponse(outcome.response, outcome.usage, requestId, request.model));
-      http.response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-request-id': requestId });
+      http.response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-request-id': requestId, ...(cachePlan ? { 'x-switchyard-cache': 'miss' } : {}) });
       http.response.end(body);
+      save?.(outcome.response, outcome.usage);
     }
   } catch (caught) {
     const error = toGatewayError(caught);
@@ -86,6 +102,11 @@ export async function runChat(gateway: Gateway, call: ChatCall, http: { request:
   } finally {
     http.response.off('close', onClose);
     settleRequestRecord(record, context.attempts, status, errorCode, call.startedAtMs);
+    if (cached) {
+      record.provider = cached.provider;
+      record.upstreamModel = cached.upstreamModel;
+      record.ttftMs = null;
+    }
     if (routePlan?.shadow && status === 200) runShadow(gateway, record, routePlan, request);
     else gateway.ledger.enqueue(record);
   }
@@ -96,6 +117,19 @@ interface StreamTarget {
   codec: ChatCodec;
   requestId: string;
   options: Parameters<typeof executeStream>[3];
+  save: SaveAnswer | undefined;
+}
+
+type SaveAnswer = (response: ChatResponse, usage: Usage) => void;
+
+/** Stores a served answer with the cost of the attempt that produced it; cache trouble never fails the request. */
+function saveTo(gateway: Gateway, plan: CachePlan, context: ExecutionContext): SaveAnswer {
+  return (response, usage) => {
+    const served = context.attempts[context.attempts.length - 1];
+    if (!served || served.status !== 200) return;
+    const answer: CachedAnswer = { response, usage, costUsd: served.costUsd, provider: served.provider, upstreamModel: served.upstreamModel, storedAt: Date.now() };
+    gateway.cache.save(plan, answer).catch((error: unknown) => gateway.logger.warn('cache write failed', { error }));
+  };
 }
 
 /** Writes a stream part by part as it arrives. Returns the status to record. */
@@ -103,20 +137,25 @@ async function streamChat(request: ChatRequest, targets: Parameters<typeof execu
   const { response, codec, requestId } = target;
   const outcome = await executeStream(request, targets, context, target.options);
   const encoder = codec.createStreamEncoder(requestId, request.model, request);
-  response.writeHead(200, { ...streamHeaders, 'x-request-id': requestId });
+  response.writeHead(200, { ...streamHeaders, 'x-request-id': requestId, ...(target.save ? { 'x-switchyard-cache': 'miss' } : {}) });
   if (encoder.open) response.write(encoder.open());
   let usage: Usage | undefined;
   let failed = false;
+  const collector = target.save ? new StreamCollector() : undefined;
   for await (const part of outcome.parts) {
     if (context.signal.aborted) break;
+    collector?.observe(part);
     if (part.type === 'usage') usage = part.usage;
     if (part.type === 'error') failed = true;
     const text = encoder.encode(part);
     if (text) response.write(text);
   }
   if (context.signal.aborted) return 499;
-  if (!failed) response.write(encoder.close(usage ?? usageOf(context.attempts[context.attempts.length - 1])));
+  const finalUsage = usage ?? usageOf(context.attempts[context.attempts.length - 1]);
+  if (!failed) response.write(encoder.close(finalUsage));
   response.end();
+  const collected = collector?.response();
+  if (!failed && collected && finalUsage) target.save?.(collected, finalUsage);
   return failed ? 502 : 200;
 }
 

@@ -1,3 +1,4 @@
+import type { ResponseCache } from '../cache/response-cache.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../core/logger.js';
 import type { LedgerWriter } from '../ledger/ledger-writer.js';
@@ -17,6 +18,7 @@ export interface Gateway {
   ledger: LedgerWriter;
   catalog: PriceCatalog;
   health: DeploymentHealth;
+  cache: ResponseCache;
   /** Background work (shadow requests) that shutdown waits for. */
   background: Set<Promise<unknown>>;
 }

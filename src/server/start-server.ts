@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { MemoryCacheStore } from '../cache/cache-store.js';
+import { ResponseCache } from '../cache/response-cache.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../core/logger.js';
 import { LedgerWriter } from '../ledger/ledger-writer.js';
@@ -41,7 +43,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const catalog = bundledPriceCatalog();
   const ledger = new LedgerWriter(store.ledger, config.ledger, logger);
   ledger.start();
-  const gateway: Gateway = { config, logger, store, keys, registry: new ModelRegistry(config, catalog), ledger, catalog, health: new DeploymentHealth(config.resilience), background: new Set() };
+  const gateway: Gateway = { config, logger, store, keys, registry: new ModelRegistry(config, catalog), ledger, catalog, health: new DeploymentHealth(config.resilience), cache: new ResponseCache(new MemoryCacheStore(config.cache.maxEntries), config.cache), background: new Set() };
   const handler = createRequestHandler(gateway);
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (request, response) => void handler(request, response));
   server.headersTimeout = 60_000;
