@@ -16,6 +16,7 @@ const envProviders: EnvProvider[] = [
   { name: 'gemini', type: 'gemini', keyVariable: 'GEMINI_API_KEY' },
   { name: 'mistral', type: 'mistral', keyVariable: 'MISTRAL_API_KEY' },
   { name: 'cohere', type: 'cohere', keyVariable: 'COHERE_API_KEY' },
+  { name: 'stability', type: 'stability', keyVariable: 'STABILITY_API_KEY' },
   { name: 'groq', type: 'groq', keyVariable: 'GROQ_API_KEY' },
   { name: 'together', type: 'together', keyVariable: 'TOGETHER_API_KEY' },
   { name: 'fireworks', type: 'fireworks', keyVariable: 'FIREWORKS_API_KEY' },

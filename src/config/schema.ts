@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /** Wire types a provider may declare. OpenAI-compatible hosts are listed by name so their defaults apply. */
 export const providerTypes = [
-  'openai', 'azure-openai', 'anthropic', 'gemini', 'vertex', 'bedrock', 'mistral', 'cohere',
+  'openai', 'azure-openai', 'anthropic', 'gemini', 'vertex', 'bedrock', 'mistral', 'cohere', 'stability',
   'groq', 'together', 'fireworks', 'deepseek', 'xai', 'openrouter', 'perplexity',
   'ollama', 'vllm', 'llamacpp', 'tgi', 'lmstudio',
 ] as const;

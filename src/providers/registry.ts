@@ -1,12 +1,14 @@
 import type { ProviderAdapter } from '../core/provider.js';
 import { anthropicAdapter } from './anthropic/anthropic-adapter.js';
+import { cohereAdapter } from './cohere/cohere-adapter.js';
+import { stabilityChatAdapter } from './images/stability-chat-adapter.js';
 import { bedrockAdapter } from './bedrock/bedrock-adapter.js';
 import { geminiAdapter, vertexAdapter } from './gemini/gemini-adapter.js';
 import { openAiCompatibleAdapters } from './openai/openai-adapter.js';
 import { openAiHostProfiles } from './openai/openai-compatible-hosts.js';
 
 const adapters = new Map<string, ProviderAdapter>();
-for (const adapter of [...openAiCompatibleAdapters(), anthropicAdapter, bedrockAdapter, geminiAdapter, vertexAdapter]) adapters.set(adapter.type, adapter);
+for (const adapter of [...openAiCompatibleAdapters(), anthropicAdapter, bedrockAdapter, geminiAdapter, vertexAdapter, cohereAdapter, stabilityChatAdapter]) adapters.set(adapter.type, adapter);
 
 export function adapterFor(type: string): ProviderAdapter | undefined {
   return adapters.get(type);
@@ -26,6 +28,8 @@ export function defaultBaseUrl(type: string): string {
       return '';
     case 'cohere':
       return 'https://api.cohere.com';
+    case 'stability':
+      return 'https://api.stability.ai';
     default:
       return '';
   }

@@ -5,6 +5,7 @@ import { handleAdmin } from './admin/admin-routes.js';
 import type { Principal } from './auth/key-service.js';
 import { runChat, type ChatCodec } from './chat-pipeline.js';
 import { runEmbeddings } from './embeddings-handler.js';
+import { runImages } from './images/images-handler.js';
 import { writeError, type ErrorDialect } from './error-envelope.js';
 import type { Gateway } from './gateway.js';
 import { customerOf, presentedKey, readJsonBody, sendJson } from './http-body.js';
@@ -68,6 +69,10 @@ export function createRequestHandler(gateway: Gateway) {
         await runEmbeddings(gateway, { request, response }, principal, { requestId, startedAtMs });
         return;
       }
+      if (path === '/v1/images/generations' && request.method === 'POST') {
+        await runImages(gateway, { request, response }, principal, { requestId, startedAtMs });
+        return;
+      }
       if (path === '/v1/models' && request.method === 'GET') {
         listModels(gateway, response, principal);
         return;
@@ -77,7 +82,7 @@ export function createRequestHandler(gateway: Gateway) {
         await handleAdmin(gateway, request, response, new URL(url, 'http://localhost'));
         return;
       }
-      throw new GatewayError('not_found', `No endpoint ${request.method} ${path}. See GET /v1/models, POST /v1/chat/completions, POST /v1/messages, POST /v1/embeddings.`);
+      throw new GatewayError('not_found', `No endpoint ${request.method} ${path}. See GET /v1/models, POST /v1/chat/completions, POST /v1/messages, POST /v1/embeddings, POST /v1/images/generations.`);
     } catch (caught) {
       const error = toGatewayError(caught);
       if (error.code === 'internal_error') gateway.logger.error('request failed', { requestId, path, error: error.cause ?? error });
