@@ -1,13 +1,15 @@
 import { ConfigError } from '../config/load-config.js';
 import { createLogger } from '../core/logger.js';
-import { startGateway } from '../server/start-server.js';
+import { availableParallelism } from 'node:os';
+import { prepareAdminKey, startGateway, type StartOptions } from '../server/start-server.js';
+import { runCluster } from './cluster.js';
 import { dataDirOf, keysCommand, readConfig, usageCommand } from './commands.js';
 import { flagString, parseArgs, type ParsedArgs } from './parse-args.js';
 
 const help = `switchyard: one OpenAI- and Anthropic-compatible endpoint in front of every model
 
 Usage:
-  switchyard start [--config FILE] [--port N] [--host H] [--data-dir DIR]
+  switchyard start [--config FILE] [--port N] [--host H] [--data-dir DIR] [--workers N|auto]
   switchyard keys create --name NAME [--models a,b] [--expires-at ISO] [--team T]
   switchyard keys list
   switchyard keys revoke KEY_ID
@@ -16,23 +18,57 @@ Usage:
 Environment: PORT, SWITCHYARD_ADMIN_KEY, SWITCHYARD_DATA_DIR, provider keys such as OPENAI_API_KEY.
 `;
 
-async function start(args: ParsedArgs): Promise<void> {
+function startOptions(args: ParsedArgs): StartOptions {
   const config = readConfig(args);
   const logger = createLogger((process.env.SWITCHYARD_LOG_LEVEL as 'info' | undefined) ?? 'info');
   const portText = flagString(args, 'port') ?? process.env.PORT;
   const port = portText === undefined ? undefined : Number(portText);
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new Error(`--port: expected a port number, got "${portText}"`);
   const host = flagString(args, 'host') ?? process.env.HOST;
-  const running = await startGateway({
+  return {
     config,
     logger,
     dataDir: dataDirOf(args, config),
     ...(port === undefined ? {} : { port }),
     ...(host === undefined ? {} : { host }),
     ...(process.env.SWITCHYARD_ADMIN_KEY ? { adminKey: process.env.SWITCHYARD_ADMIN_KEY } : {}),
+  };
+}
+
+function printAdminKey(key: string | undefined, url: string): void {
+  if (key) {
+    process.stdout.write(`\nGenerated an admin key. It is shown only this once; only its hash is stored:\n\n  ${key}\n\nSet SWITCHYARD_ADMIN_KEY to it, or create client keys with it: POST ${url}/admin/keys\n\n`);
+  }
+}
+
+async function startClustered(args: ParsedArgs, workers: number): Promise<void> {
+  const options = startOptions(args);
+  await runCluster({
+    workers,
+    logger: options.logger,
+    preparePrimary: async () => {
+      const key = await prepareAdminKey(options);
+      printAdminKey(key, `http://${options.host ?? options.config.server.host}:${options.port ?? options.config.server.port}`);
+    },
+    startWorker: async () => {
+      const running = await startGateway(options);
+      return { shutdown: () => running.shutdown(), url: running.url };
+    },
   });
+}
+
+async function start(args: ParsedArgs): Promise<void> {
+  const workersText = flagString(args, 'workers') ?? process.env.SWITCHYARD_WORKERS;
+  if (workersText !== undefined) {
+    const workers = workersText === 'auto' ? availableParallelism() : Number(workersText);
+    if (!Number.isInteger(workers) || workers < 1) throw new Error(`--workers: expected a positive number or "auto", got "${workersText}"`);
+    if (workers > 1) return startClustered(args, workers);
+  }
+  const options = startOptions(args);
+  const { config, logger } = options;
+  const running = await startGateway(options);
   if (running.generatedAdminKey) {
-    process.stdout.write(`\nGenerated an admin key. It is shown only this once; only its hash is stored:\n\n  ${running.generatedAdminKey}\n\nSet SWITCHYARD_ADMIN_KEY to it, or create client keys with it: POST ${running.url}/admin/keys\n\n`);
+    printAdminKey(running.generatedAdminKey, running.url);
   }
   const { models, routes } = running.gateway.registry.names();
   logger.info('switchyard listening', { url: running.url, providers: Object.keys(config.providers), models: models.length, routes: routes.length, storage: running.gateway.store.driver });

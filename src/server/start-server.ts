@@ -35,6 +35,16 @@ export interface RunningGateway {
   shutdown(graceMs?: number): Promise<void>;
 }
 
+/** Creates the admin key once, before workers start, so that concurrent starts cannot each generate one. */
+export async function prepareAdminKey(options: StartOptions): Promise<string | undefined> {
+  const store = await openStore(options.config.storage, join(options.dataDir, 'switchyard.db'));
+  try {
+    return (await new KeyService(store.keys, store.settings).initAdmin(options.adminKey)).generated;
+  } finally {
+    await store.close();
+  }
+}
+
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
   const { config, logger } = options;
   const store = await openStore(config.storage, join(options.dataDir, 'switchyard.db'));
