@@ -36,7 +36,7 @@ fi
 # initdb and the server refuse to run as root, so root runs them as the postgres user.
 if [[ "$(id -u)" -eq 0 ]]; then
   OWNER=postgres
-  as_owner() { runuser -u postgres -- "$@"; }
+  as_owner() { (cd / && runuser -u postgres -- "$@"); }
 else
   OWNER="$(id -un)"
   as_owner() { "$@"; }
@@ -60,29 +60,20 @@ flock 9
 psql_admin() { "$BIN/psql" -X -q -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 "$@"; }
 server_answers() { "$BIN/pg_isready" -q -h 127.0.0.1 -p "$PORT" -t 2 && psql_admin -tAc 'SELECT 1' >/dev/null 2>&1; }
 
-if [[ ! -s "$DATA/PG_VERSION" ]]; then
-  say "creating a test cluster in $DATA"
-  rm -rf "$DATA"
-  as_owner "$BIN/initdb" -D "$DATA" -U postgres --auth=trust --encoding=UTF8 --locale=C >&2
-  # A throwaway test cluster: durability is traded for speed, and no Unix socket is needed.
-  as_owner tee -a "$DATA/postgresql.conf" >/dev/null <<EOF
-listen_addresses = '127.0.0.1'
-port = $PORT
-unix_socket_directories = ''
-fsync = off
-synchronous_commit = off
-full_page_writes = off
-max_connections = 100
-EOF
-fi
-
-if as_owner "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
-  say "test cluster already running"
-elif server_answers; then
+if server_answers; then
   say "a PostgreSQL server already answers on 127.0.0.1:$PORT; using it"
 else
+  if [[ ! -s "$DATA/PG_VERSION" ]]; then
+    say "creating a test cluster in $DATA"
+    rm -rf "$DATA"
+    as_owner "$BIN/initdb" -D "$DATA" -U postgres --auth=trust --encoding=UTF8 --locale=C >&2
+    # A throwaway test cluster: durability is traded for speed, and no Unix socket is needed.
+    printf '%s\n' "listen_addresses = '127.0.0.1'" "port = $PORT" "unix_socket_directories = ''" \
+      'fsync = off' 'synchronous_commit = off' 'full_page_writes = off' | as_owner tee -a "$DATA/postgresql.conf" >/dev/null
+  fi
   say "starting the test cluster on 127.0.0.1:$PORT"
-  if ! as_owner "$BIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 start >&2; then
+  # The server must not inherit the lock descriptor, or it would hold the lock for its whole life.
+  if ! as_owner "$BIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 start >&2 9>&-; then
     say "the server did not start; its log follows"
     tail -n 40 "$LOG" >&2 || true
     exit 1

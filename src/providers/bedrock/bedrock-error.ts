@@ -40,6 +40,7 @@ export function codeForBedrockError(errorType: string | undefined, message: stri
   const known = errorType ? codesByErrorType[errorType] : undefined;
   const code = known ?? (status === undefined ? 'upstream_error' : codeForUpstreamStatus(status));
   if (code === 'invalid_request' && contextLengthPattern.test(message)) return 'context_length_exceeded';
+  if (code === 'invalid_request' && /model identifier is invalid/i.test(message)) return 'model_not_found';
   return code;
 }
 

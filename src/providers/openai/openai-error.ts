@@ -5,8 +5,11 @@ import { asRecord, asString } from '../shared/json-read.js';
 
 function readUpstreamMessage(body: string): { message: string | undefined; code: string | undefined } {
   try {
-    const error = asRecord(asRecord(JSON.parse(body)).error);
-    return { message: asString(error.message), code: asString(error.code) ?? asString(error.type) };
+    const parsed = asRecord(JSON.parse(body));
+    const error = asRecord(parsed.error);
+    // Mistral puts the message at the top level ({"object":"error","message":...}, https://docs.mistral.ai/api/).
+    const message = asString(error.message) ?? asString(parsed.error) ?? asString(parsed.message) ?? asString(parsed.detail);
+    return { message, code: asString(error.code) ?? asString(error.type) ?? asString(parsed.code) ?? asString(parsed.type) };
   } catch {
     return { message: undefined, code: undefined };
   }
@@ -19,7 +22,7 @@ export function classifyOpenAiError(context: ErrorContext, endpoint: ProviderEnd
   let code: ErrorCode = codeForUpstreamStatus(context.status);
   if (upstreamCode === 'context_length_exceeded' || (message !== undefined && /maximum context length|context window|too many tokens/i.test(message))) {
     code = 'context_length_exceeded';
-  } else if (upstreamCode === 'model_not_found') {
+  } else if (upstreamCode === 'model_not_found' || (message !== undefined && /model[^.]*\b(not exist|does not exist|not found)/i.test(message))) {
     code = 'model_not_found';
   } else if (upstreamCode === 'insufficient_quota') {
     code = 'upstream_authentication_failed';

@@ -14,7 +14,8 @@ export class OpenAiStreamDecoder implements StreamDecoder {
   private rawFinish: string | undefined;
   private sawFinish = false;
   private usage: Usage | undefined;
-  private readonly toolIndexes = new Map<number, number>();
+  private readonly toolIndexes = new Map<number | string, number>();
+  private lastToolKey: number | string = 0;
 
   constructor(
     private readonly upstreamModel: string,
@@ -36,6 +37,9 @@ export class OpenAiStreamDecoder implements StreamDecoder {
       return this.fail(`Provider "${this.provider}" reported an error mid-stream: ${message}`);
     }
     const parts: StreamPart[] = [];
+    const choices = asArray(chunk.choices);
+    // Azure opens with a chunk holding only prompt_filter_results, with an empty id and model.
+    if (!this.started && choices.length === 0 && !asString(chunk.id) && chunk.usage === undefined) return parts;
     if (!this.started) {
       this.started = true;
       parts.push({ type: 'stream-start', id: asString(chunk.id) ?? '', model: asString(chunk.model) ?? this.upstreamModel, created: asNumber(chunk.created) || Math.floor(Date.now() / 1000) });
@@ -43,7 +47,7 @@ export class OpenAiStreamDecoder implements StreamDecoder {
     // Groq reports stream usage under x_groq (https://console.groq.com/docs/openai).
     const usage = parseOpenAiUsage(chunk.usage ?? asRecord(chunk.x_groq).usage);
     if (usage) this.usage = usage;
-    for (const item of asArray(chunk.choices)) this.decodeChoice(asRecord(item), parts);
+    for (const item of choices) this.decodeChoice(asRecord(item), parts);
     return parts;
   }
 
@@ -68,7 +72,9 @@ export class OpenAiStreamDecoder implements StreamDecoder {
   }
 
   private decodeToolCall(call: Record<string, unknown>, parts: StreamPart[]): void {
-    const upstreamIndex = asNumber(call.index);
+    // Mistral streams whole calls without an index: each call with an id is a new one.
+    const upstreamIndex = typeof call.index === 'number' ? call.index : asString(call.id) ? `id:${asString(call.id)}` : this.lastToolKey;
+    this.lastToolKey = upstreamIndex;
     const fn = asRecord(call.function);
     let index = this.toolIndexes.get(upstreamIndex);
     if (index === undefined) {

@@ -1,0 +1,120 @@
+import type pg from 'pg';
+import type { AttemptRecord, RequestRecord, UsageGroup, UsageQuery, UsageRow } from '../../ledger/ledger-record.js';
+import type { LedgerRepository } from '../store.js';
+
+const groupColumns: Record<UsageGroup, string> = {
+  key: 'key_id',
+  customer: 'customer',
+  model: 'requested_model',
+  provider: 'provider',
+  team: 'team',
+  route: 'route',
+  day: "to_char(to_timestamp(started_at / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')",
+};
+
+const requestColumns = [
+  'id', 'started_at', 'endpoint', 'key_id', 'customer', 'team', 'requested_model', 'route', 'provider', 'upstream_model',
+  'stream', 'status', 'error_code', 'input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'output_tokens',
+  'reasoning_tokens', 'cost_usd', 'latency_ms', 'ttft_ms', 'estimated', 'catalog_version', 'cache_hit', 'saved_usd',
+];
+
+const attemptColumns = [
+  'request_id', 'attempt', 'started_at', 'provider', 'upstream_model', 'model', 'status', 'error_code', 'input_tokens',
+  'cached_input_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'cost_usd', 'latency_ms', 'ttft_ms',
+  'estimated', 'shadow',
+];
+
+/** PostgreSQL accepts at most 65535 parameters in one statement. */
+const maxParameters = 65_535;
+
+type Row = Record<string, unknown>;
+
+function camel(name: string): string {
+  return name.replace(/_([a-z])/g, (_match, letter: string) => letter.toUpperCase());
+}
+
+function valuesOf(row: Row, columns: string[]): unknown[] {
+  return columns.map((column) => row[camel(column)] ?? null);
+}
+
+function fromRow(row: Row): Row {
+  const result: Row = {};
+  for (const [name, value] of Object.entries(row)) result[camel(name)] = value;
+  return result;
+}
+
+function attemptFromRow(row: Row): AttemptRecord {
+  const result = fromRow(row);
+  delete result.requestId;
+  return result as unknown as AttemptRecord;
+}
+
+function roundUsd(value: number): number {
+  return Math.round(value * 1e9) / 1e9;
+}
+
+/** Inserts rows with as few multi-row INSERT statements as the parameter limit allows (one for any usual batch). */
+async function insertRows(client: pg.PoolClient, table: string, columns: string[], rows: unknown[][]): Promise<void> {
+  const perStatement = Math.floor(maxParameters / columns.length);
+  for (let start = 0; start < rows.length; start += perStatement) {
+    const chunk = rows.slice(start, start + perStatement);
+    const tuples = chunk.map((_row, rowIndex) => {
+      const offset = rowIndex * columns.length;
+      return `(${columns.map((_column, columnIndex) => `$${offset + columnIndex + 1}`).join(', ')})`;
+    });
+    await client.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`, chunk.flat());
+  }
+}
+
+export function postgresLedger(pool: pg.Pool): LedgerRepository {
+  return {
+    async insertBatch(records) {
+      if (records.length === 0) return;
+      const requests = records.map((record) => valuesOf(record as unknown as Row, requestColumns));
+      const attempts = records.flatMap((record) =>
+        record.attempts.map((attempt) => valuesOf({ ...attempt, requestId: record.id }, attemptColumns)),
+      );
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        await insertRows(client, 'requests', requestColumns, requests);
+        if (attempts.length > 0) await insertRows(client, 'attempts', attemptColumns, attempts);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+
+    async usage(query: UsageQuery): Promise<UsageRow[]> {
+      const column = groupColumns[query.groupBy];
+      const result = await pool.query<UsageRow>(
+        `SELECT ${column} AS "group", COUNT(*) AS requests, COUNT(*) FILTER (WHERE status >= 400) AS errors,
+          SUM(input_tokens + cached_input_tokens + cache_write_tokens)::BIGINT AS "inputTokens",
+          SUM(cached_input_tokens)::BIGINT AS "cachedInputTokens", SUM(output_tokens)::BIGINT AS "outputTokens",
+          SUM(reasoning_tokens)::BIGINT AS "reasoningTokens", SUM(cost_usd) AS "costUsd", SUM(saved_usd) AS "savedUsd"
+         FROM requests WHERE started_at >= $1 AND started_at < $2 GROUP BY 1 ORDER BY "costUsd" DESC, requests DESC`,
+        [query.from ?? 0, query.to ?? Number.MAX_SAFE_INTEGER],
+      );
+      return result.rows.map((row) => ({ ...row, costUsd: roundUsd(row.costUsd), savedUsd: roundUsd(row.savedUsd) }));
+    },
+
+    async count() {
+      const result = await pool.query<{ requests: number; attempts: number }>(
+        'SELECT (SELECT COUNT(*) FROM requests) AS requests, (SELECT COUNT(*) FROM attempts) AS attempts',
+      );
+      const row = result.rows[0];
+      return { requests: row?.requests ?? 0, attempts: row?.attempts ?? 0 };
+    },
+
+    async get(id) {
+      const request = await pool.query<Row>('SELECT * FROM requests WHERE id = $1', [id]);
+      const row = request.rows[0];
+      if (!row) return undefined;
+      const attempts = await pool.query<Row>('SELECT * FROM attempts WHERE request_id = $1 ORDER BY attempt', [id]);
+      return { ...fromRow(row), attempts: attempts.rows.map(attemptFromRow) } as unknown as RequestRecord;
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import type pg from 'pg';
+
+/** Schema migrations, applied in order; `schema_migrations` records which ran. Mirrors the SQLite schema. */
+export const postgresMigrations: string[] = [
+  `CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+   CREATE TABLE keys (
+     id TEXT PRIMARY KEY, name TEXT NOT NULL, hash TEXT NOT NULL UNIQUE, prefix TEXT NOT NULL,
+     models TEXT, team TEXT, tags TEXT NOT NULL DEFAULT '{}',
+     created_at BIGINT NOT NULL, expires_at BIGINT, revoked_at BIGINT);
+   CREATE TABLE requests (
+     id TEXT PRIMARY KEY, started_at BIGINT NOT NULL, endpoint TEXT NOT NULL,
+     key_id TEXT, customer TEXT, team TEXT, requested_model TEXT NOT NULL, route TEXT,
+     provider TEXT, upstream_model TEXT, stream BOOLEAN NOT NULL, status INTEGER NOT NULL, error_code TEXT,
+     input_tokens BIGINT NOT NULL, cached_input_tokens BIGINT NOT NULL, cache_write_tokens BIGINT NOT NULL,
+     output_tokens BIGINT NOT NULL, reasoning_tokens BIGINT NOT NULL, cost_usd DOUBLE PRECISION NOT NULL,
+     latency_ms DOUBLE PRECISION NOT NULL, ttft_ms DOUBLE PRECISION, estimated BOOLEAN NOT NULL, catalog_version TEXT NOT NULL,
+     cache_hit BOOLEAN NOT NULL, saved_usd DOUBLE PRECISION NOT NULL);
+   CREATE INDEX requests_started_at ON requests (started_at);
+   CREATE TABLE attempts (
+     request_id TEXT NOT NULL, attempt INTEGER NOT NULL, started_at BIGINT NOT NULL,
+     provider TEXT NOT NULL, upstream_model TEXT NOT NULL, model TEXT NOT NULL, status INTEGER NOT NULL, error_code TEXT,
+     input_tokens BIGINT NOT NULL, cached_input_tokens BIGINT NOT NULL, cache_write_tokens BIGINT NOT NULL,
+     output_tokens BIGINT NOT NULL, reasoning_tokens BIGINT NOT NULL, cost_usd DOUBLE PRECISION NOT NULL,
+     latency_ms DOUBLE PRECISION NOT NULL, ttft_ms DOUBLE PRECISION, estimated BOOLEAN NOT NULL, shadow BOOLEAN NOT NULL,
+     PRIMARY KEY (request_id, attempt));`,
+];
+
+/** Any fixed number works; every replica must use the same one. */
+const migrationLockId = 7_346_190_211;
+
+/**
+ * Applies the migrations not yet recorded, in one transaction. The advisory lock makes replicas that
+ * start together take turns: the second waits, then finds everything applied.
+ */
+export async function migratePostgres(pool: pg.Pool, migrations: string[] = postgresMigrations): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [migrationLockId]);
+    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)');
+    const applied = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+    const done = new Set(applied.rows.map((row) => row.version));
+    for (let index = 0; index < migrations.length; index += 1) {
+      const version = index + 1;
+      if (done.has(version)) continue;
+      await client.query(migrations[index] as string);
+      await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [version, Date.now()]);
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,91 @@
+import pg from 'pg';
+import type { KeyRecord, Store } from '../store.js';
+import { postgresLedger } from './postgres-ledger.js';
+import { migratePostgres } from './postgres-schema.js';
+
+type Row = Record<string, unknown>;
+
+const int8Oid = 20;
+const numericOid = 1700;
+
+/**
+ * BIGINT and NUMERIC arrive as strings by default. Timestamps (epoch ms) and token counts stay far
+ * below 2^53, so numbers are exact. Scoped to this pool rather than pg's global parser table.
+ */
+const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === int8Oid || oid === numericOid ? Number : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+function toKey(row: Row): KeyRecord {
+  return {
+    id: row.id as string,
+    name: row.name as string,
+    hash: row.hash as string,
+    prefix: row.prefix as string,
+    models: row.models === null ? null : (JSON.parse(row.models as string) as string[]),
+    team: (row.team as string | null) ?? null,
+    tags: JSON.parse(row.tags as string) as Record<string, string>,
+    createdAt: row.created_at as number,
+    expiresAt: (row.expires_at as number | null) ?? null,
+    revokedAt: (row.revoked_at as number | null) ?? null,
+  };
+}
+
+/**
+ * The shared driver, for several replicas behind one database. Connection settings come from the
+ * URL, including libpq's `options` (e.g. `?options=-c%20search_path%3Dswitchyard` for another schema).
+ */
+export async function openPostgresStore(url: string): Promise<Store> {
+  const pool = new pg.Pool({ connectionString: url, max: 10, types });
+  // An idle connection dropped by the server must not crash the process; the pool opens a new one.
+  pool.on('error', () => undefined);
+  try {
+    await migratePostgres(pool);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+
+  return {
+    driver: 'postgres',
+    keys: {
+      async insert(key) {
+        await pool.query(
+          `INSERT INTO keys (id, name, hash, prefix, models, team, tags, created_at, expires_at, revoked_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+          [
+            key.id, key.name, key.hash, key.prefix, key.models === null ? null : JSON.stringify(key.models), key.team,
+            JSON.stringify(key.tags), key.createdAt, key.expiresAt, key.revokedAt,
+          ],
+        );
+      },
+      async list() {
+        return (await pool.query<Row>('SELECT * FROM keys ORDER BY created_at')).rows.map(toKey);
+      },
+      async findByHash(hash) {
+        const row = (await pool.query<Row>('SELECT * FROM keys WHERE hash = $1', [hash])).rows[0];
+        return row ? toKey(row) : undefined;
+      },
+      async revoke(id, at) {
+        const result = await pool.query('UPDATE keys SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2', [at, id]);
+        return (result.rowCount ?? 0) > 0;
+      },
+    },
+    ledger: postgresLedger(pool),
+    settings: {
+      async get(name) {
+        return (await pool.query<{ value: string }>('SELECT value FROM settings WHERE name = $1', [name])).rows[0]?.value;
+      },
+      async set(name, value) {
+        await pool.query(
+          'INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value',
+          [name, value],
+        );
+      },
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
