@@ -153,3 +153,33 @@ describe('the ledger accounts every request in dollars', () => {
     assert.equal(bad.status, 400);
   });
 });
+
+describe('self-hosted deployments are charged for GPU time', () => {
+  let simulator: OpenAiSimulator;
+  let gateway: TestGateway;
+
+  before(async () => {
+    simulator = await startOpenAiSimulator();
+    gateway = await startTestGateway({
+      providers: { gpu: { type: 'vllm', baseUrl: simulator.url, private: true, hosting: { cloud: 'coreweave', gpu: 'H100', gpus: 2, pricePerHour: 3.6, tokensPerSecond: 1000 } } },
+      models: { llama: { provider: 'gpu', model: 'meta-llama/Llama-3.3-70B-Instruct' } },
+    });
+  });
+
+  after(async () => {
+    await gateway.stop();
+    await simulator.close();
+  });
+
+  test('cost = tokens / throughput x hourly price x GPUs', async () => {
+    const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gateway.clientKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'llama', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    await response.arrayBuffer();
+    const record = (await (await gateway.admin(`/admin/requests/${response.headers.get('x-request-id')}`)).json()) as { costUsd: number };
+    // 19 tokens at 1,000 tokens/s = 0.019 s of two GPUs at $3.60 an hour each.
+    assert.ok(Math.abs(record.costUsd - (0.019 * 3.6 * 2) / 3600) < 1e-12, `cost ${record.costUsd}`);
+  });
+});

@@ -12,8 +12,10 @@ export interface Deployment {
   endpoint: ProviderEndpoint;
   upstreamModel: string;
   price: Price | undefined;
-  /** Where the price came from: `config`, `catalog`, or `none` (unpriced, recorded at zero cost). */
-  priceSource: 'config' | 'catalog' | 'none';
+  /** Where the price came from: `config`, `catalog`, `gpu-time` (self-hosted, from hosting), or `none` (recorded at zero cost). */
+  priceSource: 'config' | 'catalog' | 'gpu-time' | 'none';
   private: boolean;
+  /** Self-hosted GPU facts; requests are charged for the GPU time they used when no token price is set. */
+  hosting?: { cloud?: string; region?: string; gpu?: string; gpus: number; pricePerHour: number; tokensPerSecond?: number } | undefined;
   timeouts: UpstreamTimeouts;
 }

@@ -61,7 +61,16 @@ export function finishAttempt(record: AttemptRecord, deployment: Deployment, end
   record.outputTokens = usage.outputTokens;
   record.reasoningTokens = usage.reasoningTokens;
   record.estimated = usage.estimated === true;
-  record.costUsd = deployment.price ? computeCost(usage, deployment.price) : 0;
+  record.costUsd = deployment.price ? computeCost(usage, deployment.price) : deployment.hosting ? gpuTimeCost(deployment.hosting, usage, record.latencyMs) : 0;
+}
+
+/**
+ * The GPU time a request used on a self-hosted deployment, in dollars: its tokens over the deployment's measured
+ * throughput when `tokensPerSecond` is set, otherwise its wall time (which overstates cost when requests are batched).
+ */
+export function gpuTimeCost(hosting: NonNullable<Deployment['hosting']>, usage: Usage, latencyMs: number): number {
+  const seconds = hosting.tokensPerSecond ? (usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens + usage.outputTokens) / hosting.tokensPerSecond : latencyMs / 1000;
+  return (seconds * hosting.pricePerHour * hosting.gpus) / 3600;
 }
 
 function round(value: number): number {

@@ -99,8 +99,9 @@ export class ModelRegistry {
       endpoint,
       upstreamModel,
       price,
-      priceSource: configPrice ? 'config' : catalogPrice ? 'catalog' : 'none',
+      priceSource: configPrice ? 'config' : catalogPrice ? 'catalog' : provider.hosting ? 'gpu-time' : 'none',
       private: provider.private,
+      hosting: provider.hosting,
       timeouts: { ...defaultTimeouts, ...provider.timeouts },
     };
   }
