@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { budgetSpecSchema, rateLimitSpecSchema } from '../limits/limit-types.js';
 
 /** Wire types a provider may declare. OpenAI-compatible hosts are listed by name so their defaults apply. */
 export const providerTypes = [
@@ -57,6 +58,8 @@ const model = z
     provider: z.string().min(1),
     model: z.string().min(1).optional(),
     price: price.optional(),
+    /** Requests and tokens per minute across every caller of this model name. */
+    rateLimit: rateLimitSpecSchema.optional(),
   })
   .strict();
 
@@ -191,6 +194,22 @@ export const configSchema = z
     providers: z.record(provider).default({}),
     models: z.record(model).default({}),
     routes: z.record(route).default({}),
+    /** Budgets and rate limits of teams (keys name their team). */
+    teams: z.record(z.object({ budget: budgetSpecSchema.optional(), rateLimit: rateLimitSpecSchema.optional() }).strict()).default({}),
+    limits: z
+      .object({
+        /** Output tokens assumed for a budget reservation when a request sets no max_tokens. */
+        defaultMaxTokens: z.number().int().positive().default(4096),
+      })
+      .strict()
+      .default({}),
+    alerts: z
+      .object({
+        /** Receives a JSON POST when a budget crosses one of its alert thresholds. */
+        webhookUrl: z.string().url().optional(),
+      })
+      .strict()
+      .default({}),
     /** Cache settings for requests that opt in by header or key tag on a plain model name. */
     cache: cache.default({}),
   })

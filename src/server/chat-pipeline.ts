@@ -9,6 +9,7 @@ import { writeError, type ErrorDialect } from './error-envelope.js';
 import type { Gateway } from './gateway.js';
 import { newRequestRecord, settleRequestRecord } from './request-record.js';
 import { runShadow } from './shadow-request.js';
+import type { Admission } from './spend-control.js';
 import { lookupCached, serveCached, StreamCollector } from './cached-answer.js';
 import type { CachedAnswer } from '../cache/cache-store.js';
 import type { CachePlan } from '../cache/response-cache.js';
@@ -65,6 +66,7 @@ export async function runChat(gateway: Gateway, call: ChatCall, http: { request:
   let routePlan: RoutePlan | undefined;
   let cachePlan: CachePlan | undefined;
   let cached: CachedAnswer | undefined;
+  let admission: Admission | undefined;
   try {
     assertModelAllowed(call.principal, request.model);
     routePlan = plan(gateway, call, http.request.headers);
@@ -74,6 +76,8 @@ export async function runChat(gateway: Gateway, call: ChatCall, http: { request:
       context.maxAttempts = routePlan.routeConfig.maxAttempts;
     }
     if (routePlan.privacyFound.length > 0) http.response.setHeader('x-switchyard-privacy', routePlan.privacyFound.join(','));
+    admission = await gateway.spend.admit({ principal: call.principal, customer: call.customer, request, targets: routePlan.targets });
+    for (const [name, value] of Object.entries(admission.headers)) http.response.setHeader(name, value);
     const cacheHeader = http.request.headers['x-switchyard-cache'];
     cachePlan = gateway.cache.plan({ request, scope: routePlan.route ?? request.model, routeSettings: routePlan.routeConfig?.cache, header: typeof cacheHeader === 'string' ? cacheHeader : undefined, keyTag: call.principal.key?.tags.cache });
     if (cachePlan) {
@@ -107,6 +111,7 @@ export async function runChat(gateway: Gateway, call: ChatCall, http: { request:
       record.upstreamModel = cached.upstreamModel;
       record.ttftMs = null;
     }
+    admission?.reservation?.settle(record.costUsd).catch((error: unknown) => gateway.logger.error('budget settlement failed', { requestId, error }));
     if (routePlan?.shadow && status === 200) runShadow(gateway, record, routePlan, request);
     else gateway.ledger.enqueue(record);
   }

@@ -7,6 +7,7 @@ import type { DeploymentHealth } from '../routing/deployment-health.js';
 import type { ModelRegistry } from '../routing/model-registry.js';
 import type { Store } from '../store/store.js';
 import type { KeyService } from './auth/key-service.js';
+import type { SpendControl } from './spend-control.js';
 
 /** Everything a request handler needs, built once at start. */
 export interface Gateway {
@@ -19,6 +20,7 @@ export interface Gateway {
   catalog: PriceCatalog;
   health: DeploymentHealth;
   cache: ResponseCache;
+  spend: SpendControl;
   /** Background work (shadow requests) that shutdown waits for. */
   background: Set<Promise<unknown>>;
 }

@@ -14,6 +14,29 @@ import { openStore } from '../store/open-store.js';
 import { createRequestHandler } from './app.js';
 import { KeyService } from './auth/key-service.js';
 import type { Gateway } from './gateway.js';
+import { budgetAlertSender, SpendControl, type CustomerLimits } from './spend-control.js';
+import { BudgetService } from '../limits/budget-service.js';
+import { MemoryCounterStore } from '../limits/memory-counter-store.js';
+import { connectRedisCounterStore } from '../limits/redis-counter-store.js';
+import { RateLimiter } from '../limits/rate-limiter.js';
+import type { Store } from '../store/store.js';
+
+const customerCacheMs = 5_000;
+
+/** Customer limits from the store, cached briefly so the request path rarely reads the store. */
+function customerLimitsFrom(store: Store): CustomerLimits {
+  const cache = new Map<string, { value: Awaited<ReturnType<CustomerLimits>>; until: number }>();
+  return async (customer) => {
+    const now = Date.now();
+    const hit = cache.get(customer);
+    if (hit && hit.until > now) return hit.value;
+    const found = await store.customers.get(customer);
+    const value = found ? { budget: found.budget ?? undefined, rateLimit: found.rateLimit ?? undefined } : undefined;
+    if (cache.size > 100_000) cache.clear();
+    cache.set(customer, { value, until: now + customerCacheMs });
+    return value;
+  };
+}
 
 export interface StartOptions {
   config: Config;
@@ -51,9 +74,12 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const keys = new KeyService(store.keys, store.settings);
   const { generated } = await keys.initAdmin(options.adminKey);
   const catalog = bundledPriceCatalog();
+  const counters = config.redis ? await connectRedisCounterStore({ url: config.redis, onError: (error) => logger.error('redis error', { error }) }) : new MemoryCounterStore();
+  const budgets = new BudgetService({ store: counters, onThreshold: budgetAlertSender(config.alerts.webhookUrl, logger), onError: (error) => logger.error('budget alert failed', { error }) });
+  const spend = new SpendControl(config, budgets, new RateLimiter({ store: counters }), customerLimitsFrom(store));
   const ledger = new LedgerWriter(store.ledger, config.ledger, logger);
   ledger.start();
-  const gateway: Gateway = { config, logger, store, keys, registry: new ModelRegistry(config, catalog), ledger, catalog, health: new DeploymentHealth(config.resilience), cache: new ResponseCache(new MemoryCacheStore(config.cache.maxEntries), config.cache), background: new Set() };
+  const gateway: Gateway = { config, logger, store, keys, registry: new ModelRegistry(config, catalog), ledger, catalog, health: new DeploymentHealth(config.resilience), cache: new ResponseCache(new MemoryCacheStore(config.cache.maxEntries), config.cache), spend, background: new Set() };
   const handler = createRequestHandler(gateway);
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (request, response) => void handler(request, response));
   server.headersTimeout = 60_000;
@@ -82,6 +108,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       await Promise.race([Promise.allSettled([...gateway.background]), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
       await ledger.stop();
       await closeHttpAgents();
+      await counters.close();
       await store.close();
     })();
     return stopping;

@@ -5,6 +5,7 @@ import type { KeyRecord } from '../../store/store.js';
 import type { Gateway } from '../gateway.js';
 import { readJsonBody, sendJson } from '../http-body.js';
 import { invalid, optionalString, requireArray, requireObject, requireString } from '../openai/field-reader.js';
+import { handleReports } from './report-routes.js';
 
 const usageGroups: readonly UsageGroup[] = ['key', 'customer', 'model', 'provider', 'team', 'route', 'day'];
 
@@ -91,5 +92,6 @@ export async function handleAdmin(gateway: Gateway, request: IncomingMessage, re
     sendJson(response, 200, { ...(await gateway.store.ledger.count()), ...gateway.ledger.stats() });
     return;
   }
+  if (await handleReports(gateway, request, response, url)) return;
   throw new GatewayError('not_found', `No admin endpoint ${method} ${path}.`);
 }
