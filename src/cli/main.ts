@@ -5,6 +5,7 @@ import { prepareAdminKey, startGateway, type StartOptions } from '../server/star
 import { runCluster } from './cluster.js';
 import { dataDirOf, keysCommand, readConfig, usageCommand } from './commands.js';
 import { flagString, parseArgs, type ParsedArgs } from './parse-args.js';
+import { reportCommand, revenueCommand } from './report-commands.js';
 
 const help = `switchyard: one OpenAI- and Anthropic-compatible endpoint in front of every model
 
@@ -14,6 +15,10 @@ Usage:
   switchyard keys list
   switchyard keys revoke KEY_ID
   switchyard usage [--group-by key|customer|model|provider|team|route|day] [--from ISO] [--to ISO] [--json]
+  switchyard revenue import FILE.csv | list [--period YYYY-MM]
+  switchyard report margin [--period YYYY-MM | --from YYYY-MM --to YYYY-MM] [--json]
+  switchyard report spend [--group-by provider|cloud|model|route|key|customer|day] [--period YYYY-MM | --from ISO --to ISO] [--json]
+  switchyard report graduation --model NAME|--route NAME [--days 30] [--gpu-price-per-hour USD] [--gpus N] [--tokens-per-second N] [--json]
 
 Environment: PORT, SWITCHYARD_ADMIN_KEY, SWITCHYARD_DATA_DIR, provider keys such as OPENAI_API_KEY.
 `;
@@ -100,6 +105,8 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'start') return start(args);
   if (command === 'keys') return keysCommand(args);
   if (command === 'usage') return usageCommand(args);
+  if (command === 'report') return reportCommand(args);
+  if (command === 'revenue') return revenueCommand(args);
   throw new Error(`Unknown command "${command}".\n\n${help}`);
 }
 

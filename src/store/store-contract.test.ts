@@ -9,7 +9,8 @@ import { postgresMigrations } from './postgres/postgres-schema.js';
 import { openPostgresStore } from './postgres/postgres-store.js';
 import { createTestSchema, queryTestSchema } from './postgres/postgres-test-database.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
-import type { KeyRecord, Store } from './store.js';
+import { rollupRecords } from '../reports/rollup-records.js';
+import type { CustomerRecord, KeyRecord, RollupQuery, RollupRow, Store } from './store.js';
 
 /** Where a store lives: opened once per test, or several times to check what survives a reopen. */
 interface Place {
@@ -236,6 +237,79 @@ function contract(target: Target): void {
     assert.deepEqual(await store.ledger.usage({ groupBy: 'customer', to: march1 + 2 * hour }), [usageRow('acme', firstOnly)]);
     assert.deepEqual(await store.ledger.usage({ groupBy: 'model', from: march1 + 2 * day }), [usageRow('gpt-x', r5Only)]);
     assert.deepEqual(await store.ledger.usage({ groupBy: 'model', from: march1 + 3 * day }), []);
+  });
+
+  it('revenue: upsert replaces the amount of a (customer, period), list filters by month, both ends inclusive', async (store) => {
+    await store.revenue.upsert([
+      { customer: 'globex', period: '2025-03', usd: 900 },
+      { customer: 'acme', period: '2025-03', usd: 100 },
+      { customer: 'acme', period: '2025-02', usd: 80.5 },
+      { customer: 'acme', period: '2025-04', usd: 120 },
+    ]);
+    await store.revenue.upsert([{ customer: 'acme', period: '2025-03', usd: 150.25 }]);
+    await store.revenue.upsert([]);
+    assert.deepEqual(await store.revenue.list(), [
+      { customer: 'acme', period: '2025-02', usd: 80.5 },
+      { customer: 'acme', period: '2025-03', usd: 150.25 },
+      { customer: 'globex', period: '2025-03', usd: 900 },
+      { customer: 'acme', period: '2025-04', usd: 120 },
+    ]);
+    assert.deepEqual(await store.revenue.list({ from: '2025-03', to: '2025-03' }), [
+      { customer: 'acme', period: '2025-03', usd: 150.25 },
+      { customer: 'globex', period: '2025-03', usd: 900 },
+    ]);
+    assert.deepEqual((await store.revenue.list({ from: '2025-03' })).map((row) => row.period), ['2025-03', '2025-03', '2025-04']);
+    assert.deepEqual((await store.revenue.list({ to: '2025-02' })).map((row) => row.usd), [80.5]);
+  });
+
+  it('revenue: a batch with a row the database refuses writes nothing', async (store) => {
+    await store.revenue.upsert([{ customer: 'acme', period: '2025-03', usd: 1 }]);
+    const broken = { customer: 'globex', period: '2025-03', usd: null as unknown as number };
+    await assert.rejects(store.revenue.upsert([{ customer: 'acme', period: '2025-03', usd: 2 }, { customer: 'initech', period: '2025-03', usd: 3 }, broken]));
+    assert.deepEqual(await store.revenue.list(), [{ customer: 'acme', period: '2025-03', usd: 1 }]);
+  });
+
+  it('customers: put inserts or replaces, get by id, list ordered by id', async (store) => {
+    const acme: CustomerRecord = {
+      id: 'acme', name: 'Acme Corp', tags: { plan: 'pro' }, budget: { usd: 500, period: 'monthly', hard: true, alertAt: [0.5, 0.9] },
+      rateLimit: { rpm: 60, tpm: 100_000 }, updatedAt: march1,
+    };
+    const bare: CustomerRecord = { id: 'Zeta', name: null, tags: {}, budget: null, rateLimit: null, updatedAt: march1 + 1 };
+    await store.customers.put(acme);
+    await store.customers.put(bare);
+    assert.deepEqual(await store.customers.get('acme'), acme);
+    assert.deepEqual(await store.customers.get('Zeta'), bare);
+    assert.equal(await store.customers.get('missing'), undefined);
+    const changed: CustomerRecord = { ...acme, budget: { usd: 50, period: 'daily', hard: false }, rateLimit: { rpm: 5 }, updatedAt: march1 + day };
+    await store.customers.put(changed);
+    assert.deepEqual(await store.customers.list(), [bare, changed]);
+  });
+
+  it('ledger: rollup sums per bucket and dimension exactly as the in-memory reference, shadow cost apart', async (store) => {
+    const records = [
+      ...usageRecords,
+      record('r6', {
+        startedAt: march1 + hour + 5 * 60_000, inputTokens: 30, outputTokens: 10, costUsd: 0.05, latencyMs: 250,
+        attempts: [attempt(1, { costUsd: 0.05 }), attempt(2, { shadow: true, costUsd: 0.25 }), attempt(3, { shadow: true, costUsd: 0.125 })],
+      }),
+      record('r7', { startedAt: march1 + hour + 10 * 60_000, cacheHit: true, savedUsd: 0.3, provider: null, upstreamModel: null, latencyMs: 3 }),
+    ];
+    await store.ledger.insertBatch(records);
+    const sorted = (rows: RollupRow[]) => [...rows].sort((left, right) => (JSON.stringify(left) < JSON.stringify(right) ? -1 : 1));
+    const queries: RollupQuery[] = [
+      { bucket: 'hour', from: 0, to: march1 + 10 * day },
+      { bucket: 'day', from: 0, to: march1 + 10 * day },
+      { bucket: 'day', from: march1 + day, to: march1 + 2 * day + 1 },
+      { bucket: 'hour', from: 0, to: march1 + 10 * day, route: 'smart' },
+      { bucket: 'hour', from: 0, to: march1 + 10 * day, provider: 'openai', upstreamModel: 'gpt-x-2025' },
+    ];
+    for (const query of queries) assert.deepEqual(sorted(await store.ledger.rollup(query)), sorted(rollupRecords(records, query)), JSON.stringify(query));
+    const hourOne = (await store.ledger.rollup({ bucket: 'hour', from: march1 + hour, to: march1 + 2 * hour })).filter((row) => !row.cacheHit);
+    // r1 (cost 0.1, 100 input, latency 100) and r6 (cost 0.05, 30 input, latency 250, shadow 0.25 + 0.125) share every dimension.
+    assert.deepEqual(hourOne.map((row) => [row.bucket, row.requests, row.inputTokens, row.costUsd, row.latencyMs, row.shadowAttempts, row.shadowCostUsd]), [
+      [march1 + hour, 2, 130, 0.15, 350, 2, 0.375],
+    ]);
+    assert.deepEqual(await store.ledger.rollup({ bucket: 'day', from: march1 + 5 * day, to: march1 + 6 * day }), []);
   });
 
   if (target.persistent) {

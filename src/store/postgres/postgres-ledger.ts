@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { AttemptRecord, RequestRecord, UsageGroup, UsageQuery, UsageRow } from '../../ledger/ledger-record.js';
+import { rollupRowFrom, rollupSql } from '../rollup-sql.js';
 import type { LedgerRepository } from '../store.js';
 
 const groupColumns: Record<UsageGroup, string> = {
@@ -107,6 +108,11 @@ export function postgresLedger(pool: pg.Pool): LedgerRepository {
       );
       const row = result.rows[0];
       return { requests: row?.requests ?? 0, attempts: row?.attempts ?? 0 };
+    },
+
+    async rollup(query) {
+      const { text, values } = rollupSql(query, 'postgres');
+      return (await pool.query<Row>(text, values)).rows.map(rollupRowFrom);
     },
 
     async get(id) {

@@ -23,6 +23,8 @@ export const postgresMigrations: string[] = [
      output_tokens BIGINT NOT NULL, reasoning_tokens BIGINT NOT NULL, cost_usd DOUBLE PRECISION NOT NULL,
      latency_ms DOUBLE PRECISION NOT NULL, ttft_ms DOUBLE PRECISION, estimated BOOLEAN NOT NULL, shadow BOOLEAN NOT NULL,
      PRIMARY KEY (request_id, attempt));`,
+  `CREATE TABLE revenue (customer TEXT NOT NULL, period TEXT NOT NULL, usd DOUBLE PRECISION NOT NULL, PRIMARY KEY (customer, period));
+   CREATE TABLE customers (id TEXT PRIMARY KEY, data TEXT NOT NULL, updated_at BIGINT NOT NULL);`,
 ];
 
 /** Any fixed number works; every replica must use the same one. */

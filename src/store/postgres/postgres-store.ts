@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { KeyRecord, Store } from '../store.js';
+import { postgresCustomers, postgresRevenue } from './postgres-finance.js';
 import { postgresLedger } from './postgres-ledger.js';
 import { migratePostgres } from './postgres-schema.js';
 
@@ -73,6 +74,8 @@ export async function openPostgresStore(url: string): Promise<Store> {
       },
     },
     ledger: postgresLedger(pool),
+    revenue: postgresRevenue(pool),
+    customers: postgresCustomers(pool),
     settings: {
       async get(name) {
         return (await pool.query<{ value: string }>('SELECT value FROM settings WHERE name = $1', [name])).rows[0]?.value;

@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { AttemptRecord, RequestRecord, UsageGroup, UsageQuery, UsageRow } from '../../ledger/ledger-record.js';
+import { rollupRowFrom, rollupSql } from '../rollup-sql.js';
+import type { RollupQuery, RollupRow } from '../store.js';
 
 const groupColumns: Record<UsageGroup, string> = {
   key: 'key_id',
@@ -70,6 +72,11 @@ export class SqliteLedgerRepository {
     const requests = (this.database.prepare('SELECT COUNT(*) AS n FROM requests').get() as { n: number }).n;
     const attempts = (this.database.prepare('SELECT COUNT(*) AS n FROM attempts').get() as { n: number }).n;
     return { requests, attempts };
+  }
+
+  rollup(query: RollupQuery): RollupRow[] {
+    const { text, values } = rollupSql(query, 'sqlite');
+    return (this.database.prepare(text).all(...values) as Row[]).map(rollupRowFrom);
   }
 
   get(id: string): RequestRecord | undefined {

@@ -21,4 +21,6 @@ export const sqliteMigrations: string[] = [
      output_tokens INTEGER NOT NULL, reasoning_tokens INTEGER NOT NULL, cost_usd REAL NOT NULL,
      latency_ms REAL NOT NULL, ttft_ms REAL, estimated INTEGER NOT NULL, shadow INTEGER NOT NULL,
      PRIMARY KEY (request_id, attempt));`,
+  `CREATE TABLE revenue (customer TEXT NOT NULL, period TEXT NOT NULL, usd REAL NOT NULL, PRIMARY KEY (customer, period));
+   CREATE TABLE customers (id TEXT PRIMARY KEY, data TEXT NOT NULL, updated_at INTEGER NOT NULL);`,
 ];

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RequestRecord } from '../../ledger/ledger-record.js';
 import type { KeyRecord, Store } from '../store.js';
+import { sqliteCustomers, sqliteRevenue } from './sqlite-finance.js';
 import { SqliteLedgerRepository } from './sqlite-ledger.js';
 import { sqliteMigrations } from './sqlite-schema.js';
 
@@ -75,7 +76,10 @@ export function openSqliteStore(file: string): Store {
       usage: async (query) => ledger.usage(query),
       count: async () => ledger.count(),
       get: async (id) => ledger.get(id),
+      rollup: async (query) => ledger.rollup(query),
     },
+    revenue: sqliteRevenue(database),
+    customers: sqliteCustomers(database),
     settings: {
       async get(name) {
         return (getSetting.get(name) as { value: string } | undefined)?.value;

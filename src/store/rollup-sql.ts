@@ -1,0 +1,67 @@
+import type { RollupQuery, RollupRow } from './store.js';
+
+const bucketMs = { hour: 3_600_000, day: 86_400_000 } as const;
+
+const dimensions = ['customer', 'key_id', 'route', 'requested_model', 'provider', 'upstream_model', 'cache_hit'];
+
+/**
+ * The rollup query for either driver. Shadow cost comes from a correlated sub-query on the attempts'
+ * primary key, so a request with several shadow attempts is still counted once.
+ */
+export function rollupSql(query: RollupQuery, dialect: 'sqlite' | 'postgres'): { text: string; values: unknown[] } {
+  const values: unknown[] = [query.from, query.to];
+  const placeholder = () => (dialect === 'sqlite' ? '?' : `$${values.length}`);
+  const conditions = [`started_at >= ${dialect === 'sqlite' ? '?' : '$1'}`, `started_at < ${dialect === 'sqlite' ? '?' : '$2'}`];
+  const filters: Array<[keyof RollupQuery, string]> = [['route', 'route'], ['provider', 'provider'], ['upstreamModel', 'upstream_model']];
+  for (const [field, column] of filters) {
+    const value = query[field];
+    if (value === undefined) continue;
+    values.push(value);
+    conditions.push(`${column} = ${placeholder()}`);
+  }
+  const shadow = dialect === 'sqlite' ? 'a.shadow = 1' : 'a.shadow';
+  const size = bucketMs[query.bucket];
+  const text = `SELECT bucket, ${dimensions.join(', ')}, ok, COUNT(*) AS requests,
+      SUM(input_tokens) AS input_tokens, SUM(cached_input_tokens) AS cached_input_tokens, SUM(cache_write_tokens) AS cache_write_tokens,
+      SUM(output_tokens) AS output_tokens, SUM(reasoning_tokens) AS reasoning_tokens, SUM(cost_usd) AS cost_usd,
+      SUM(saved_usd) AS saved_usd, SUM(latency_ms) AS latency_ms, SUM(shadow_attempts) AS shadow_attempts, SUM(shadow_cost_usd) AS shadow_cost_usd
+    FROM (
+      SELECT r.*, (r.started_at / ${size}) * ${size} AS bucket, CASE WHEN r.status < 400 THEN 1 ELSE 0 END AS ok,
+        (SELECT COUNT(*) FROM attempts a WHERE a.request_id = r.id AND ${shadow}) AS shadow_attempts,
+        (SELECT COALESCE(SUM(a.cost_usd), 0) FROM attempts a WHERE a.request_id = r.id AND ${shadow}) AS shadow_cost_usd
+      FROM requests r WHERE ${conditions.join(' AND ')}
+    ) x
+    GROUP BY bucket, ${dimensions.join(', ')}, ok`;
+  return { text, values };
+}
+
+function roundUsd(value: number): number {
+  return Math.round(value * 1e9) / 1e9;
+}
+
+/** A driver's result row (snake_case, numbers already parsed) as a RollupRow. */
+export function rollupRowFrom(row: Record<string, unknown>): RollupRow {
+  const number = (name: string) => Number(row[name] ?? 0);
+  return {
+    bucket: number('bucket'),
+    customer: (row.customer as string | null) ?? null,
+    keyId: (row.key_id as string | null) ?? null,
+    route: (row.route as string | null) ?? null,
+    requestedModel: row.requested_model as string,
+    provider: (row.provider as string | null) ?? null,
+    upstreamModel: (row.upstream_model as string | null) ?? null,
+    cacheHit: row.cache_hit === true || row.cache_hit === 1,
+    ok: number('ok') === 1,
+    requests: number('requests'),
+    inputTokens: number('input_tokens'),
+    cachedInputTokens: number('cached_input_tokens'),
+    cacheWriteTokens: number('cache_write_tokens'),
+    outputTokens: number('output_tokens'),
+    reasoningTokens: number('reasoning_tokens'),
+    costUsd: roundUsd(number('cost_usd')),
+    savedUsd: roundUsd(number('saved_usd')),
+    latencyMs: Math.round(number('latency_ms') * 1000) / 1000,
+    shadowAttempts: number('shadow_attempts'),
+    shadowCostUsd: roundUsd(number('shadow_cost_usd')),
+  };
+}
