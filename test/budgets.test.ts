@@ -63,6 +63,36 @@ describe('a hard budget holds under 200 concurrent requests in one process', () 
     assert.ok(Math.abs(spent - served * 0.000026) < 1e-9, 'only served requests cost money');
   });
 
+  test('a key budget from POST /admin/keys and a customer budget from PUT /admin/customers hold the same way', async () => {
+    const created = await gateway.admin('/admin/keys', { method: 'POST', body: JSON.stringify({ name: 'capped', budget: { usd: budgetUsd, period: 'monthly', hard: true }, rateLimit: { rpm: 600 } }) });
+    assert.equal(created.status, 201);
+    const capped = (await created.json()) as { id: string; key: string; budget: unknown };
+    assert.deepEqual(capped.budget, { usd: budgetUsd, period: 'monthly', hard: true });
+    const byKey = await fire(gateway.url, capped.key, 100);
+    assert.ok((byKey.get(429) ?? 0) > 0 && (byKey.get(200) ?? 0) >= 10);
+    const keyRows = (await (await gateway.admin('/admin/usage?groupBy=key')).json()) as { rows: Array<{ group: string; costUsd: number }> };
+    assert.ok((keyRows.rows.find((row) => row.group === capped.id)?.costUsd ?? 0) <= budgetUsd + 1e-12);
+
+    assert.equal((await gateway.admin('/admin/customers/acme', { method: 'PUT', body: JSON.stringify({ budget: { usd: budgetUsd, period: 'daily', hard: true } }) })).status, 201);
+    const statuses = new Map<number, number>();
+    await Promise.all(Array.from({ length: 100 }, async () => {
+      const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${gateway.clientKey}`, 'content-type': 'application/json', 'x-switchyard-customer': 'acme' },
+        body: JSON.stringify({ model: 'house', max_tokens: 100, messages: [{ role: 'user', content: 'hello' }] }),
+      });
+      await response.arrayBuffer();
+      statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+    }));
+    assert.ok((statuses.get(429) ?? 0) > 0);
+    const customerRows = (await (await gateway.admin('/admin/usage?groupBy=customer')).json()) as { rows: Array<{ group: string; costUsd: number }> };
+    assert.ok((customerRows.rows.find((row) => row.group === 'acme')?.costUsd ?? 0) <= budgetUsd + 1e-12);
+
+    const bad = await gateway.admin('/admin/keys', { method: 'POST', body: JSON.stringify({ name: 'bad', budget: { usd: -1, period: 'weekly' } }) });
+    assert.equal(bad.status, 400);
+    assert.match(((await bad.json()) as { error: { param: string } }).error.param, /^budget\./);
+  });
+
   test('a model rate limit admits exactly its rpm and answers 429 with Retry-After', async () => {
     const statuses = await fire(gateway.url, gateway.clientKey, 12, 'limited');
     assert.equal(statuses.get(200), 5);

@@ -77,7 +77,8 @@ const march1 = Date.UTC(2025, 2, 1);
 function key(id: string, overrides: Partial<KeyRecord> = {}): KeyRecord {
   return {
     id, name: `key ${id}`, hash: `hash-${id}`, prefix: `sk-${id}`, models: ['gpt-x', 'claude-y'], team: 'red',
-    tags: { env: 'test', owner: id }, createdAt: march1, expiresAt: march1 + 30 * day, revokedAt: null, ...overrides,
+    tags: { env: 'test', owner: id }, createdAt: march1, expiresAt: march1 + 30 * day, revokedAt: null,
+    budget: id === 'k1' ? { usd: 5, period: 'daily', hard: true } : null, rateLimit: id === 'k1' ? { rpm: 600, tpm: 100000 } : null, ...overrides,
   };
 }
 

@@ -1,3 +1,5 @@
+import type { ZodType, ZodTypeDef } from 'zod';
+import { budgetSpecSchema, rateLimitSpecSchema } from '../../limits/limit-types.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GatewayError } from '../../core/errors.js';
 import type { UsageGroup } from '../../ledger/ledger-record.js';
@@ -20,6 +22,8 @@ export function publicKey(record: KeyRecord): Record<string, unknown> {
     createdAt: new Date(record.createdAt).toISOString(),
     expiresAt: record.expiresAt === null ? null : new Date(record.expiresAt).toISOString(),
     revokedAt: record.revokedAt === null ? null : new Date(record.revokedAt).toISOString(),
+    budget: record.budget ?? null,
+    rateLimit: record.rateLimit ?? null,
   };
 }
 
@@ -28,6 +32,13 @@ function parseTime(value: string | null, param: string): number | undefined {
   const time = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
   if (Number.isNaN(time)) throw invalid(param, `expected an ISO 8601 date or epoch milliseconds, got "${value}".`);
   return time;
+}
+
+function parseSpec<T>(schema: ZodType<T, ZodTypeDef, unknown>, value: unknown, param: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  throw invalid(issue && issue.path.length > 0 ? `${param}.${issue.path.join('.')}` : param, issue?.message ?? 'invalid value.');
 }
 
 async function createKey(gateway: Gateway, request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -44,6 +55,8 @@ async function createKey(gateway: Gateway, request: IncomingMessage, response: S
     const tags = requireObject(body.tags, 'tags');
     input.tags = Object.fromEntries(Object.entries(tags).map(([tag, value]) => [tag, requireString(value, `tags.${tag}`)]));
   }
+  if (body.budget !== undefined && body.budget !== null) input.budget = parseSpec(budgetSpecSchema, body.budget, 'budget');
+  if (body.rateLimit !== undefined && body.rateLimit !== null) input.rateLimit = parseSpec(rateLimitSpecSchema, body.rateLimit, 'rateLimit');
   const created = await gateway.keys.create(input);
   sendJson(response, 201, { id: created.id, key: created.key, ...publicKey(created.record) });
 }

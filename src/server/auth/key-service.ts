@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { GatewayError } from '../../core/errors.js';
+import type { BudgetSpec, RateLimitSpec } from '../../limits/limit-types.js';
 import type { KeyRecord, KeyRepository, SettingRepository } from '../../store/store.js';
 
 export interface CreateKeyInput {
@@ -8,6 +9,8 @@ export interface CreateKeyInput {
   expiresAt?: number;
   team?: string;
   tags?: Record<string, string>;
+  budget?: BudgetSpec;
+  rateLimit?: RateLimitSpec;
 }
 
 export interface Principal {
@@ -75,6 +78,8 @@ export class KeyService {
       createdAt: now,
       expiresAt: input.expiresAt ?? null,
       revokedAt: null,
+      budget: input.budget ?? null,
+      rateLimit: input.rateLimit ?? null,
     };
     await this.keys.insert(record);
     return { id: record.id, key, record };

@@ -25,6 +25,8 @@ export const postgresMigrations: string[] = [
      PRIMARY KEY (request_id, attempt));`,
   `CREATE TABLE revenue (customer TEXT NOT NULL, period TEXT NOT NULL, usd DOUBLE PRECISION NOT NULL, PRIMARY KEY (customer, period));
    CREATE TABLE customers (id TEXT PRIMARY KEY, data TEXT NOT NULL, updated_at BIGINT NOT NULL);`,
+  `ALTER TABLE keys ADD COLUMN budget TEXT;
+   ALTER TABLE keys ADD COLUMN rate_limit TEXT;`,
 ];
 
 /** Any fixed number works; every replica must use the same one. */

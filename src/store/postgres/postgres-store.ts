@@ -1,3 +1,4 @@
+import { limitsFromColumns, limitsToColumns } from '../key-limits.js';
 import pg from 'pg';
 import type { KeyRecord, Store } from '../store.js';
 import { postgresCustomers, postgresRevenue } from './postgres-finance.js';
@@ -30,6 +31,7 @@ function toKey(row: Row): KeyRecord {
     createdAt: row.created_at as number,
     expiresAt: (row.expires_at as number | null) ?? null,
     revokedAt: (row.revoked_at as number | null) ?? null,
+    ...limitsFromColumns(row),
   };
 }
 
@@ -53,11 +55,11 @@ export async function openPostgresStore(url: string): Promise<Store> {
     keys: {
       async insert(key) {
         await pool.query(
-          `INSERT INTO keys (id, name, hash, prefix, models, team, tags, created_at, expires_at, revoked_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+          `INSERT INTO keys (id, name, hash, prefix, models, team, tags, created_at, expires_at, revoked_at, budget, rate_limit)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
           [
             key.id, key.name, key.hash, key.prefix, key.models === null ? null : JSON.stringify(key.models), key.team,
-            JSON.stringify(key.tags), key.createdAt, key.expiresAt, key.revokedAt,
+            JSON.stringify(key.tags), key.createdAt, key.expiresAt, key.revokedAt, limitsToColumns(key).budget, limitsToColumns(key).rateLimit,
           ],
         );
       },

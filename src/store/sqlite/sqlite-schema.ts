@@ -23,4 +23,6 @@ export const sqliteMigrations: string[] = [
      PRIMARY KEY (request_id, attempt));`,
   `CREATE TABLE revenue (customer TEXT NOT NULL, period TEXT NOT NULL, usd REAL NOT NULL, PRIMARY KEY (customer, period));
    CREATE TABLE customers (id TEXT PRIMARY KEY, data TEXT NOT NULL, updated_at INTEGER NOT NULL);`,
+  `ALTER TABLE keys ADD COLUMN budget TEXT;
+   ALTER TABLE keys ADD COLUMN rate_limit TEXT;`,
 ];

@@ -1,3 +1,4 @@
+import { limitsFromColumns, limitsToColumns } from '../key-limits.js';
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -21,6 +22,7 @@ function toKey(row: Row): KeyRecord {
     createdAt: row.created_at as number,
     expiresAt: (row.expires_at as number | null) ?? null,
     revokedAt: (row.revoked_at as number | null) ?? null,
+    ...limitsFromColumns(row),
   };
 }
 
@@ -44,8 +46,8 @@ export function openSqliteStore(file: string): Store {
   migrate(database);
 
   const insertKey = database.prepare(
-    `INSERT INTO keys (id, name, hash, prefix, models, team, tags, created_at, expires_at, revoked_at)
-     VALUES (@id, @name, @hash, @prefix, @models, @team, @tags, @createdAt, @expiresAt, @revokedAt)`,
+    `INSERT INTO keys (id, name, hash, prefix, models, team, tags, created_at, expires_at, revoked_at, budget, rate_limit)
+     VALUES (@id, @name, @hash, @prefix, @models, @team, @tags, @createdAt, @expiresAt, @revokedAt, @budget, @rateLimit)`,
   );
   const listKeys = database.prepare('SELECT * FROM keys ORDER BY created_at');
   const keyByHash = database.prepare('SELECT * FROM keys WHERE hash = ?');
@@ -58,7 +60,7 @@ export function openSqliteStore(file: string): Store {
     driver: 'sqlite',
     keys: {
       async insert(key) {
-        insertKey.run({ ...key, models: key.models === null ? null : JSON.stringify(key.models), tags: JSON.stringify(key.tags) });
+        insertKey.run({ ...key, models: key.models === null ? null : JSON.stringify(key.models), tags: JSON.stringify(key.tags), ...limitsToColumns(key) });
       },
       async list() {
         return (listKeys.all() as Row[]).map(toKey);
