@@ -104,3 +104,41 @@ describe('response caching', () => {
     assert.equal(hit.record.attempts.length, 1, 'the embedding call is the only upstream attempt, and it is accounted');
   });
 });
+
+describe('the exact cache is shared by replicas through Redis', () => {
+  test('an answer cached by one gateway is served by another with no upstream call', async () => {
+    const { testRedisUrl } = await import('../src/limits/redis-test-server.js');
+    const simulator = await startOpenAiSimulator();
+    const config = {
+      redis: await testRedisUrl(),
+      providers: { sim: { type: 'openai', baseUrl: simulator.url } },
+      models: { house: { provider: 'sim', price: { input: 1, output: 2 } } },
+      routes: { cached: { strategy: 'fallback', targets: ['house'], cache: { mode: 'exact', ttlSeconds: 60 } } },
+    };
+    const first = await startTestGateway(config);
+    const second = await startTestGateway(config);
+    try {
+      const prompt = `replica question ${Date.now()} ${Math.random()}`;
+      const ask = (gateway: TestGateway) =>
+        fetch(`${gateway.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${gateway.clientKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'cached', temperature: 0, messages: [{ role: 'user', content: prompt }] }),
+        });
+      const miss = await ask(first);
+      await miss.arrayBuffer();
+      assert.equal(miss.headers.get('x-switchyard-cache'), 'miss');
+      // The answer is written to the cache after the response went out; give that write a moment.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const calls = simulator.received.length;
+      const hit = await ask(second);
+      assert.equal(hit.headers.get('x-switchyard-cache'), 'hit');
+      assert.equal(((await hit.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]?.message.content, 'Hello from the simulator.');
+      assert.equal(simulator.received.length, calls);
+    } finally {
+      await first.stop();
+      await second.stop();
+      await simulator.close();
+    }
+  });
+});

@@ -35,7 +35,7 @@ const digests = Object.fromEntries(
   Object.entries(scripts).map(([name, source]) => [name, createHash('sha1').update(source).digest('hex')]),
 ) as Record<ScriptName, string>;
 
-type RedisClient = ReturnType<typeof createClient>;
+export type RedisClient = ReturnType<typeof createClient>;
 
 export interface RedisCounterStoreOptions {
   /** `redis://[user:password@]host:port[/db]` or `rediss://` for TLS. */
@@ -75,6 +75,15 @@ export class RedisCounterStore implements CounterStore {
     private readonly client: RedisClient,
     private readonly prefix: string,
   ) {}
+
+  /** The connection, shared with other Redis-backed stores (the response cache) of this gateway. */
+  get connection(): RedisClient {
+    return this.client;
+  }
+
+  get keyPrefix(): string {
+    return this.prefix;
+  }
 
   async reserve(key: string, amount: number, limit: number, ttlMs: number): Promise<{ allowed: boolean; total: number }> {
     assertInteger('amount', amount);

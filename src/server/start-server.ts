@@ -17,7 +17,8 @@ import type { Gateway } from './gateway.js';
 import { budgetAlertSender, SpendControl, type CustomerLimits } from './spend-control.js';
 import { BudgetService } from '../limits/budget-service.js';
 import { MemoryCounterStore } from '../limits/memory-counter-store.js';
-import { connectRedisCounterStore } from '../limits/redis-counter-store.js';
+import { connectRedisCounterStore, RedisCounterStore } from '../limits/redis-counter-store.js';
+import { RedisCacheStore } from '../cache/redis-cache-store.js';
 import { RateLimiter } from '../limits/rate-limiter.js';
 import type { Store } from '../store/store.js';
 
@@ -79,7 +80,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const spend = new SpendControl(config, budgets, new RateLimiter({ store: counters }), customerLimitsFrom(store));
   const ledger = new LedgerWriter(store.ledger, config.ledger, logger);
   ledger.start();
-  const gateway: Gateway = { config, logger, store, keys, registry: new ModelRegistry(config, catalog), ledger, catalog, health: new DeploymentHealth(config.resilience), cache: new ResponseCache(new MemoryCacheStore(config.cache.maxEntries), config.cache), spend, background: new Set() };
+  const gateway: Gateway = { config, logger, store, keys, registry: new ModelRegistry(config, catalog), ledger, catalog, health: new DeploymentHealth(config.resilience), cache: new ResponseCache(counters instanceof RedisCounterStore ? new RedisCacheStore(counters.connection, counters.keyPrefix) : new MemoryCacheStore(config.cache.maxEntries), config.cache), spend, background: new Set() };
   const handler = createRequestHandler(gateway);
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (request, response) => void handler(request, response));
   server.headersTimeout = 60_000;
