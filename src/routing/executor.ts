@@ -73,10 +73,12 @@ export function executeStream(request: ChatRequest, targets: Deployment[], conte
     const response = await open(deployment, sent, context.signal);
     const reader = new UpstreamStreamReader(deployment, response);
     const head = await reader.readUntil(isContent);
-    const firstError = head.find((part): part is Extract<StreamPart, { type: 'error' }> => part.type === 'error');
-    if (firstError) {
+    // Only an error before the first content part may fail the attempt; one after it ends the committed stream.
+    const errorAt = head.findIndex((part) => part.type === 'error');
+    const contentAt = head.findIndex((part) => isContent(part) && part.type !== 'error');
+    if (errorAt !== -1 && (contentAt === -1 || errorAt < contentAt)) {
       reader.cancel();
-      throw firstError.error;
+      throw (head[errorAt] as Extract<StreamPart, { type: 'error' }>).error;
     }
     const ttftMs = performance.now() - started;
     return { kind: 'done', value: { deployment, parts: relay(sent, deployment, reader, head, { context, record, started, ttftMs }) } };

@@ -75,6 +75,7 @@ export function convertGeminiUsage(value: unknown): Usage | undefined {
 }
 
 export function parseGeminiResponse(body: unknown, upstreamModel: string, provider: string): ChatResponse {
+  const geminiCallId = geminiCallIdFactory();
   if (!isRecord(body) || (!Array.isArray(body.candidates) && !isRecord(body.promptFeedback))) {
     throw new GatewayError('upstream_error', `${provider} returned a response without candidates.`, { provider });
   }
@@ -85,7 +86,7 @@ export function parseGeminiResponse(body: unknown, upstreamModel: string, provid
   for (const part of chunk.parts) {
     if (part.kind === 'text') text.push(part.text);
     else if (part.kind === 'reasoning') reasoning.push(part.text);
-    else toolCalls.push({ id: `call_${toolCalls.length}`, name: part.name, arguments: part.arguments });
+    else toolCalls.push({ id: geminiCallId(toolCalls.length), name: part.name, arguments: part.arguments });
   }
   const response: ChatResponse = {
     id: chunk.id ?? `gemini-${randomUUID()}`,
@@ -99,4 +100,15 @@ export function parseGeminiResponse(body: unknown, upstreamModel: string, provid
   };
   if (reasoning.length > 0) response.reasoning = reasoning.join('');
   return response;
+}
+
+const responseTag = () => Math.random().toString(36).slice(2, 10);
+
+/**
+ * Gemini gives function calls no ids; each answer gets its own so that ids stay unique across the turns of a
+ * conversation (Anthropic and Bedrock reject repeated tool-use ids if the conversation later moves there).
+ */
+export function geminiCallIdFactory(): (index: number) => string {
+  const tag = responseTag();
+  return (index) => `call_${tag}_${index}`;
 }

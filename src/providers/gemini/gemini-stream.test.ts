@@ -38,7 +38,7 @@ test('a text stream starts, streams deltas, then emits usage before the finish',
 });
 
 test('parallel function calls each get a start and one delta with the whole arguments', () => {
-  const parts = replay('gemini-parallel-tools.chunks.txt');
+  const parts = replay('gemini-parallel-tools.chunks.txt').map((part) => (part.type === 'tool-call-start' ? { ...part, id: part.id.replace(/^call_[a-z0-9]+_/, 'call_') } : part));
   assert.deepEqual(parts.slice(1, 6), [
     { type: 'text-delta', text: "I'll look up both cities." },
     { type: 'tool-call-start', index: 0, id: 'call_0', name: 'get_forecast' },

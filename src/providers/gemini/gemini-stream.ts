@@ -3,13 +3,14 @@ import { GatewayError } from '../../core/errors.js';
 import type { StreamDecoder, StreamEvent } from '../../core/provider.js';
 import { asNumber, asRecord, isRecord } from '../shared/json-read.js';
 import { classifyGeminiError, type GeminiErrorSource } from './gemini-error.js';
-import { mapGeminiFinishReason, readGeminiChunk } from './gemini-response.js';
+import { geminiCallIdFactory, mapGeminiFinishReason, readGeminiChunk } from './gemini-response.js';
 
 /**
  * Decodes `streamGenerateContent?alt=sse`: every event is a whole GenerateContentResponse carrying the next
  * parts, and function calls arrive complete (https://ai.google.dev/api/generate-content#method:-models.streamgeneratecontent).
  */
 export class GeminiStreamDecoder implements StreamDecoder {
+  private readonly callId = geminiCallIdFactory();
   private started = false;
   private finished = false;
   private toolCalls = 0;
@@ -59,7 +60,7 @@ export class GeminiStreamDecoder implements StreamDecoder {
       else if (part.kind === 'reasoning') parts.push({ type: 'reasoning-delta', text: part.text });
       else {
         const index = this.toolCalls++;
-        parts.push({ type: 'tool-call-start', index, id: `call_${index}`, name: part.name });
+        parts.push({ type: 'tool-call-start', index, id: this.callId(index), name: part.name });
         parts.push({ type: 'tool-call-delta', index, argumentsDelta: part.arguments });
       }
     }

@@ -6,6 +6,7 @@ import type { RequestRecord } from '../../ledger/ledger-record.js';
 import type { KeyRecord, Store } from '../store.js';
 import { sqliteCustomers, sqliteRevenue } from './sqlite-finance.js';
 import { SqliteLedgerRepository } from './sqlite-ledger.js';
+import { SqliteLedgerWriter } from './sqlite-ledger-writer.js';
 import { sqliteMigrations } from './sqlite-schema.js';
 
 type Row = Record<string, unknown>;
@@ -55,6 +56,8 @@ export function openSqliteStore(file: string): Store {
   const getSetting = database.prepare('SELECT value FROM settings WHERE name = ?');
   const setSetting = database.prepare('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value');
   const ledger = new SqliteLedgerRepository(database);
+  // A file database is written from a worker thread; an in-memory one exists only on this connection.
+  const writer = file === ':memory:' ? undefined : new SqliteLedgerWriter(file);
 
   return {
     driver: 'sqlite',
@@ -74,7 +77,7 @@ export function openSqliteStore(file: string): Store {
       },
     },
     ledger: {
-      insertBatch: async (records: RequestRecord[]) => ledger.insertBatch(records),
+      insertBatch: async (records: RequestRecord[]) => (writer ? writer.insertBatch(records) : ledger.insertBatch(records)),
       usage: async (query) => ledger.usage(query),
       count: async () => ledger.count(),
       get: async (id) => ledger.get(id),
@@ -91,6 +94,7 @@ export function openSqliteStore(file: string): Store {
       },
     },
     async close() {
+      await writer?.close();
       database.close();
     },
   };

@@ -1,0 +1,21 @@
+import Database from 'better-sqlite3';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { RequestRecord } from '../../ledger/ledger-record.js';
+import { SqliteLedgerRepository } from './sqlite-ledger.js';
+
+// The writing side of the SQLite ledger: one connection, batches arrive as messages, each in one transaction.
+const database = new Database((workerData as { file: string }).file);
+database.pragma('journal_mode = WAL');
+database.pragma('synchronous = NORMAL');
+database.pragma('busy_timeout = 5000');
+const ledger = new SqliteLedgerRepository(database);
+
+parentPort?.on('message', (message: { id: number; records: RequestRecord[] }) => {
+  try {
+    ledger.insertBatch(message.records);
+    parentPort?.postMessage({ id: message.id });
+  } catch (error) {
+    const failure = error as { message?: string; code?: string };
+    parentPort?.postMessage({ id: message.id, error: { message: failure.message ?? String(error), ...(failure.code ? { code: failure.code } : {}) } });
+  }
+});

@@ -1,0 +1,49 @@
+import { Worker } from 'node:worker_threads';
+import type { RequestRecord } from '../../ledger/ledger-record.js';
+
+interface Reply {
+  id: number;
+  error?: { message: string; code?: string };
+}
+
+/**
+ * Writes ledger batches on a worker thread with its own connection to the database file, so inserts, commits and
+ * WAL checkpoints never block the event loop that serves requests. Reads stay on the main connection.
+ */
+export class SqliteLedgerWriter {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  private nextId = 0;
+
+  constructor(file: string) {
+    this.worker = new Worker(new URL('./sqlite-ledger-thread.js', import.meta.url), { workerData: { file } });
+    this.worker.unref();
+    this.worker.on('message', (reply: Reply) => {
+      const waiting = this.pending.get(reply.id);
+      if (!waiting) return;
+      this.pending.delete(reply.id);
+      if (reply.error) waiting.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
+      else waiting.resolve();
+    });
+    this.worker.on('error', (error) => {
+      for (const waiting of this.pending.values()) waiting.reject(error);
+      this.pending.clear();
+    });
+  }
+
+  insertBatch(records: RequestRecord[]): Promise<void> {
+    const id = this.nextId++;
+    const written = new Promise<void>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.ref();
+      this.worker.postMessage({ id, records });
+    });
+    return written.finally(() => {
+      if (this.pending.size === 0) this.worker.unref();
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
+}

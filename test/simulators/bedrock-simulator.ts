@@ -1,0 +1,171 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { encodeAwsEvent } from '../../src/providers/shared/aws-eventstream.js';
+import {
+  headerText, isRecord, replyAfterTools, replyPieces, simulatedReply, simulatedToolCalls, simulatedUsage, startLoopbackServer, throughFirst, writeJson, writeStream,
+  type ProviderBehaviour, type ProviderSimulator, type ReceivedRequest,
+} from './loopback-server.js';
+
+export interface BedrockSimulatorOptions {
+  /** When set, a signature made with any other access key is refused as the real service does. */
+  accessKeyId?: string;
+}
+
+export const bedrockToolUseIds = ['tooluse_sim_weather01', 'tooluse_sim_time02'] as const;
+
+/** Error names by status: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html#API_runtime_Converse_Errors */
+const errorTypes: Record<number, { type: string; message: string }> = {
+  400: { type: 'ValidationException', message: 'Malformed input request, please reformat your input and try again.' },
+  403: { type: 'AccessDeniedException', message: "You don't have access to the model with the specified model ID." },
+  404: { type: 'ResourceNotFoundException', message: 'Could not resolve the foundation model from the provided model identifier.' },
+  408: { type: 'ModelTimeoutException', message: 'Model has timed out in processing the request.' },
+  424: { type: 'ModelErrorException', message: 'The model produced an error.' },
+  429: { type: 'ThrottlingException', message: 'Too many requests, please wait before trying again.' },
+  500: { type: 'InternalServerException', message: 'The server encountered an internal error.' },
+  503: { type: 'ServiceUnavailableException', message: 'Bedrock is unable to process your request.' },
+};
+
+function sendError(response: ServerResponse, status: number, error: { type: string; message: string }, headers: Record<string, string> = {}): void {
+  // The error name travels in a header; the body holds only the message.
+  writeJson(response, status, { message: error.message }, {
+    'x-amzn-errortype': `${error.type}:http://internal.amazon.com/coral/com.amazon.bedrock/`,
+    'x-amzn-requestid': 'sim-request-error',
+    ...headers,
+  });
+}
+
+const credentialPattern = /^AWS4-HMAC-SHA256 Credential=([^/\s,]+)\/(\d{8})\/([a-z0-9-]+)\/bedrock\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=[0-9a-f]{64}$/;
+
+/** Checks a SigV4 signature's structure (not its value): https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-signing-elements.html */
+function checkSignature(request: IncomingMessage, options: BedrockSimulatorOptions, response: ServerResponse): boolean {
+  const authorization = headerText(request, 'authorization');
+  const date = headerText(request, 'x-amz-date');
+  if (authorization === undefined || date === undefined) {
+    sendError(response, 403, { type: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' });
+    return false;
+  }
+  const match = credentialPattern.exec(authorization);
+  const signedHeaders = match?.[4]?.split(';') ?? [];
+  if (!match || !/^\d{8}T\d{6}Z$/.test(date) || match[2] !== date.slice(0, 8) || !signedHeaders.includes('host') || !signedHeaders.includes('x-amz-date')) {
+    sendError(response, 403, { type: 'IncompleteSignatureException', message: 'The request signature does not conform to AWS standards.' });
+    return false;
+  }
+  if (options.accessKeyId !== undefined && match[1] !== options.accessKeyId) {
+    sendError(response, 403, { type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' });
+    return false;
+  }
+  return true;
+}
+
+function lastTurnHasToolResults(body: Record<string, unknown>): boolean {
+  const last = Array.isArray(body.messages) ? body.messages.at(-1) : undefined;
+  return isRecord(last) && Array.isArray(last.content) && last.content.some((block) => isRecord(block) && isRecord(block.toolResult));
+}
+
+function wantsTools(body: Record<string, unknown>): boolean {
+  const config = isRecord(body.toolConfig) ? body.toolConfig : undefined;
+  return Array.isArray(config?.tools) && config.tools.length > 0 && !lastTurnHasToolResults(body);
+}
+
+function replyText(body: Record<string, unknown>): string {
+  return lastTurnHasToolResults(body) ? replyAfterTools : simulatedReply;
+}
+
+function usage(): Record<string, number> {
+  const { freshInput, cachedInput, output } = simulatedUsage;
+  return { inputTokens: freshInput, outputTokens: output, totalTokens: freshInput + cachedInput + output, cacheReadInputTokens: cachedInput, cacheWriteInputTokens: 0 };
+}
+
+function converseResponse(body: Record<string, unknown>): Record<string, unknown> {
+  const tools = wantsTools(body);
+  const content = tools
+    ? simulatedToolCalls.map((call, index) => ({ toolUse: { toolUseId: bedrockToolUseIds[index], name: call.name, input: call.input } }))
+    : [{ text: replyText(body) }];
+  return { output: { message: { role: 'assistant', content } }, stopReason: tools ? 'tool_use' : 'end_turn', usage: usage(), metrics: { latencyMs: 412 } };
+}
+
+function contentEvents(body: Record<string, unknown>): Array<[string, Record<string, unknown>]> {
+  if (!wantsTools(body)) {
+    return [
+      ...replyPieces(replyText(body)).map((text): [string, Record<string, unknown>] => ['contentBlockDelta', { contentBlockIndex: 0, delta: { text } }]),
+      ['contentBlockStop', { contentBlockIndex: 0 }],
+    ];
+  }
+  return simulatedToolCalls.flatMap((call, contentBlockIndex): Array<[string, Record<string, unknown>]> => [
+    ['contentBlockStart', { contentBlockIndex, start: { toolUse: { toolUseId: bedrockToolUseIds[contentBlockIndex], name: call.name } } }],
+    ...call.fragments.map((input): [string, Record<string, unknown>] => ['contentBlockDelta', { contentBlockIndex, delta: { toolUse: { input } } }]),
+    ['contentBlockStop', { contentBlockIndex }],
+  ]);
+}
+
+/** ConverseStream's events in order: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStreamOutput.html */
+export function bedrockStreamEvents(body: Record<string, unknown>): Array<[string, Record<string, unknown>]> {
+  return [
+    ['messageStart', { role: 'assistant' }],
+    ...contentEvents(body),
+    ['messageStop', { stopReason: wantsTools(body) ? 'tool_use' : 'end_turn' }],
+    ['metadata', { usage: usage(), metrics: { latencyMs: 388 } }],
+  ];
+}
+
+/** Bedrock pads each event with a `p` field of varying length (against size side channels); clients ignore it. */
+function padding(index: number): string {
+  return 'abcdefghijklmnopqrstuvwxyz'.slice(0, 1 + (index * 7) % 26);
+}
+
+/** Frames are written in two pieces so the reader has to join a message split across reads. */
+function framePieces(events: Array<[string, Record<string, unknown>]>): Uint8Array[] {
+  return events.flatMap(([eventType, payload], index) => {
+    const frame = encodeAwsEvent(eventType, { ...payload, p: padding(index) });
+    const cut = Math.floor(frame.length / 2);
+    return [frame.subarray(0, cut), frame.subarray(cut)];
+  });
+}
+
+/** A failure mid-stream is an exception message: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStreamOutput.html */
+async function stream(body: Record<string, unknown>, behaviour: ProviderBehaviour, response: ServerResponse): Promise<void> {
+  response.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': 'sim-request-1' });
+  const events = bedrockStreamEvents(body);
+  if (behaviour.kind !== 'stream-error') {
+    await writeStream(response, framePieces(events));
+    return;
+  }
+  const frame = encodeAwsEvent('exception:modelStreamErrorException', { message: 'The model stream failed.', originalStatusCode: 500 });
+  await writeStream(response, framePieces(throughFirst(events, ([eventType]) => eventType === 'contentBlockDelta')), { frame, release: behaviour.release });
+}
+
+const routePattern = /^\/model\/([^/]+)\/(converse|converse-stream)$/;
+
+/** Bedrock's Converse and ConverseStream APIs on loopback (POST /model/{modelId}/converse[-stream]). */
+export async function startBedrockSimulator(options: BedrockSimulatorOptions = {}): Promise<ProviderSimulator> {
+  let behaviour: ProviderBehaviour = { kind: 'ok' };
+  const received: ReceivedRequest[] = [];
+  const server = await startLoopbackServer({
+    rejectBody: (response) => sendError(response, 400, { type: 'SerializationException', message: 'Unexpected token in the request body.' }),
+    async answer(request, body, response) {
+      const route = routePattern.exec(request.url ?? '');
+      if (request.method !== 'POST' || !route) {
+        sendError(response, 404, { type: 'UnknownOperationException', message: 'Unknown operation.' });
+        return;
+      }
+      if (!checkSignature(request, options, response)) return;
+      if (behaviour.kind === 'status') {
+        sendError(response, behaviour.status, errorTypes[behaviour.status] ?? { type: 'InternalServerException', message: `simulated ${behaviour.status}` }, behaviour.headers);
+        return;
+      }
+      if (!Array.isArray(body.messages) || body.messages.length === 0) {
+        sendError(response, 400, { type: 'ValidationException', message: 'A conversation must start with a user message.' });
+        return;
+      }
+      if (route[2] === 'converse-stream') await stream(body, behaviour, response);
+      else writeJson(response, 200, converseResponse(body), { 'x-amzn-requestid': 'sim-request-1' });
+    },
+  }, received);
+  return {
+    url: server.url,
+    received,
+    behave(next) {
+      behaviour = next;
+    },
+    close: server.close,
+  };
+}
