@@ -2,7 +2,7 @@ import type { ChatRequest, ChatResponse, StreamPart, Usage } from '../core/canon
 import type { Deployment } from '../core/deployment.js';
 import { GatewayError, toGatewayError } from '../core/errors.js';
 import type { AttemptRecord } from '../ledger/ledger-record.js';
-import { sendUpstream, type UpstreamResponse } from '../providers/shared/http-client.js';
+import { sendUpstream, sendUpstreamBuffered, type UpstreamResponse } from '../providers/shared/http-client.js';
 import { createFramer } from '../providers/shared/stream-framer.js';
 import { runAttempts, type ExecutionContext } from './attempt-loop.js';
 import { finishAttempt, usageOrEstimate } from './attempt-record.js';
@@ -44,10 +44,16 @@ async function open(deployment: Deployment, request: ChatRequest, signal: AbortS
 export function executeChat(request: ChatRequest, targets: Deployment[], context: ExecutionContext, options: ChatOptions = {}): Promise<ChatOutcome> {
   return runAttempts<ChatOutcome>(targets, context, async (deployment, record, started) => {
     const sent = options.requestFor ? options.requestFor(deployment) : request;
-    const response = await open(deployment, sent, context.signal);
-    const body: unknown = await response.body.json().catch((cause: unknown) => {
+    const upstream = await deployment.adapter.buildChatRequest(sent, deployment.upstreamModel, deployment.endpoint);
+    const response = await sendUpstreamBuffered(upstream, { provider: deployment.provider, timeouts: deployment.timeouts });
+    const text = response.body.toString('utf8');
+    if (response.status >= 400) throw deployment.adapter.classifyError({ status: response.status, headers: response.headers, body: text }, deployment.endpoint);
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch (cause) {
       throw new GatewayError('upstream_error', `Provider "${deployment.provider}" returned a body that is not JSON.`, { provider: deployment.provider, cause });
-    });
+    }
     const parsed = deployment.adapter.parseChatResponse(body, deployment.upstreamModel);
     const usage = usageOrEstimate(parsed.usage, sent, parsed.text + parsed.toolCalls.map((call) => call.arguments).join(''));
     const rejection = options.check?.(parsed);

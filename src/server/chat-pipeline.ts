@@ -38,6 +38,8 @@ export interface ChatCall {
   startedAtMs: number;
 }
 
+const neverAborted = new AbortController().signal;
+
 const streamHeaders = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' };
 
 function plan(gateway: Gateway, call: ChatCall, headers: IncomingMessage['headers']): RoutePlan {
@@ -55,12 +57,14 @@ function plan(gateway: Gateway, call: ChatCall, headers: IncomingMessage['header
 export async function runChat(gateway: Gateway, call: ChatCall, http: { request: IncomingMessage; response: ServerResponse }, codec: ChatCodec): Promise<void> {
   const { request, requestId } = call;
   const record = newRequestRecord({ id: requestId, endpoint: call.endpoint, principal: call.principal, customer: call.customer, requestedModel: request.model, stream: request.stream }, gateway.catalog.version);
-  const abort = new AbortController();
+  // A stream is cut upstream when its client goes away. A plain request runs to its end (bounded by the timeouts):
+  // the provider bills it either way, so the ledger records what it cost.
+  const abort = request.stream ? new AbortController() : undefined;
   const onClose = () => {
-    if (!http.response.writableFinished) abort.abort();
+    if (!http.response.writableFinished) abort?.abort();
   };
-  http.response.on('close', onClose);
-  const context: ExecutionContext = { attempts: [], signal: abort.signal, health: gateway.health, label: request.model };
+  if (abort) http.response.on('close', onClose);
+  const context: ExecutionContext = { attempts: [], signal: abort?.signal ?? neverAborted, health: gateway.health, label: request.model };
   let status = 200;
   let errorCode: string | null = null;
   let routePlan: RoutePlan | undefined;
@@ -92,6 +96,8 @@ export async function runChat(gateway: Gateway, call: ChatCall, http: { request:
     if (request.stream) status = await streamChat(request, routePlan.targets, context, { response: http.response, codec, requestId, options, save });
     else {
       const outcome = await executeChat(request, routePlan.targets, context, options);
+      // The client left while the provider worked: the answer was bought but never delivered.
+      if (http.response.destroyed) status = 499;
       const body = JSON.stringify(codec.encodeResponse(outcome.response, outcome.usage, requestId, request.model));
       http.response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-request-id': requestId, ...(cachePlan ? { 'x-switchyard-cache': 'miss' } : {}) });
       http.response.end(body);
@@ -100,11 +106,11 @@ export async function runChat(gateway: Gateway, call: ChatCall, http: { request:
   } catch (caught) {
     const error = toGatewayError(caught);
     if (error.code === 'internal_error') gateway.logger.error('request failed', { requestId, error: error.cause ?? error });
-    status = abort.signal.aborted ? 499 : error.status;
+    status = context.signal.aborted || (!request.stream && http.response.destroyed) ? 499 : error.status;
     errorCode = error.code;
     writeError(http.response, error, codec.dialect, requestId);
   } finally {
-    http.response.off('close', onClose);
+    if (abort) http.response.off('close', onClose);
     settleRequestRecord(record, context.attempts, status, errorCode, call.startedAtMs);
     if (cached) {
       record.provider = cached.provider;
