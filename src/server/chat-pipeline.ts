@@ -9,7 +9,7 @@ import { writeError, type ErrorDialect } from './error-envelope.js';
 import type { Gateway } from './gateway.js';
 import { newRequestRecord, settleRequestRecord } from './request-record.js';
 import { runShadow } from './shadow-request.js';
-import type { Admission } from './spend-control.js';
+import { chatSpendSubject, type Admission } from './spend-control.js';
 import { lookupCached, serveCached, StreamCollector } from './cached-answer.js';
 import type { CachedAnswer } from '../cache/cache-store.js';
 import type { CachePlan } from '../cache/response-cache.js';
@@ -80,7 +80,7 @@ export async function runChat(gateway: Gateway, call: ChatCall, http: { request:
       context.maxAttempts = routePlan.routeConfig.maxAttempts;
     }
     if (routePlan.privacyFound.length > 0) http.response.setHeader('x-switchyard-privacy', routePlan.privacyFound.join(','));
-    admission = await gateway.spend.admit({ principal: call.principal, customer: call.customer, request, targets: routePlan.targets });
+    admission = await gateway.spend.admit(chatSpendSubject(request, call.principal, call.customer, routePlan.targets));
     for (const [name, value] of Object.entries(admission.headers)) http.response.setHeader(name, value);
     const cacheHeader = http.request.headers['x-switchyard-cache'];
     cachePlan = gateway.cache.plan({ request, scope: routePlan.route ?? request.model, routeSettings: routePlan.routeConfig?.cache, header: typeof cacheHeader === 'string' ? cacheHeader : undefined, keyTag: call.principal.key?.tags.cache });

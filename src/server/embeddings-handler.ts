@@ -8,6 +8,7 @@ import type { Gateway } from './gateway.js';
 import { customerOf, readJsonBody, sendJson } from './http-body.js';
 import { decodeEmbeddingRequest, encodeEmbeddingResponse } from './openai/embeddings.js';
 import { newRequestRecord, settleRequestRecord } from './request-record.js';
+import type { Reservation } from '../limits/budget-service.js';
 
 interface EmbeddingCall {
   requestId: string;
@@ -24,11 +25,15 @@ export async function runEmbeddings(gateway: Gateway, http: { request: IncomingM
   });
   const context: ExecutionContext = { attempts: [], signal: abort.signal };
   let status = 200;
+  let reservation: Reservation | undefined;
   let errorCode: string | null = null;
   try {
     assertModelAllowed(principal, embedding.model);
     const resolution = gateway.registry.resolve(embedding.model);
     record.route = resolution.route ?? null;
+    const admission = await gateway.spend.admit({ principal, customer: record.customer, model: embedding.model, inputTokens: Math.ceil(embedding.input.reduce((sum, text) => sum + text.length, 0) / 4), maxTokens: 0, targets: resolution.deployments });
+    reservation = admission.reservation;
+    for (const [name, value] of Object.entries(admission.headers)) response.setHeader(name, value);
     const outcome = await executeEmbeddings(embedding, resolution.deployments, context);
     sendJson(response, 200, encodeEmbeddingResponse(outcome.response, embedding, outcome.usage.inputTokens));
   } catch (caught) {
@@ -38,6 +43,7 @@ export async function runEmbeddings(gateway: Gateway, http: { request: IncomingM
     writeError(response, error, 'openai', call.requestId);
   } finally {
     settleRequestRecord(record, context.attempts, status, errorCode, call.startedAtMs);
+    reservation?.settle(record.costUsd).catch((error: unknown) => gateway.logger.error('budget settlement failed', { requestId: call.requestId, error }));
     gateway.ledger.enqueue(record);
   }
 }

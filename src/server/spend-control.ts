@@ -26,8 +26,20 @@ export interface Admission {
 export interface SpendSubject {
   principal: Principal;
   customer: string | null;
-  request: ChatRequest;
+  /** The model or route name the client called. */
+  model: string;
+  /** An estimate of the input tokens. */
+  inputTokens: number;
+  /** The output cap the client set, if any (embeddings and images have no output tokens: 0). */
+  maxTokens: number | undefined;
+  /** Images the request asks for, reserved at each target's per-image price. */
+  images?: number;
   targets: readonly Deployment[];
+}
+
+/** The spend subject of a chat request. */
+export function chatSpendSubject(request: ChatRequest, principal: Principal, customer: string | null, targets: readonly Deployment[]): SpendSubject {
+  return { principal, customer, model: request.model, inputTokens: roughRequestTokens(request), maxTokens: request.maxTokens, targets };
 }
 
 /**
@@ -56,7 +68,7 @@ export class SpendControl {
     addRate('key', key?.id, keyLimits.rateLimit);
     addRate('team', team, teamLimits?.rateLimit);
     addRate('customer', subject.customer, customerLimits?.rateLimit);
-    addRate('model', subject.request.model, this.config.models[subject.request.model]?.rateLimit);
+    addRate('model', subject.model, this.config.models[subject.model]?.rateLimit);
 
     const budgetScopes: BudgetScope[] = [];
     const addBudget = (kind: BudgetScope['kind'], id: string | null | undefined, budget: BudgetSpec | undefined) => {
@@ -67,12 +79,12 @@ export class SpendControl {
     addBudget('customer', subject.customer, customerLimits?.budget);
 
     if (rateScopes.length === 0 && budgetScopes.length === 0) return { headers: {}, reservation: undefined };
-    const inputTokens = roughRequestTokens(subject.request);
+    const inputTokens = subject.inputTokens;
     const defaultMax = this.config.limits.defaultMaxTokens;
-    const { headers } = rateScopes.length > 0 ? await this.limiter.check({ scopes: rateScopes, tokens: inputTokens + (subject.request.maxTokens ?? defaultMax) }) : { headers: {} };
+    const { headers } = rateScopes.length > 0 ? await this.limiter.check({ scopes: rateScopes, tokens: inputTokens + (subject.maxTokens ?? defaultMax) }) : { headers: {} };
     if (budgetScopes.length === 0) return { headers, reservation: undefined };
     // Failover may land on a dearer target, so the reservation covers the dearest one.
-    const reserveUsd = Math.max(0, ...subject.targets.map((target) => upperBoundCost(target.price, inputTokens, subject.request.maxTokens, defaultMax)));
+    const reserveUsd = Math.max(0, ...subject.targets.map((target) => upperBoundCost(target.price, inputTokens, subject.maxTokens, defaultMax) + (subject.images ?? 0) * (target.price?.perImage ?? 0)));
     const reservation = await this.budgets.admit({ scopes: budgetScopes, reserveUsd });
     return { headers, reservation };
   }

@@ -6,6 +6,7 @@ import { writeError } from '../error-envelope.js';
 import type { Gateway } from '../gateway.js';
 import { customerOf, readJsonBody, sendJson } from '../http-body.js';
 import { newRequestRecord, settleRequestRecord } from '../request-record.js';
+import type { Reservation } from '../../limits/budget-service.js';
 import { decodeImageRequest } from './decode-image-request.js';
 import { encodeImageResponse } from './encode-image-response.js';
 import { executeImages } from './images-pipeline.js';
@@ -26,6 +27,7 @@ export async function runImages(gateway: Gateway, http: { request: IncomingMessa
   });
   const context: ExecutionContext = { attempts: [], signal: abort.signal, health: gateway.health, label: image.model };
   let status = 200;
+  let reservation: Reservation | undefined;
   let errorCode: string | null = null;
   try {
     assertModelAllowed(principal, image.model);
@@ -35,6 +37,8 @@ export async function runImages(gateway: Gateway, http: { request: IncomingMessa
       context.retry = resolution.routeConfig.retry;
       context.maxAttempts = resolution.routeConfig.maxAttempts;
     }
+    const admission = await gateway.spend.admit({ principal, customer: record.customer, model: image.model, inputTokens: Math.ceil(image.prompt.length / 4), maxTokens: 0, images: image.n, targets: resolution.deployments });
+    reservation = admission.reservation;
     const outcome = await executeImages(image, resolution.deployments, context);
     sendJson(response, 200, encodeImageResponse(outcome.result));
   } catch (caught) {
@@ -44,6 +48,7 @@ export async function runImages(gateway: Gateway, http: { request: IncomingMessa
     writeError(response, error, 'openai', call.requestId);
   } finally {
     settleRequestRecord(record, context.attempts, status, errorCode, call.startedAtMs);
+    reservation?.settle(record.costUsd).catch((error: unknown) => gateway.logger.error('budget settlement failed', { requestId: call.requestId, error }));
     gateway.ledger.enqueue(record);
   }
 }
