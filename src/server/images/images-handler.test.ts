@@ -10,6 +10,10 @@ import { ModelRegistry } from '../../routing/model-registry.js';
 import type { Principal } from '../auth/key-service.js';
 import { writeError } from '../error-envelope.js';
 import type { Gateway } from '../gateway.js';
+import { SpendControl } from '../spend-control.js';
+import { BudgetService } from '../../limits/budget-service.js';
+import { MemoryCounterStore } from '../../limits/memory-counter-store.js';
+import { RateLimiter } from '../../limits/rate-limiter.js';
 import { runImages } from './images-handler.js';
 
 const records: RequestRecord[] = [];
@@ -22,14 +26,16 @@ function listen(server: Server): Promise<string> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
 }
 
-/** The handler with only what it reads of a gateway: config, registry, catalog and ledger. */
+/** The handler with only what it reads of a gateway: config, registry, catalog, ledger and spend control (no limits set). */
 function gatewayFor(upstreamUrl: string): Gateway {
   const config = parseConfig({
     providers: { images: { type: 'openai', baseUrl: `${upstreamUrl}/v1`, apiKey: 'upstream-key' } },
     models: { painter: { provider: 'images', model: 'dall-e-3', price: { input: 0, output: 0, perImage: 0.04 } } },
   }, {});
   const catalog = bundledPriceCatalog();
-  const partial = { config, catalog, registry: new ModelRegistry(config, catalog), ledger: { enqueue: (record: RequestRecord) => records.push(record) } };
+  const counters = new MemoryCounterStore();
+  const spend = new SpendControl(config, new BudgetService({ store: counters }), new RateLimiter({ store: counters }), async () => undefined);
+  const partial = { config, catalog, spend, registry: new ModelRegistry(config, catalog), ledger: { enqueue: (record: RequestRecord) => records.push(record) } };
   return partial as unknown as Gateway;
 }
 
