@@ -1,27 +1,20 @@
 import type pg from 'pg';
 import { customerData, customerFromRow } from '../customer-data.js';
+import { inTransaction } from './postgres-transaction.js';
 import type { CustomerRepository, RevenueRecord, RevenueRepository } from '../store.js';
 
 export function postgresRevenue(pool: pg.Pool): RevenueRepository {
   return {
     async upsert(rows) {
       if (rows.length === 0) return;
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+      await inTransaction(pool, async (client) => {
         for (const row of rows) {
           await client.query(
             'INSERT INTO revenue (customer, period, usd) VALUES ($1, $2, $3) ON CONFLICT (customer, period) DO UPDATE SET usd = EXCLUDED.usd',
             [row.customer, row.period, row.usd],
           );
         }
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
+      });
     },
     async list(range = {}) {
       const result = await pool.query<RevenueRecord>(

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { inTransaction } from './postgres-transaction.js';
 import type { AttemptRecord, RequestRecord, UsageGroup, UsageQuery, UsageRow } from '../../ledger/ledger-record.js';
 import { rollupRowFrom, rollupSql } from '../rollup-sql.js';
 import type { LedgerRepository } from '../store.js';
@@ -75,18 +76,10 @@ export function postgresLedger(pool: pg.Pool): LedgerRepository {
       const attempts = records.flatMap((record) =>
         record.attempts.map((attempt) => valuesOf({ ...attempt, requestId: record.id }, attemptColumns)),
       );
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+      await inTransaction(pool, async (client) => {
         await insertRows(client, 'requests', requestColumns, requests);
         if (attempts.length > 0) await insertRows(client, 'attempts', attemptColumns, attempts);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
+      });
     },
 
     async usage(query: UsageQuery): Promise<UsageRow[]> {

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { inTransaction } from './postgres-transaction.js';
 
 /** Schema migrations, applied in order; `schema_migrations` records which ran. Mirrors the SQLite schema. */
 export const postgresMigrations: string[] = [
@@ -37,9 +38,7 @@ const migrationLockId = 7_346_190_211;
  * start together take turns: the second waits, then finds everything applied.
  */
 export async function migratePostgres(pool: pg.Pool, migrations: string[] = postgresMigrations): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  await inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [migrationLockId]);
     await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)');
     const applied = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
@@ -50,11 +49,5 @@ export async function migratePostgres(pool: pg.Pool, migrations: string[] = post
       await client.query(migrations[index] as string);
       await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [version, Date.now()]);
     }
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -1,6 +1,6 @@
-import { limitsFromColumns, limitsToColumns } from '../key-limits.js';
+import { keyFromRow, limitsToColumns } from '../key-row.js';
 import pg from 'pg';
-import type { KeyRecord, Store } from '../store.js';
+import type { Store } from '../store.js';
 import { postgresCustomers, postgresRevenue } from './postgres-finance.js';
 import { postgresLedger } from './postgres-ledger.js';
 import { migratePostgres } from './postgres-schema.js';
@@ -19,21 +19,6 @@ const types: pg.CustomTypesConfig = {
     oid === int8Oid || oid === numericOid ? Number : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
 };
 
-function toKey(row: Row): KeyRecord {
-  return {
-    id: row.id as string,
-    name: row.name as string,
-    hash: row.hash as string,
-    prefix: row.prefix as string,
-    models: row.models === null ? null : (JSON.parse(row.models as string) as string[]),
-    team: (row.team as string | null) ?? null,
-    tags: JSON.parse(row.tags as string) as Record<string, string>,
-    createdAt: row.created_at as number,
-    expiresAt: (row.expires_at as number | null) ?? null,
-    revokedAt: (row.revoked_at as number | null) ?? null,
-    ...limitsFromColumns(row),
-  };
-}
 
 /**
  * The shared driver, for several replicas behind one database. Connection settings come from the
@@ -64,11 +49,11 @@ export async function openPostgresStore(url: string): Promise<Store> {
         );
       },
       async list() {
-        return (await pool.query<Row>('SELECT * FROM keys ORDER BY created_at')).rows.map(toKey);
+        return (await pool.query<Row>('SELECT * FROM keys ORDER BY created_at')).rows.map(keyFromRow);
       },
       async findByHash(hash) {
         const row = (await pool.query<Row>('SELECT * FROM keys WHERE hash = $1', [hash])).rows[0];
-        return row ? toKey(row) : undefined;
+        return row ? keyFromRow(row) : undefined;
       },
       async revoke(id, at) {
         const result = await pool.query('UPDATE keys SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2', [at, id]);

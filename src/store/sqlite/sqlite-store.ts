@@ -1,9 +1,9 @@
-import { limitsFromColumns, limitsToColumns } from '../key-limits.js';
+import { keyFromRow, limitsToColumns } from '../key-row.js';
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RequestRecord } from '../../ledger/ledger-record.js';
-import type { KeyRecord, Store } from '../store.js';
+import type { Store } from '../store.js';
 import { sqliteCustomers, sqliteRevenue } from './sqlite-finance.js';
 import { SqliteLedgerRepository } from './sqlite-ledger.js';
 import { SqliteLedgerWriter } from './sqlite-ledger-writer.js';
@@ -11,21 +11,6 @@ import { sqliteMigrations } from './sqlite-schema.js';
 
 type Row = Record<string, unknown>;
 
-function toKey(row: Row): KeyRecord {
-  return {
-    id: row.id as string,
-    name: row.name as string,
-    hash: row.hash as string,
-    prefix: row.prefix as string,
-    models: row.models === null ? null : (JSON.parse(row.models as string) as string[]),
-    team: (row.team as string | null) ?? null,
-    tags: JSON.parse(row.tags as string) as Record<string, string>,
-    createdAt: row.created_at as number,
-    expiresAt: (row.expires_at as number | null) ?? null,
-    revokedAt: (row.revoked_at as number | null) ?? null,
-    ...limitsFromColumns(row),
-  };
-}
 
 function migrate(database: Database.Database): void {
   const version = database.pragma('user_version', { simple: true }) as number;
@@ -66,11 +51,11 @@ export function openSqliteStore(file: string): Store {
         insertKey.run({ ...key, models: key.models === null ? null : JSON.stringify(key.models), tags: JSON.stringify(key.tags), ...limitsToColumns(key) });
       },
       async list() {
-        return (listKeys.all() as Row[]).map(toKey);
+        return (listKeys.all() as Row[]).map(keyFromRow);
       },
       async findByHash(hash) {
         const row = keyByHash.get(hash) as Row | undefined;
-        return row ? toKey(row) : undefined;
+        return row ? keyFromRow(row) : undefined;
       },
       async revoke(id, at) {
         return revokeKey.run(at, id).changes > 0;
