@@ -1,6 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 
 /** Every child this benchmark started; killed on the way out whatever happens. */
@@ -109,10 +110,19 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** The last lines of a child's log, for error messages. */
+export function logTail(logFile: string, lines = 5): string {
+  try {
+    return readFileSync(logFile, 'utf8').trim().split('\n').slice(-lines).join(' | ').slice(0, 1_000);
+  } catch {
+    return `(no log at ${logFile})`;
+  }
+}
+
 /** Polls `url` until it answers with any HTTP status, at most `attempts` times. */
 export async function waitForHttp(url: string, child: Child, attempts = 200): Promise<void> {
   for (let attempt = 0; attempt < attempts; attempt += 1) {
-    if (child.process.exitCode !== null) throw new Error(`${child.name} exited with code ${child.process.exitCode}; see ${child.logFile}`);
+    if (child.process.exitCode !== null) throw new Error(`${child.name} exited with code ${child.process.exitCode}: ${logTail(child.logFile)}`);
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
       await response.arrayBuffer();
@@ -179,6 +189,60 @@ export function watchProcess(pid: number, intervalMs = 100) {
       clearInterval(timer);
       take();
       return { peakRssBytes, samples };
+    },
+  };
+}
+
+/** CPU seconds the whole machine has spent busy since boot (all cores), from /proc/stat. */
+function machineBusySeconds(): number | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
+    return (user + nice + system + irq + softirq + steal) / ticksPerSecond();
+  } catch {
+    return undefined;
+  }
+}
+
+function totalTicks(statFile: string): number {
+  const stat = readFileSync(statFile, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+  return (fields[11] ?? 0) + (fields[12] ?? 0) + (fields[13] ?? 0) + (fields[14] ?? 0);
+}
+
+/** CPU seconds of this process, of the children it has reaped, and of its live children (utime, stime, cutime, cstime). */
+function ownTreeSeconds(): number | undefined {
+  try {
+    let ticks = totalTicks('/proc/self/stat');
+    for (const child of children) {
+      try {
+        ticks += totalTicks(`/proc/${child.pid}/stat`);
+      } catch {
+        // exited between the listing and the read; its time is in cutime once reaped
+      }
+    }
+    return ticks / ticksPerSecond();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Measures how much CPU other processes on the machine took while the benchmark ran: they compete for the same
+ * cores and skew every figure. Our own time is this process and every child it started, live or reaped.
+ */
+export function watchMachine() {
+  const started = performance.now();
+  const busyBefore = machineBusySeconds();
+  const ownBefore = ownTreeSeconds();
+  return {
+    stop(): { otherCpuSeconds: number; shareOfMachine: number } | undefined {
+      const busyAfter = machineBusySeconds();
+      const ownAfter = ownTreeSeconds();
+      if (busyBefore === undefined || ownBefore === undefined || busyAfter === undefined || ownAfter === undefined) return undefined;
+      const otherCpuSeconds = Math.max(0, busyAfter - busyBefore - (ownAfter - ownBefore));
+      const capacity = ((performance.now() - started) / 1_000) * cpus().length;
+      return { otherCpuSeconds: Number(otherCpuSeconds.toFixed(2)), shareOfMachine: Number((otherCpuSeconds / capacity).toFixed(3)) };
     },
   };
 }

@@ -1,13 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, startChild, waitForHttp, type Child } from './processes.js';
 
 /** The repository root, seen from dist/bench/. */
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-export const benchModel = 'bench-model';
-const portkeyPackage = '@portkey-ai/gateway@1.15.2';
 const peersDir = join(repoRoot, 'bench', '.peers');
 const portkeyEntry = join(peersDir, 'node_modules', '@portkey-ai', 'gateway', 'build', 'start-server.js');
 
@@ -58,27 +56,19 @@ export interface SwitchyardTarget extends Target {
   admin<T>(path: string, init?: RequestInit): Promise<T>;
 }
 
-function switchyardConfig(upstreamBaseUrl: string): string {
-  return [
-    'server:',
-    '  host: 127.0.0.1',
-    'providers:',
-    '  mock:',
-    '    type: openai',
-    '    apiKey: sk-bench-upstream',
-    `    baseUrl: ${upstreamBaseUrl}/v1`,
-    'models:',
-    `  ${benchModel}:`,
-    '    provider: mock',
-    `    model: ${benchModel}`,
-    '    price: { input: 0.15, output: 0.6 }',
-    '',
-  ].join('\n');
+/** One provider of type openai per mock, each with one priced model. */
+function switchyardConfig(models: Array<{ model: string; mock: MockUpstream }>): string {
+  const lines = ['server:', '  host: 127.0.0.1', 'providers:'];
+  models.forEach(({ mock }, index) => lines.push(`  mock-${index}:`, '    type: openai', '    apiKey: sk-bench-upstream', `    baseUrl: ${mock.baseUrl}/v1`));
+  lines.push('models:');
+  models.forEach(({ model }, index) => lines.push(`  ${model}:`, `    provider: mock-${index}`, `    model: ${model}`, '    price: { input: 0.15, output: 0.6 }'));
+  return `${lines.join('\n')}\n`;
 }
 
 export interface SwitchyardOptions {
   name: string;
-  mock: MockUpstream;
+  /** Model names served by Switchyard, each from its own mock upstream. */
+  models: Array<{ model: string; mock: MockUpstream }>;
   workDir: string;
   /** Extra node flags, e.g. `--cpu-prof`. */
   nodeFlags?: string[];
@@ -88,7 +78,7 @@ export interface SwitchyardOptions {
 export async function startSwitchyard(options: SwitchyardOptions): Promise<SwitchyardTarget> {
   const port = await freePort();
   const configFile = join(options.workDir, `${options.name}.yaml`);
-  writeFileSync(configFile, switchyardConfig(options.mock.baseUrl));
+  writeFileSync(configFile, switchyardConfig(options.models));
   const adminKey = `sy-admin-bench-${port}-${Date.now().toString(36)}`;
   const args = [...(options.nodeFlags ?? []), join(repoRoot, 'bin', 'switchyard.js'), 'start', '--config', configFile, '--port', String(port), '--data-dir', join(options.workDir, `${options.name}-data`)];
   const child = startChild({ name: options.name, command: process.execPath, args, cwd: options.workDir, logDir: options.workDir, env: { SWITCHYARD_ADMIN_KEY: adminKey } });
@@ -112,15 +102,34 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Switc
   };
 }
 
-/** Installs the Portkey gateway into bench/.peers (ignored, never a project dependency) when it is missing. */
+/**
+ * The Portkey gateway, pinned. Its own lockfile resolves @hono/node-server 1.13.x; a fresh install takes the newest 1.x,
+ * whose immutable response headers break Portkey's streaming on Node 20 (https://github.com/Portkey-AI/gateway/issues/1389).
+ */
+const portkeyManifest = {
+  private: true,
+  description: 'Comparison peer for the benchmark; installed on demand, never a project dependency.',
+  dependencies: { '@portkey-ai/gateway': '1.15.2', '@hono/node-server': '1.13.5' },
+  overrides: { '@hono/node-server': '1.13.5' },
+};
+
+function installedVersion(packageName: string): string | undefined {
+  const file = join(peersDir, 'node_modules', ...packageName.split('/'), 'package.json');
+  if (!existsSync(file)) return undefined;
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version;
+}
+
+/** Installs the Portkey gateway into bench/.peers (ignored by git) when it is missing or not the pinned version. */
 export function ensurePortkey(log: (line: string) => void): string {
-  if (!existsSync(portkeyEntry)) {
-    log(`installing ${portkeyPackage} into bench/.peers (one time)…`);
-    execFileSync('npm', ['install', '--prefix', peersDir, '--no-audit', '--no-fund', '--loglevel=error', portkeyPackage], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 300_000 });
+  const pinned = Object.entries(portkeyManifest.dependencies).every(([name, version]) => installedVersion(name) === version);
+  if (!pinned || !existsSync(portkeyEntry)) {
+    log(`installing @portkey-ai/gateway ${portkeyManifest.dependencies['@portkey-ai/gateway']} into bench/.peers…`);
+    mkdirSync(peersDir, { recursive: true });
+    writeFileSync(join(peersDir, 'package.json'), `${JSON.stringify(portkeyManifest, null, 2)}\n`);
+    execFileSync('npm', ['install', '--prefix', peersDir, '--no-audit', '--no-fund', '--loglevel=error'], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 300_000 });
   }
   if (!existsSync(portkeyEntry)) throw new Error(`Portkey did not install: ${portkeyEntry} is missing`);
-  const manifest = JSON.parse(readFileSync(join(peersDir, 'node_modules', '@portkey-ai', 'gateway', 'package.json'), 'utf8')) as { version?: string };
-  return manifest.version ?? 'unknown';
+  return installedVersion('@portkey-ai/gateway') ?? 'unknown';
 }
 
 /** Starts the Portkey gateway's own Node server (`--headless`: no log console), routed to the mock by headers. */
@@ -140,4 +149,11 @@ export async function startPortkey(options: { mock: MockUpstream; workDir: strin
     },
     child,
   };
+}
+
+/** The same gateway target, routed to another mock: for Portkey the upstream is a header; for the others it is the URL or the model. */
+export function viaUpstream(target: Target, mock: MockUpstream): Target {
+  if (target.name === 'direct') return directTarget(mock);
+  if (target.name === 'portkey') return { ...target, headers: { ...target.headers, 'x-portkey-custom-host': `${mock.baseUrl}/v1` } };
+  return target;
 }

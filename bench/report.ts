@@ -1,0 +1,215 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, release, totalmem, type } from 'node:os';
+import { join } from 'node:path';
+import type { LatencySummary, LoadResult } from './load.js';
+import type { StreamSummary } from './stream-client.js';
+import { addedFirstChunk, addedRateLatency, megabyte, verdicts, verdictText, type BenchResults } from './verdicts.js';
+
+export interface RunFacts {
+  startedAt: string;
+  /** 1, 5 and 15-minute load averages when the run started: other work on the machine skews every figure. */
+  loadAverageAtStart: number[];
+  commandLine: string;
+  /** CPU other processes on the machine used during the run. */
+  otherCpu?: { otherCpuSeconds: number; shareOfMachine: number };
+  scenarioSet: string;
+  smoke: boolean;
+  settings: Record<string, unknown>;
+  versions: Record<string, string>;
+  notes: string[];
+}
+
+export function machineFacts() {
+  const list = cpus();
+  return { cpuModel: list[0]?.model ?? 'unknown', cpuCount: list.length, totalMemoryGiB: Number((totalmem() / 1024 ** 3).toFixed(1)), node: process.version, os: `${type()} ${release()}`, loadAverage: loadavg().map((value) => Number(value.toFixed(2))) };
+}
+
+const fixed = (value: number | undefined, digits = 3) => (value === undefined || Number.isNaN(value) ? '–' : value.toFixed(digits));
+const signed = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? '–' : `${value >= 0 ? '+' : ''}${value.toFixed(3)}`);
+
+function table(head: string[], rows: Array<Array<string | number>>): string {
+  const line = (cells: Array<string | number>) => `| ${cells.map(String).join(' | ')} |`;
+  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+const errorsOf = (load: LoadResult) => `${load.non2xx} / ${load.errors}`;
+const percent = (share: number | undefined) => (share === undefined ? '–' : `${(share * 100).toFixed(0)}%`);
+
+function throughputSection(results: BenchResults): string[] {
+  if (!results.throughput) return [];
+  const rows = results.throughput.map((row) => {
+    const handled = row.load.ok + row.load.non2xx;
+    const cpuPerRequest = row.cpuSeconds === undefined || handled === 0 ? undefined : (row.cpuSeconds * 1e6) / handled;
+    return [row.target, fixed(row.load.requestsPerSecond, 0), fixed(row.load.latencyMs.p50), fixed(row.load.latencyMs.p90), fixed(row.load.latencyMs.p99), row.load.ok, errorsOf(row.load), fixed(row.cpuSeconds, 2), fixed(cpuPerRequest, 0), percent(row.otherShare)];
+  });
+  return [
+    '## 1. Maximum throughput',
+    '',
+    table(['target', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', '2xx', 'non-2xx / socket errors', 'target CPU s', 'CPU µs/req', 'CPU used by other processes'], rows),
+    '',
+    '"CPU used by other processes": the share of the whole machine that processes outside the benchmark took during that run.',
+    '',
+  ];
+}
+
+function rateSection(results: BenchResults, rate: unknown): string[] {
+  if (!results.rate) return [];
+  const direct = results.rate.find((row) => row.target === 'direct');
+  const rowsOf = (pick: (row: NonNullable<BenchResults['rate']>[number]) => LoadResult | undefined) =>
+    results.rate!.flatMap((row) => {
+      const load = pick(row);
+      const base = direct ? pick(direct)?.latencyMs : undefined;
+      if (!load) return [];
+      const added = (key: keyof LatencySummary) => (base && row.target !== 'direct' ? signed(load.latencyMs[key] - base[key]) : '');
+      const handled = row.paced.ok + row.paced.non2xx;
+      const cpu = load === row.paced && row.cpuSeconds !== undefined && handled > 0 ? fixed((row.cpuSeconds * 1e6) / handled, 0) : '–';
+      return [[row.target, fixed(load.requestsPerSecond, 0), fixed(load.latencyMs.p50), fixed(load.latencyMs.p90), fixed(load.latencyMs.p99), added('p50'), added('p90'), added('p99'), errorsOf(load), cpu, load === row.paced ? percent(row.otherShare) : '–']];
+    });
+  const head = ['target', 'achieved req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'added p50', 'added p90', 'added p99', 'non-2xx / errors', 'target CPU µs/req', 'CPU used by other processes'];
+  const out = [`## 2. Fixed rate (${String(rate)} req/s)`, '', 'Evenly paced, open loop (request i leaves at i/rate whatever the answers do):', '', table(head, rowsOf((row) => row.paced)), ''];
+  if (results.rate.some((row) => row.autocannon)) {
+    out.push('autocannon `overallRate` (each connection sends its per-second quota back to back at the top of each second, so this measures latency in bursts rather than at a steady rate):', '', table(head, rowsOf((row) => row.autocannon)), '');
+  }
+  return out;
+}
+
+function streamTable(results: BenchResults, pick: (row: NonNullable<BenchResults['streaming']>[number]) => StreamSummary): string {
+  const direct = results.streaming!.find((row) => row.target === 'direct');
+  const rows = results.streaming!.map((row) => {
+    const summary = pick(row);
+    const added = direct && row.target !== 'direct' ? signed(summary.firstChunkMs.p50 - pick(direct).firstChunkMs.p50) : '';
+    return [row.target, fixed(summary.firstChunkMs.p50), fixed(summary.firstChunkMs.p90), fixed(summary.firstChunkMs.p99), added, fixed(summary.lastChunkMs.p50), fixed(summary.lastChunkMs.p99), `${summary.completed}/${summary.streams}`, summary.errors, percent(row.otherShare)];
+  });
+  return table(['target', 'first chunk p50 ms', 'p90', 'p99', 'added first chunk p50', 'last chunk p50 ms', 'last chunk p99', 'complete', 'errors', 'CPU used by other processes'], rows);
+}
+
+function streamingSection(results: BenchResults): string[] {
+  if (!results.streaming) return [];
+  const errors = results.streaming.flatMap((row) => [...row.sequential.errorSamples, ...row.concurrent.errorSamples].map((sample) => `${row.target}: ${sample}`));
+  return [
+    '## 3. Streaming',
+    '',
+    'One stream at a time:',
+    '',
+    streamTable(results, (row) => row.sequential),
+    '',
+    'Concurrent rounds:',
+    '',
+    streamTable(results, (row) => row.concurrent),
+    '',
+    ...(errors.length > 0 ? ['Errors seen: ' + errors.join('; '), ''] : []),
+  ];
+}
+
+function openStreamsSection(results: BenchResults): string[] {
+  const open = results.openStreams;
+  if (!open) return [];
+  const mb = (bytes: number | undefined) => (bytes === undefined ? '–' : `${(bytes / megabyte).toFixed(1)} MB`);
+  return [
+    `## 4. ${open.streams} concurrent streams through Switchyard`,
+    '',
+    `- upstream: 50 chunks, ${open.chunkDelayMs} ms apart`,
+    `- completed with every chunk and [DONE]: ${open.summary.completed}/${open.streams} (errors ${open.summary.errors}, incomplete ${open.summary.incomplete})${open.summary.errorSamples.length ? `; e.g. ${open.summary.errorSamples.join('; ')}` : ''}`,
+    '',
+    table(
+      ['path', 'complete', 'wall s', 'first chunk p50 ms', 'p99', 'last chunk p50 ms', 'p99', 'max', 'most open at the upstream'],
+      [
+        ['direct to the mock', `${open.direct.summary.completed}/${open.streams}`, fixed(open.direct.wallSeconds, 2), fixed(open.direct.summary.firstChunkMs.p50, 0), fixed(open.direct.summary.firstChunkMs.p99, 0), fixed(open.direct.summary.lastChunkMs.p50, 0), fixed(open.direct.summary.lastChunkMs.p99, 0), fixed(open.direct.summary.lastChunkMs.max, 0), open.direct.upstreamPeakOpen],
+        ['through Switchyard', `${open.summary.completed}/${open.streams}`, fixed(open.wallSeconds, 2), fixed(open.summary.firstChunkMs.p50, 0), fixed(open.summary.firstChunkMs.p99, 0), fixed(open.summary.lastChunkMs.p50, 0), fixed(open.summary.lastChunkMs.p99, 0), fixed(open.summary.lastChunkMs.max, 0), open.upstreamPeakOpen],
+      ],
+    ),
+    '',
+    `- gateway RSS: ${mb(open.rssBeforeBytes)} before, peak ${mb(open.peakRssSampledBytes)} sampled every 100 ms, VmHWM ${mb(open.peakRssBytes)}`,
+    `- gateway CPU time during the run: ${fixed(open.cpuSeconds, 2)} s; other processes used ${percent(open.otherShare)} of the machine meanwhile`,
+    '',
+  ];
+}
+
+function ledgerSection(results: BenchResults): string[] {
+  const ledger = results.throughput?.find((row) => row.target === 'switchyard')?.ledger;
+  if (!ledger) return [];
+  return [
+    '## 5. Ledger integrity (after the maximum-throughput run)',
+    '',
+    table(['ledger requests before', 'after', 'recorded', 'served (2xx + non-2xx)', 'difference', 'unanswered when the load stopped', 'queued'], [[ledger.before.requests, ledger.after.requests, ledger.recorded, ledger.served, signed(ledger.difference).replace('.000', ''), ledger.cutAtEnd, ledger.after.queued]]),
+    '',
+    'Requests still in flight when autocannon stops are closed by the client; the gateway records them too (as client-closed), so a positive difference up to that count is expected. A served request without a record is a lost record.',
+    '',
+  ];
+}
+
+function profileSection(results: BenchResults): string[] {
+  if (!results.profiles || results.profiles.length === 0) return [];
+  return [
+    '## Where the time goes (Switchyard under `--cpu-prof`)',
+    '',
+    ...results.profiles.flatMap((profile) => [
+      `### ${profile.workload}: ${profile.load}; main thread ${fixed(profile.busyMs / 1000, 2)} s busy (profile: ${profile.file})`,
+      '',
+      table(['self ms', '% of busy', 'function', 'location'], profile.top.map((entry) => [fixed(entry.selfMs, 0), fixed(entry.percent, 1), `\`${entry.function}\``, entry.location])),
+      '',
+      'By file or package:',
+      '',
+      table(['self ms', '% of busy', 'file or package'], profile.groups.map((group) => [fixed(group.selfMs, 0), fixed(group.percent, 1), group.group])),
+      '',
+      ...profile.otherThreads.flatMap((thread, index) => [
+        `Worker thread ${index + 1}: ${fixed(thread.busyMs / 1000, 2)} s busy.`,
+        '',
+        table(['self ms', '% of busy', 'function', 'location'], thread.top.map((entry) => [fixed(entry.selfMs, 0), fixed(entry.percent, 1), `\`${entry.function}\``, entry.location])),
+        '',
+      ]),
+    ]),
+  ];
+}
+
+export function renderMarkdown(results: BenchResults, facts: RunFacts): string {
+  const machine = machineFacts();
+  const lines = [
+    `# Switchyard benchmark: ${facts.scenarioSet} (${facts.startedAt})`,
+    '',
+    ...(facts.smoke ? ['**Smoke run**: runs too short for the figures to mean anything; it only proves the pipeline works.', ''] : []),
+    `Command: \`${facts.commandLine}\``,
+    '',
+    `Machine: ${machine.cpuModel} × ${machine.cpuCount}, ${machine.totalMemoryGiB} GiB, ${machine.os}, Node ${machine.node}. Load generator, mock upstream and gateway share these cores. Load average ${facts.loadAverageAtStart.join(' / ')} at the start, ${machine.loadAverage.join(' / ')} at the end (1 / 5 / 15 min).${facts.otherCpu ? ` Other processes used ${facts.otherCpu.otherCpuSeconds} CPU-seconds during the run (${(facts.otherCpu.shareOfMachine * 100).toFixed(1)}% of the machine).` : ''}`,
+    '',
+    `Versions: ${Object.entries(facts.versions).map(([name, version]) => `${name} ${version}`).join(', ')}. Settings: ${Object.entries(facts.settings).map(([name, value]) => `${name}=${JSON.stringify(value)}`).join(', ')}.`,
+    '',
+    '## Targets',
+    '',
+    table(['goal', 'measured', 'result', 'shortfall'], verdicts(results).map((verdict) => [verdict.goal, verdict.measured, verdictText(verdict), verdict.shortfall])),
+    '',
+    ...throughputSection(results),
+    ...rateSection(results, facts.settings.rate),
+    ...streamingSection(results),
+    ...openStreamsSection(results),
+    ...ledgerSection(results),
+    ...profileSection(results),
+    ...(facts.notes.length > 0 ? ['## Notes', '', ...facts.notes.map((note) => `- ${note}`), ''] : []),
+  ];
+  return lines.join('\n');
+}
+
+export function writeReport(results: BenchResults, facts: RunFacts, directory: string, baseName: string): { markdown: string; json: string } {
+  mkdirSync(directory, { recursive: true });
+  const markdown = join(directory, `${baseName}.md`);
+  const json = join(directory, `${baseName}.json`);
+  writeFileSync(markdown, renderMarkdown(results, facts));
+  writeFileSync(json, `${JSON.stringify({ ...facts, machine: machineFacts(), verdicts: verdicts(results), results }, null, 2)}\n`);
+  return { markdown, json };
+}
+
+/** The few figures that matter, for the terminal. */
+export function summaryLines(results: BenchResults): string[] {
+  const lines: string[] = [];
+  for (const row of results.throughput ?? []) lines.push(`throughput   ${row.target.padEnd(11)} ${fixed(row.load.requestsPerSecond, 0).padStart(7)} req/s  p50 ${fixed(row.load.latencyMs.p50)}  p99 ${fixed(row.load.latencyMs.p99)} ms  non-2xx ${row.load.non2xx}  errors ${row.load.errors}`);
+  for (const row of results.rate ?? []) lines.push(`fixed rate   ${row.target.padEnd(11)} p50 ${fixed(row.paced.latencyMs.p50)}  p90 ${fixed(row.paced.latencyMs.p90)}  p99 ${fixed(row.paced.latencyMs.p99)} ms  errors ${row.paced.non2xx + row.paced.errors}`);
+  const added = addedRateLatency(results);
+  if (added) lines.push(`fixed rate   added by Switchyard: p50 ${signed(added.p50)}  p99 ${signed(added.p99)} ms`);
+  for (const row of results.streaming ?? []) lines.push(`streaming    ${row.target.padEnd(11)} first chunk p50 ${fixed(row.sequential.firstChunkMs.p50)}  p99 ${fixed(row.sequential.firstChunkMs.p99)} ms  last chunk p50 ${fixed(row.sequential.lastChunkMs.p50)} ms  complete ${row.sequential.completed + row.concurrent.completed}/${row.sequential.streams + row.concurrent.streams}`);
+  const ttft = addedFirstChunk(results);
+  if (ttft) lines.push(`streaming    added first chunk by Switchyard: p50 ${signed(ttft.p50)}  p99 ${signed(ttft.p99)} ms`);
+  const open = results.openStreams;
+  if (open) lines.push(`open streams ${open.summary.completed}/${open.streams} complete, peak RSS ${(Math.max(open.peakRssBytes ?? 0, open.peakRssSampledBytes) / megabyte).toFixed(1)} MB, CPU ${fixed(open.cpuSeconds, 2)} s, upstream peak open ${open.upstreamPeakOpen}`);
+  lines.push('', ...verdicts(results).map((verdict) => `${verdictText(verdict).padEnd(4)}  ${verdict.goal}: ${verdict.measured}${verdict.shortfall ? ` (${verdict.shortfall})` : ''}`));
+  return lines;
+}

@@ -1,0 +1,97 @@
+import type { ProfileResult } from './profile.js';
+import type { OpenStreamsResult, RateRow, StreamRow, ThroughputRow } from './scenarios.js';
+
+/** Everything one run measured; absent parts were not run. */
+export interface BenchResults {
+  throughput?: ThroughputRow[];
+  rate?: RateRow[];
+  streaming?: StreamRow[];
+  openStreams?: OpenStreamsResult;
+  profiles?: ProfileResult[];
+}
+
+export interface Verdict {
+  goal: string;
+  measured: string;
+  /** undefined: not measured in this run. */
+  pass: boolean | undefined;
+  /** How far from the goal, when missed. */
+  shortfall: string;
+}
+
+export const megabyte = 1024 * 1024;
+export const rssLimitBytes = 150 * megabyte;
+
+const ms = (value: number) => `${value.toFixed(3)} ms`;
+const find = <T extends { target: string }>(rows: T[] | undefined, name: string) => rows?.find((row) => row.target === name);
+
+export function addedRateLatency(results: BenchResults) {
+  const direct = find(results.rate, 'direct')?.paced.latencyMs;
+  const gateway = find(results.rate, 'switchyard')?.paced.latencyMs;
+  if (!direct || !gateway) return undefined;
+  return { p50: gateway.p50 - direct.p50, p90: gateway.p90 - direct.p90, p99: gateway.p99 - direct.p99 };
+}
+
+export function addedFirstChunk(results: BenchResults, target = 'switchyard') {
+  const direct = find(results.streaming, 'direct')?.sequential.firstChunkMs;
+  const gateway = find(results.streaming, target)?.sequential.firstChunkMs;
+  if (!direct || !gateway) return undefined;
+  return { p50: gateway.p50 - direct.p50, p99: gateway.p99 - direct.p99 };
+}
+
+function latencyVerdicts(results: BenchResults): Verdict[] {
+  const added = addedRateLatency(results);
+  const unmeasured = { measured: 'not run', pass: undefined, shortfall: '' };
+  if (!added) return [{ goal: 'added latency p50 ≤ 0.3 ms at the fixed rate', ...unmeasured }, { goal: 'added latency p99 ≤ 1 ms at the fixed rate', ...unmeasured }];
+  const check = (goal: string, value: number, limit: number): Verdict => ({ goal, measured: ms(value), pass: value <= limit, shortfall: value <= limit ? '' : `over by ${ms(value - limit)} (${(value / limit).toFixed(1)}× the limit)` });
+  return [check('added latency p50 ≤ 0.3 ms at the fixed rate', added.p50, 0.3), check('added latency p99 ≤ 1 ms at the fixed rate', added.p99, 1)];
+}
+
+function throughputVerdict(results: BenchResults): Verdict {
+  const goal = 'max throughput ≥ 10× Portkey';
+  const ours = find(results.throughput, 'switchyard')?.load.requestsPerSecond;
+  const theirs = find(results.throughput, 'portkey')?.load.requestsPerSecond;
+  if (ours === undefined || theirs === undefined || theirs === 0) return { goal, measured: ours === undefined ? 'not run' : `${ours.toFixed(0)} req/s (Portkey not run)`, pass: undefined, shortfall: '' };
+  const ratio = ours / theirs;
+  return { goal, measured: `${ratio.toFixed(2)}× (${ours.toFixed(0)} vs ${theirs.toFixed(0)} req/s)`, pass: ratio >= 10, shortfall: ratio >= 10 ? '' : `${(10 - ratio).toFixed(2)}× short; 10× would be ${(theirs * 10).toFixed(0)} req/s` };
+}
+
+function streamingVerdict(results: BenchResults): Verdict {
+  const goal = 'streaming adds ≤ 1 ms to time to first chunk (p50)';
+  const added = addedFirstChunk(results);
+  if (!added) return { goal, measured: 'not run', pass: undefined, shortfall: '' };
+  return { goal, measured: `${ms(added.p50)} (p99 ${ms(added.p99)})`, pass: added.p50 <= 1, shortfall: added.p50 <= 1 ? '' : `over by ${ms(added.p50 - 1)}` };
+}
+
+function memoryVerdicts(results: BenchResults): Verdict[] {
+  const open = results.openStreams;
+  const goal = `peak RSS ≤ 150 MB with ${open?.streams ?? 1000} concurrent streams`;
+  const allGoal = 'every open stream completed with every chunk';
+  if (!open) return [{ goal, measured: 'not run', pass: undefined, shortfall: '' }, { goal: allGoal, measured: 'not run', pass: undefined, shortfall: '' }];
+  const peak = Math.max(open.peakRssBytes ?? 0, open.peakRssSampledBytes);
+  const completed = open.summary.completed === open.streams;
+  return [
+    { goal, measured: `${(peak / megabyte).toFixed(1)} MB`, pass: peak <= rssLimitBytes, shortfall: peak <= rssLimitBytes ? '' : `over by ${((peak - rssLimitBytes) / megabyte).toFixed(1)} MB` },
+    { goal: allGoal, measured: `${open.summary.completed}/${open.streams} (errors ${open.summary.errors}, incomplete ${open.summary.incomplete})`, pass: completed, shortfall: completed ? '' : `${open.streams - open.summary.completed} streams short` },
+  ];
+}
+
+function ledgerVerdict(results: BenchResults): Verdict {
+  const goal = 'zero ledger records lost';
+  const ledger = find(results.throughput, 'switchyard')?.ledger;
+  if (!ledger) return { goal, measured: 'not run', pass: undefined, shortfall: '' };
+  const lost = Math.max(0, ledger.served - ledger.recorded);
+  const unexplained = ledger.difference > ledger.cutAtEnd;
+  return {
+    goal,
+    measured: `recorded ${ledger.recorded}, served ${ledger.served}, difference ${ledger.difference >= 0 ? '+' : ''}${ledger.difference} (cut at end ${ledger.cutAtEnd})`,
+    pass: lost === 0 && !unexplained,
+    shortfall: lost > 0 ? `${lost} served requests have no record` : unexplained ? `${ledger.difference - ledger.cutAtEnd} records more than requests sent` : '',
+  };
+}
+
+export function verdicts(results: BenchResults): Verdict[] {
+  return [...latencyVerdicts(results), throughputVerdict(results), streamingVerdict(results), ...memoryVerdicts(results), ledgerVerdict(results)];
+}
+
+export const verdictText = (verdict: Verdict) => (verdict.pass === undefined ? 'n/a' : verdict.pass ? 'PASS' : 'FAIL');
