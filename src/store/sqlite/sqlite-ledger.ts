@@ -15,40 +15,59 @@ const groupColumns: Record<UsageGroup, string> = {
 
 type Row = Record<string, unknown>;
 
-function requestParameters(record: RequestRecord): Row {
-  return { ...record, stream: record.stream ? 1 : 0, estimated: record.estimated ? 1 : 0, cacheHit: record.cacheHit ? 1 : 0, attempts: undefined };
+const requestColumns = 'id, started_at, endpoint, key_id, customer, team, requested_model, route, provider, upstream_model, stream, status, error_code, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_usd, latency_ms, ttft_ms, estimated, catalog_version, cache_hit, saved_usd';
+const attemptColumns = 'request_id, attempt, started_at, provider, upstream_model, model, status, error_code, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_usd, latency_ms, ttft_ms, estimated, shadow';
+
+function pushRequest(values: unknown[], r: RequestRecord): void {
+  values.push(r.id, r.startedAt, r.endpoint, r.keyId, r.customer, r.team, r.requestedModel, r.route, r.provider, r.upstreamModel, r.stream ? 1 : 0, r.status, r.errorCode,
+    r.inputTokens, r.cachedInputTokens, r.cacheWriteTokens, r.outputTokens, r.reasoningTokens, r.costUsd, r.latencyMs, r.ttftMs, r.estimated ? 1 : 0, r.catalogVersion, r.cacheHit ? 1 : 0, r.savedUsd);
 }
 
-function attemptParameters(requestId: string, attempt: AttemptRecord): Row {
-  return { ...attempt, requestId, estimated: attempt.estimated ? 1 : 0, shadow: attempt.shadow ? 1 : 0 };
+function pushAttempt(values: unknown[], requestId: string, a: AttemptRecord): void {
+  values.push(requestId, a.attempt, a.startedAt, a.provider, a.upstreamModel, a.model, a.status, a.errorCode, a.inputTokens, a.cachedInputTokens, a.cacheWriteTokens,
+    a.outputTokens, a.reasoningTokens, a.costUsd, a.latencyMs, a.ttftMs, a.estimated ? 1 : 0, a.shadow ? 1 : 0);
 }
+
+/** Rows per INSERT statement: multi-row inserts with positional values are several times cheaper than one row each. */
+const rowsPerStatement = 50;
+const attemptWidth = attemptColumns.split(',').length;
 
 export class SqliteLedgerRepository {
-  private readonly insertRequest: Database.Statement;
-  private readonly insertAttempt: Database.Statement;
+  private readonly statements = new Map<string, Database.Statement>();
   private readonly writeBatch: (records: RequestRecord[]) => void;
 
   constructor(private readonly database: Database.Database) {
-    this.insertRequest = database.prepare(
-      `INSERT INTO requests (id, started_at, endpoint, key_id, customer, team, requested_model, route, provider, upstream_model,
-        stream, status, error_code, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens,
-        cost_usd, latency_ms, ttft_ms, estimated, catalog_version, cache_hit, saved_usd)
-       VALUES (@id, @startedAt, @endpoint, @keyId, @customer, @team, @requestedModel, @route, @provider, @upstreamModel,
-        @stream, @status, @errorCode, @inputTokens, @cachedInputTokens, @cacheWriteTokens, @outputTokens, @reasoningTokens,
-        @costUsd, @latencyMs, @ttftMs, @estimated, @catalogVersion, @cacheHit, @savedUsd)`,
-    );
-    this.insertAttempt = database.prepare(
-      `INSERT INTO attempts (request_id, attempt, started_at, provider, upstream_model, model, status, error_code,
-        input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_usd, latency_ms, ttft_ms, estimated, shadow)
-       VALUES (@requestId, @attempt, @startedAt, @provider, @upstreamModel, @model, @status, @errorCode,
-        @inputTokens, @cachedInputTokens, @cacheWriteTokens, @outputTokens, @reasoningTokens, @costUsd, @latencyMs, @ttftMs, @estimated, @shadow)`,
-    );
     this.writeBatch = database.transaction((records: RequestRecord[]) => {
-      for (const record of records) {
-        this.insertRequest.run(requestParameters(record));
-        for (const attempt of record.attempts) this.insertAttempt.run(attemptParameters(record.id, attempt));
+      for (let start = 0; start < records.length; start += rowsPerStatement) {
+        const chunk = records.slice(start, start + rowsPerStatement);
+        const requestValues: unknown[] = [];
+        const attemptValues: unknown[] = [];
+        let attempts = 0;
+        for (const record of chunk) {
+          pushRequest(requestValues, record);
+          for (const attempt of record.attempts) {
+            pushAttempt(attemptValues, record.id, attempt);
+            attempts += 1;
+          }
+        }
+        this.insert('requests', requestColumns, chunk.length).run(requestValues);
+        for (let offset = 0; offset < attempts; offset += rowsPerStatement) {
+          const rows = Math.min(rowsPerStatement, attempts - offset);
+          this.insert('attempts', attemptColumns, rows).run(attemptValues.slice(offset * attemptWidth, (offset + rows) * attemptWidth));
+        }
       }
     });
+  }
+
+  private insert(table: string, columns: string, rows: number): Database.Statement {
+    const key = `${table}:${rows}`;
+    let statement = this.statements.get(key);
+    if (!statement) {
+      const placeholders = `(${columns.split(',').map(() => '?').join(', ')})`;
+      statement = this.database.prepare(`INSERT INTO ${table} (${columns}) VALUES ${Array.from({ length: rows }, () => placeholders).join(', ')}`);
+      this.statements.set(key, statement);
+    }
+    return statement;
   }
 
   insertBatch(records: RequestRecord[]): void {
