@@ -38,12 +38,12 @@ export function serveCached(answer: CachedAnswer, request: ChatRequest, http: { 
   record.savedUsd = answer.costUsd;
   if (!request.stream) {
     const body = JSON.stringify(codec.encodeResponse(answer.response, answer.usage, requestId, request.model));
-    response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-request-id': requestId, 'x-switchyard-cache': 'hit' });
+    response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-switchyard-cache': 'hit' });
     response.end(body);
     return;
   }
   const encoder = codec.createStreamEncoder(requestId, request.model, request);
-  response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-request-id': requestId, 'x-switchyard-cache': 'hit' });
+  response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-switchyard-cache': 'hit' });
   let text = encoder.open ? encoder.open() : '';
   for (const part of partsOf(answer)) text += encoder.encode(part);
   response.end(text + encoder.close(answer.usage));

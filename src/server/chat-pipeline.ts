@@ -99,7 +99,7 @@ export async function runChat(gateway: Gateway, call: ChatCall, http: { request:
       // The client left while the provider worked: the answer was bought but never delivered.
       if (http.response.destroyed) status = 499;
       const body = JSON.stringify(codec.encodeResponse(outcome.response, outcome.usage, requestId, request.model));
-      http.response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-request-id': requestId, ...(cachePlan ? { 'x-switchyard-cache': 'miss' } : {}) });
+      http.response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(cachePlan ? { 'x-switchyard-cache': 'miss' } : {}) });
       http.response.end(body);
       save?.(outcome.response, outcome.usage);
     }
@@ -148,7 +148,7 @@ async function streamChat(request: ChatRequest, targets: Parameters<typeof execu
   const { response, codec, requestId } = target;
   const outcome = await executeStream(request, targets, context, target.options);
   const encoder = codec.createStreamEncoder(requestId, request.model, request);
-  response.writeHead(200, { ...streamHeaders, 'x-request-id': requestId, ...(target.save ? { 'x-switchyard-cache': 'miss' } : {}) });
+  response.writeHead(200, { ...streamHeaders, ...(target.save ? { 'x-switchyard-cache': 'miss' } : {}) });
   if (encoder.open) response.write(encoder.open());
   let usage: Usage | undefined;
   let failed = false;
