@@ -23,6 +23,7 @@ const usage = `Usage: npm run bench -- [options]
   --profile           also profile Switchyard under load with --cpu-prof and list the top self-time functions
   --no-autocannon-rate  skip the extra autocannon overallRate run of the fixed-rate scenario
   --keep-work         keep the temporary folder (configs, data, logs of every process)
+  --workers N         run Switchyard as \`switchyard start --workers N\` (default: one process)
 `;
 
 function positiveNumber(text: string | undefined, name: string, fallback: number): number {
@@ -46,6 +47,7 @@ function readOptions(argv: string[]) {
       profile: { type: 'boolean', default: false },
       'no-autocannon-rate': { type: 'boolean', default: false },
       'keep-work': { type: 'boolean', default: false },
+      workers: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -65,6 +67,7 @@ function readOptions(argv: string[]) {
     rate: positiveNumber(values.rate, 'rate', 1000),
     streams: Math.round(positiveNumber(values.streams, 'streams', smoke ? 200 : 1000)),
     autocannonRate: values['no-autocannon-rate'] !== true,
+    workers: values.workers === undefined ? undefined : Math.round(positiveNumber(values.workers, 'workers', 1)),
   };
 }
 
@@ -128,7 +131,7 @@ function commandLine(argv: string[]): string {
 function scenarioSetName(options: Options): string {
   const all = scenarioNames.every((name) => options.scenarios.has(name));
   const base = all ? 'full' : [...options.scenarios].join('+');
-  return `${base}${options.skipPortkey ? '-no-portkey' : ''}${options.profile ? '-profile' : ''}`;
+  return `${base}${options.skipPortkey ? '-no-portkey' : ''}${options.profile ? '-profile' : ''}${options.workers ? `-workers-${options.workers}` : ''}`;
 }
 
 async function runScenario(name: string, notes: string[], action: () => Promise<void>): Promise<boolean> {
@@ -154,7 +157,7 @@ async function runAll(options: Options, settings: Settings, workDir: string, fac
   let ok = true;
   const mock = await startMock({ name: 'mock', logDir: workDir });
   const streamMock = await startMock({ name: 'mock-stream', logDir: workDir, chunkDelayMs: 1 });
-  const switchyard = await startSwitchyard({ name: 'switchyard', models: [{ model: fastModel, mock }, { model: streamModel, mock: streamMock }], workDir });
+  const switchyard = await startSwitchyard({ name: 'switchyard', models: [{ model: fastModel, mock }, { model: streamModel, mock: streamMock }], workDir, ...(options.workers ? { workers: options.workers } : {}) });
   const targets: Target[] = [directTarget(mock), switchyard];
   if (!options.skipPortkey) {
     facts.versions['@portkey-ai/gateway'] = ensurePortkey(settings.log);

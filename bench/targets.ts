@@ -72,6 +72,8 @@ export interface SwitchyardOptions {
   workDir: string;
   /** Extra node flags, e.g. `--cpu-prof`. */
   nodeFlags?: string[];
+  /** `switchyard start --workers N` (one process when absent). */
+  workers?: number;
 }
 
 /** Starts Switchyard the way a user does (`switchyard start`), then creates a client key through the admin API. */
@@ -80,7 +82,7 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Switc
   const configFile = join(options.workDir, `${options.name}.yaml`);
   writeFileSync(configFile, switchyardConfig(options.models));
   const adminKey = `sy-admin-bench-${port}-${Date.now().toString(36)}`;
-  const args = [...(options.nodeFlags ?? []), join(repoRoot, 'bin', 'switchyard.js'), 'start', '--config', configFile, '--port', String(port), '--data-dir', join(options.workDir, `${options.name}-data`)];
+  const args = [...(options.nodeFlags ?? []), join(repoRoot, 'bin', 'switchyard.js'), 'start', '--config', configFile, '--port', String(port), '--data-dir', join(options.workDir, `${options.name}-data`), ...(options.workers ? ['--workers', String(options.workers)] : [])];
   const child = startChild({ name: options.name, command: process.execPath, args, cwd: options.workDir, logDir: options.workDir, env: { SWITCHYARD_ADMIN_KEY: adminKey } });
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitForHttp(`${baseUrl}/health`, child);

@@ -163,3 +163,41 @@ describe('one budget and one rate limit hold across two gateway processes sharin
     assert.equal((limited[0].get(200) ?? 0) + (limited[1].get(200) ?? 0), 7, 'one rpm limit across both replicas');
   });
 });
+
+describe('one budget and one rate limit hold across the workers of one gateway without Redis', () => {
+  test('switchyard start --workers 2 shares its counters through the primary', async () => {
+    const simulator = await startOpenAiSimulator();
+    simulator.behave({ kind: 'slow', delayMs: 50 });
+    const folder = mkdtempSync(join(tmpdir(), 'switchyard-workers-'));
+    writeFileSync(join(folder, 'switchyard.yaml'), [
+      'providers:',
+      `  sim: { type: openai, baseUrl: "${simulator.url}" }`,
+      'models:',
+      '  house: { provider: sim, price: { input: 1, output: 2 } }',
+      '  capped: { provider: sim, model: house, price: { input: 1, output: 2 }, rateLimit: { rpm: 7 } }',
+      'teams:',
+      `  growth: { budget: { usd: ${budgetUsd}, period: daily, hard: true } }`,
+    ].join('\n'));
+    const gateway = await spawnGateway(['--workers', '2'], { SWITCHYARD_ADMIN_KEY: 'workers-admin' }, folder);
+    try {
+      const created = await fetch(`${gateway.url}/admin/keys`, { method: 'POST', headers: { authorization: 'Bearer workers-admin' }, body: JSON.stringify({ name: 'app', team: 'growth' }) });
+      const { key } = (await created.json()) as { key: string };
+      const statuses = await fire(gateway.url, key, 200);
+      const limited = await fire(gateway.url, key, 20, 'capped');
+      gateway.process.kill('SIGTERM');
+      assert.equal(await gateway.exited, 0, gateway.output());
+      const database = new Database(join(folder, '.switchyard', 'switchyard.db'), { readonly: true });
+      const spent = (database.prepare("SELECT COALESCE(SUM(cost_usd), 0) AS total FROM requests WHERE team = 'growth' AND requested_model = 'house'").get() as { total: number }).total;
+      const recorded = (database.prepare('SELECT COUNT(*) AS n FROM requests').get() as { n: number }).n;
+      database.close();
+      assert.ok((statuses.get(200) ?? 0) >= 10);
+      assert.ok(spent <= budgetUsd + 1e-12, `two workers spent ${spent} of one budget ${budgetUsd}`);
+      assert.equal(limited.get(200), 7, 'one rpm limit across both workers');
+      assert.equal(recorded, 220, 'every request of both workers reached the ledger');
+    } finally {
+      if (gateway.process.exitCode === null) gateway.process.kill('SIGKILL');
+      await simulator.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,5 +1,7 @@
 import cluster from 'node:cluster';
 import type { Logger } from '../core/logger.js';
+import type { CounterStore } from '../limits/counter-store.js';
+import { serveCounters } from '../limits/ipc-counter-store.js';
 
 export interface ClusterOptions {
   workers: number;
@@ -8,6 +10,8 @@ export interface ClusterOptions {
   startWorker: () => Promise<{ shutdown: () => Promise<void>; url: string }>;
   /** Runs once in the primary before any worker starts (for example to create the admin key). */
   preparePrimary: () => Promise<void>;
+  /** Counters the primary holds for every worker; undefined when the workers share Redis instead. */
+  sharedCounters: CounterStore | undefined;
 }
 
 /**
@@ -19,7 +23,11 @@ export async function runCluster(options: ClusterOptions): Promise<void> {
     await options.preparePrimary();
     let stopping = false;
     let failed = false;
-    for (let index = 0; index < options.workers; index += 1) cluster.fork();
+    const fork = () => {
+      const worker = cluster.fork();
+      if (options.sharedCounters) serveCounters(worker, options.sharedCounters);
+    };
+    for (let index = 0; index < options.workers; index += 1) fork();
     let listening = 0;
     cluster.on('message', (_worker, message: unknown) => {
       if (typeof message === 'object' && message !== null && (message as { type?: string }).type === 'listening') {
@@ -31,7 +39,7 @@ export async function runCluster(options: ClusterOptions): Promise<void> {
       if (code !== 0) failed = true;
       if (!stopping) {
         options.logger.error('worker exited unexpectedly; starting a new one', { pid: worker.process.pid, code });
-        cluster.fork();
+        fork();
       } else if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(failed ? 1 : 0);
     });
     const stop = (signal: string) => {

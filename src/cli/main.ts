@@ -3,6 +3,8 @@ import { createLogger } from '../core/logger.js';
 import { availableParallelism } from 'node:os';
 import { prepareAdminKey, startGateway, type StartOptions } from '../server/start-server.js';
 import { runCluster } from './cluster.js';
+import { IpcCounterStore } from '../limits/ipc-counter-store.js';
+import { MemoryCounterStore } from '../limits/memory-counter-store.js';
 import { dataDirOf, keysCommand, readConfig, usageCommand } from './commands.js';
 import { flagString, parseArgs, type ParsedArgs } from './parse-args.js';
 import { reportCommand, revenueCommand } from './report-commands.js';
@@ -51,12 +53,14 @@ async function startClustered(args: ParsedArgs, workers: number): Promise<void> 
   await runCluster({
     workers,
     logger: options.logger,
+    // Without Redis, the primary holds the budget and rate-limit counters so that they hold across workers.
+    sharedCounters: options.config.redis ? undefined : new MemoryCounterStore(),
     preparePrimary: async () => {
       const key = await prepareAdminKey(options);
       printAdminKey(key, `http://${options.host ?? options.config.server.host}:${options.port ?? options.config.server.port}`);
     },
     startWorker: async () => {
-      const running = await startGateway(options);
+      const running = await startGateway({ ...options, ...(options.config.redis ? {} : { counters: new IpcCounterStore() }) });
       return { shutdown: () => running.shutdown(), url: running.url };
     },
   });

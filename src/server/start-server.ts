@@ -17,6 +17,7 @@ import type { Gateway } from './gateway.js';
 import { budgetAlertSender, SpendControl, type CustomerLimits } from './spend-control.js';
 import { BudgetService } from '../limits/budget-service.js';
 import { MemoryCounterStore } from '../limits/memory-counter-store.js';
+import type { CounterStore } from '../limits/counter-store.js';
 import { connectRedisCounterStore, RedisCounterStore } from '../limits/redis-counter-store.js';
 import { RedisCacheStore } from '../cache/redis-cache-store.js';
 import { RateLimiter } from '../limits/rate-limiter.js';
@@ -47,6 +48,8 @@ export interface StartOptions {
   host?: string;
   port?: number;
   adminKey?: string;
+  /** Counters to use instead of the in-process ones when Redis is not configured (a cluster worker's). */
+  counters?: CounterStore;
 }
 
 export interface RunningGateway {
@@ -75,7 +78,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const keys = new KeyService(store.keys, store.settings);
   const { generated } = await keys.initAdmin(options.adminKey);
   const catalog = bundledPriceCatalog();
-  const counters = config.redis ? await connectRedisCounterStore({ url: config.redis, onError: (error) => logger.error('redis error', { error }) }) : new MemoryCounterStore();
+  const counters = config.redis ? await connectRedisCounterStore({ url: config.redis, onError: (error) => logger.error('redis error', { error }) }) : (options.counters ?? new MemoryCounterStore());
   const budgets = new BudgetService({ store: counters, onThreshold: budgetAlertSender(config.alerts.webhookUrl, logger), onError: (error) => logger.error('budget alert failed', { error }) });
   const spend = new SpendControl(config, budgets, new RateLimiter({ store: counters }), customerLimitsFrom(store));
   const ledger = new LedgerWriter(store.ledger, config.ledger, logger);
