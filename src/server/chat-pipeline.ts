@@ -153,14 +153,19 @@ async function streamChat(request: ChatRequest, targets: Parameters<typeof execu
   let usage: Usage | undefined;
   let failed = false;
   const collector = target.save ? new StreamCollector() : undefined;
-  for await (const part of outcome.parts) {
-    if (context.signal.aborted) break;
-    collector?.observe(part);
-    if (part.type === 'usage') usage = part.usage;
-    if (part.type === 'error') failed = true;
-    const text = encoder.encode(part);
-    if (text) response.write(text);
-  }
+  await outcome.pipe({
+    write(part) {
+      if (context.signal.aborted) return true;
+      collector?.observe(part);
+      if (part.type === 'usage') usage = part.usage;
+      if (part.type === 'error') failed = true;
+      const text = encoder.encode(part);
+      return text ? response.write(text) : true;
+    },
+    onDrain(resume) {
+      response.once('drain', resume);
+    },
+  });
   if (context.signal.aborted) return 499;
   const finalUsage = usage ?? usageOf(context.attempts[context.attempts.length - 1]);
   if (!failed) response.write(encoder.close(finalUsage));

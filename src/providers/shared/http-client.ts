@@ -21,7 +21,7 @@ export interface UpstreamResponse {
 const agents = new Map<number, Agent>();
 
 /** One keep-alive pool per connect timeout, shared by every provider. */
-function agentFor(connectMs: number): Agent {
+export function agentFor(connectMs: number): Agent {
   let agent = agents.get(connectMs);
   if (!agent) {
     agent = new Agent({ connect: { timeout: connectMs }, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 512, pipelining: 1 });
