@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { MemoryCacheStore } from '../cache/cache-store.js';
+import { MemoryCacheStore, type CacheStore } from '../cache/cache-store.js';
 import { ResponseCache } from '../cache/response-cache.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../core/logger.js';
@@ -18,12 +18,17 @@ import { budgetAlertSender, SpendControl, type CustomerLimits } from './spend-co
 import { BudgetService } from '../limits/budget-service.js';
 import { MemoryCounterStore } from '../limits/memory-counter-store.js';
 import type { CounterStore } from '../limits/counter-store.js';
-import { connectRedisCounterStore, RedisCounterStore } from '../limits/redis-counter-store.js';
-import { RedisCacheStore } from '../cache/redis-cache-store.js';
 import { RateLimiter } from '../limits/rate-limiter.js';
 import type { Store } from '../store/store.js';
 
 const customerCacheMs = 5_000;
+
+/** Counters and cache in Redis. Loaded only when configured: the client library alone costs about 20 MB of memory. */
+async function connectRedis(url: string, logger: Logger): Promise<{ counters: CounterStore; cache: CacheStore }> {
+  const [{ connectRedisCounterStore }, { RedisCacheStore }] = await Promise.all([import('../limits/redis-counter-store.js'), import('../cache/redis-cache-store.js')]);
+  const counters = await connectRedisCounterStore({ url, onError: (error) => logger.error('redis error', { error }) });
+  return { counters, cache: new RedisCacheStore(counters.connection, counters.keyPrefix) };
+}
 
 /** Customer limits from the store, cached briefly so the request path rarely reads the store. */
 function customerLimitsFrom(store: Store): CustomerLimits {
@@ -78,12 +83,13 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const keys = new KeyService(store.keys, store.settings);
   const { generated } = await keys.initAdmin(options.adminKey);
   const catalog = bundledPriceCatalog();
-  const counters = config.redis ? await connectRedisCounterStore({ url: config.redis, onError: (error) => logger.error('redis error', { error }) }) : (options.counters ?? new MemoryCounterStore());
+  const shared = config.redis ? await connectRedis(config.redis, logger) : undefined;
+  const counters = shared?.counters ?? options.counters ?? new MemoryCounterStore();
   const budgets = new BudgetService({ store: counters, onThreshold: budgetAlertSender(config.alerts.webhookUrl, logger), onError: (error) => logger.error('budget alert failed', { error }) });
   const spend = new SpendControl(config, budgets, new RateLimiter({ store: counters }), customerLimitsFrom(store));
   const ledger = new LedgerWriter(store.ledger, config.ledger, logger);
   ledger.start();
-  const gateway: Gateway = { config, logger, store, keys, registry: new ModelRegistry(config, catalog), ledger, catalog, health: new DeploymentHealth(config.resilience), cache: new ResponseCache(counters instanceof RedisCounterStore ? new RedisCacheStore(counters.connection, counters.keyPrefix) : new MemoryCacheStore(config.cache.maxEntries), config.cache), spend, background: new Set() };
+  const gateway: Gateway = { config, logger, store, keys, registry: new ModelRegistry(config, catalog), ledger, catalog, health: new DeploymentHealth(config.resilience), cache: new ResponseCache(shared?.cache ?? new MemoryCacheStore(config.cache.maxEntries), config.cache), spend, background: new Set() };
   const handler = createRequestHandler(gateway);
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (request, response) => void handler(request, response));
   server.headersTimeout = 60_000;

@@ -24,7 +24,7 @@ const agents = new Map<number, Agent>();
 export function agentFor(connectMs: number): Agent {
   let agent = agents.get(connectMs);
   if (!agent) {
-    agent = new Agent({ connect: { timeout: connectMs }, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 512, pipelining: 1 });
+    agent = new Agent({ connect: { timeout: connectMs }, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, pipelining: 1 });
     agents.set(connectMs, agent);
   }
   return agent;

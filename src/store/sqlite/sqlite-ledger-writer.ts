@@ -16,7 +16,8 @@ export class SqliteLedgerWriter {
   private nextId = 0;
 
   constructor(file: string) {
-    this.worker = new Worker(new URL('./sqlite-ledger-thread.js', import.meta.url), { workerData: { file } });
+    // A small young generation: the thread only turns batches into inserts, and its memory counts in the gateway's.
+    this.worker = new Worker(new URL('./sqlite-ledger-thread.js', import.meta.url), { workerData: { file }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     this.worker.unref();
     this.worker.on('message', (reply: Reply) => {
       const waiting = this.pending.get(reply.id);
