@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -156,16 +156,49 @@ export interface ProcessSample {
   cpuSeconds: number;
 }
 
-/** Reads resident memory and CPU time of a process from /proc; undefined where /proc is not available. */
+function sampleOne(pid: number): ProcessSample {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kilobytes = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) start at field 3; utime and stime are fields 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return { rssBytes: kilobytes('VmRSS') * 1024, peakRssBytes: kilobytes('VmHWM') * 1024, cpuSeconds: ticks / ticksPerSecond() };
+}
+
+/** The processes whose parent is `pid` (the workers of `switchyard start --workers N`). */
+function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) children.push(Number(entry));
+    } catch {
+      // The process ended while the folder was read.
+    }
+  }
+  return children;
+}
+
+/**
+ * Reads resident memory and CPU time of a process and its child processes from /proc (summed, so a clustered
+ * gateway counts all its workers); undefined where /proc is not available.
+ */
 export function sampleProcess(pid: number): ProcessSample | undefined {
   try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kilobytes = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces) start at field 3; utime and stime are fields 14 and 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return { rssBytes: kilobytes('VmRSS') * 1024, peakRssBytes: kilobytes('VmHWM') * 1024, cpuSeconds: ticks / ticksPerSecond() };
+    const total = sampleOne(pid);
+    for (const child of childrenOf(pid)) {
+      try {
+        const sample = sampleOne(child);
+        total.rssBytes += sample.rssBytes;
+        total.peakRssBytes += sample.peakRssBytes;
+        total.cpuSeconds += sample.cpuSeconds;
+      } catch {
+        // The child ended between the listing and the read.
+      }
+    }
+    return total;
   } catch {
     return undefined;
   }
@@ -210,15 +243,19 @@ function totalTicks(statFile: string): number {
   return (fields[11] ?? 0) + (fields[12] ?? 0) + (fields[13] ?? 0) + (fields[14] ?? 0);
 }
 
-/** CPU seconds of this process, of the children it has reaped, and of its live children (utime, stime, cutime, cstime). */
+/** CPU seconds of this process, of the children it has reaped, and of its live children and theirs (utime, stime, cutime, cstime). */
 function ownTreeSeconds(): number | undefined {
   try {
     let ticks = totalTicks('/proc/self/stat');
     for (const child of children) {
-      try {
-        ticks += totalTicks(`/proc/${child.pid}/stat`);
-      } catch {
-        // exited between the listing and the read; its time is in cutime once reaped
+      // A child's own children count too: the workers of `switchyard start --workers N`.
+      if (child.pid === undefined) continue;
+      for (const pid of [child.pid, ...childrenOf(child.pid)]) {
+        try {
+          ticks += totalTicks(`/proc/${pid}/stat`);
+        } catch {
+          // exited between the listing and the read; its time is in cutime once reaped
+        }
       }
     }
     return ticks / ticksPerSecond();
