@@ -138,6 +138,8 @@ describe('one budget and one rate limit hold across two gateway processes sharin
       `  ${team}: { budget: { usd: ${budgetUsd}, period: daily, hard: true } }`,
     ].join('\n');
     const keys: string[] = [];
+    // Keys outside the team for the rate-limit part, so that a spent team budget cannot refuse what the limit admits.
+    const freeKeys: string[] = [];
     for (let index = 0; index < 2; index += 1) {
       const folder = mkdtempSync(join(tmpdir(), 'switchyard-replica-'));
       folders.push(folder);
@@ -146,10 +148,12 @@ describe('one budget and one rate limit hold across two gateway processes sharin
       gateways.push(gateway);
       const created = await fetch(`${gateway.url}/admin/keys`, { method: 'POST', headers: { authorization: 'Bearer replica-admin' }, body: JSON.stringify({ name: 'app', team }) });
       keys.push(((await created.json()) as { key: string }).key);
+      const free = await fetch(`${gateway.url}/admin/keys`, { method: 'POST', headers: { authorization: 'Bearer replica-admin' }, body: JSON.stringify({ name: 'free' }) });
+      freeKeys.push(((await free.json()) as { key: string }).key);
     }
     const [first, second] = await Promise.all([fire(gateways[0]!.url, keys[0]!, 100), fire(gateways[1]!.url, keys[1]!, 100)]);
     const served = (first.get(200) ?? 0) + (second.get(200) ?? 0);
-    const limited = await Promise.all([fire(gateways[0]!.url, keys[0]!, 10, model), fire(gateways[1]!.url, keys[1]!, 10, model)]);
+    const limited = await Promise.all([fire(gateways[0]!.url, freeKeys[0]!, 10, model), fire(gateways[1]!.url, freeKeys[1]!, 10, model)]);
     for (const gateway of gateways) gateway.process.kill('SIGTERM');
     for (const gateway of gateways) assert.equal(await gateway.exited, 0);
     let spent = 0;
@@ -182,8 +186,10 @@ describe('one budget and one rate limit hold across the workers of one gateway w
     try {
       const created = await fetch(`${gateway.url}/admin/keys`, { method: 'POST', headers: { authorization: 'Bearer workers-admin' }, body: JSON.stringify({ name: 'app', team: 'growth' }) });
       const { key } = (await created.json()) as { key: string };
+      const free = await fetch(`${gateway.url}/admin/keys`, { method: 'POST', headers: { authorization: 'Bearer workers-admin' }, body: JSON.stringify({ name: 'free' }) });
+      const freeKey = ((await free.json()) as { key: string }).key;
       const statuses = await fire(gateway.url, key, 200);
-      const limited = await fire(gateway.url, key, 20, 'capped');
+      const limited = await fire(gateway.url, freeKey, 20, 'capped');
       gateway.process.kill('SIGTERM');
       assert.equal(await gateway.exited, 0, gateway.output());
       const database = new Database(join(folder, '.switchyard', 'switchyard.db'), { readonly: true });
