@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { load as parseYaml } from 'js-yaml';
 import type { ZodIssue } from 'zod';
 import { providersFromEnv } from './env-providers.js';
+import { referenceProblems } from './check-references.js';
 import { interpolateEnv } from './interpolate.js';
 import { configSchema, type Config } from './schema.js';
 
@@ -33,7 +34,8 @@ export function parseConfig(raw: unknown, env: Record<string, string | undefined
   const interpolated = interpolateEnv(raw ?? {}, env, problems);
   if (problems.length > 0) throw new ConfigError(source, problems);
   const result = configSchema.safeParse(interpolated);
-  if (!result.success) throw new ConfigError(source, result.error.issues.map(formatIssue));
+  const all = [...(result.success ? [] : result.error.issues.map(formatIssue)), ...referenceProblems(interpolated)];
+  if (!result.success || all.length > 0) throw new ConfigError(source, all);
   return result.data;
 }
 

@@ -213,39 +213,7 @@ export const configSchema = z
     /** Cache settings for requests that opt in by header or key tag on a plain model name. */
     cache: cache.default({}),
   })
-  .strict()
-  .superRefine((config, context) => {
-    for (const [name, entry] of Object.entries(config.models)) {
-      if (!(entry.provider in config.providers)) {
-        context.addIssue({ code: 'custom', path: ['models', name, 'provider'], message: `unknown provider "${entry.provider}"` });
-      }
-    }
-    for (const [name, entry] of Object.entries(config.routes)) {
-      if (name in config.models) {
-        context.addIssue({ code: 'custom', path: ['routes', name], message: `"${name}" is already a model name; a route needs its own name` });
-      }
-      entry.targets.forEach((item, index) => {
-        const modelName = typeof item === 'string' ? item : item.model;
-        if (!(modelName in config.models)) {
-          context.addIssue({ code: 'custom', path: ['routes', name, 'targets', index], message: `unknown model "${modelName}"` });
-        }
-      });
-      if (entry.cache?.mode === 'semantic') {
-        const embedding = entry.cache.embeddingModel;
-        if (!embedding) context.addIssue({ code: 'custom', path: ['routes', name, 'cache', 'embeddingModel'], message: 'semantic caching needs an embedding model' });
-        else if (!(embedding in config.models)) context.addIssue({ code: 'custom', path: ['routes', name, 'cache', 'embeddingModel'], message: `unknown model "${embedding}"` });
-      }
-      if (entry.shadow && !(entry.shadow.target in config.models)) {
-        context.addIssue({ code: 'custom', path: ['routes', name, 'shadow', 'target'], message: `unknown model "${entry.shadow.target}"` });
-      }
-      entry.rules?.forEach((item, index) => {
-        if (!(item.use in config.models) && !(item.use in config.routes)) {
-          context.addIssue({ code: 'custom', path: ['routes', name, 'rules', index, 'use'], message: `unknown model or route "${item.use}"` });
-        }
-        if (item.use === name) context.addIssue({ code: 'custom', path: ['routes', name, 'rules', index, 'use'], message: 'a rule cannot point at its own route' });
-      });
-    }
-  });
+  .strict();
 
 export type Config = z.infer<typeof configSchema>;
 export type ProviderConfig = Config['providers'][string];
