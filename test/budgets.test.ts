@@ -207,3 +207,44 @@ describe('one budget and one rate limit hold across the workers of one gateway w
     }
   });
 });
+
+describe('a soft budget alerts by webhook and never refuses', () => {
+  test('crossing 50% and 100% posts one alert each; every request is served', async () => {
+    const simulator = await startOpenAiSimulator();
+    const alerts: Array<Record<string, unknown>> = [];
+    const { createServer } = await import('node:http');
+    const hook = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        alerts.push(JSON.parse(body) as Record<string, unknown>);
+        response.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+    const port = (hook.address() as { port: number }).port;
+    // Each request really costs $0.000026; a soft budget of $0.0001 is crossed at half by the 2nd and in full by the 4th.
+    const gateway = await startTestGateway({
+      providers: { sim: { type: 'openai', baseUrl: simulator.url } },
+      models: { house: { provider: 'sim', price: { input: 1, output: 2 } } },
+      alerts: { webhookUrl: `http://127.0.0.1:${port}/budget` },
+    });
+    try {
+      const created = await gateway.admin('/admin/keys', { method: 'POST', body: JSON.stringify({ name: 'soft', budget: { usd: 0.0001, period: 'monthly', hard: false, alertAt: [0.5, 1] } }) });
+      const { key, id } = (await created.json()) as { key: string; id: string };
+      for (let index = 0; index < 6; index += 1) {
+        const statuses = await fire(gateway.url, key, 1);
+        assert.equal(statuses.get(200), 1, 'a soft budget never refuses');
+      }
+      for (let poll = 0; poll < 50 && alerts.length < 2; poll += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.deepEqual(alerts.map((alert) => [alert.type, alert.kind, alert.id, alert.threshold, alert.hard]), [
+        ['budget.threshold', 'key', id, 0.5, false],
+        ['budget.threshold', 'key', id, 1, false],
+      ]);
+    } finally {
+      await gateway.stop();
+      await simulator.close();
+      hook.close();
+    }
+  });
+});
