@@ -21,7 +21,7 @@ export interface UpstreamResponse {
 const agents = new Map<number, Agent>();
 
 /** One keep-alive pool per connect timeout, shared by every provider. */
-export function agentFor(connectMs: number): Agent {
+function agentFor(connectMs: number): Agent {
   let agent = agents.get(connectMs);
   if (!agent) {
     agent = new Agent({ connect: { timeout: connectMs }, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, pipelining: 1 });
@@ -80,6 +80,23 @@ export async function sendUpstream(request: UpstreamRequest, options: SendOption
   }
 }
 
+/** Hands one upstream request to the shared pool with the dispatcher's callback interface. */
+export function dispatchUpstream(request: UpstreamRequest, timeouts: UpstreamTimeouts, handler: Dispatcher.DispatchHandler): void {
+  const url = new URL(request.url);
+  agentFor(timeouts.connectMs).dispatch(
+    {
+      origin: url.origin,
+      path: url.pathname + url.search,
+      method: request.method,
+      headers: request.headers,
+      body: request.method === 'GET' ? null : request.body,
+      headersTimeout: timeouts.firstByteMs,
+      bodyTimeout: timeouts.firstByteMs,
+    },
+    handler,
+  );
+}
+
 export interface BufferedResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
@@ -92,7 +109,6 @@ export interface BufferedResponse {
  */
 export function sendUpstreamBuffered(request: UpstreamRequest, options: SendOptions): Promise<BufferedResponse> {
   const { timeouts } = options;
-  const url = new URL(request.url);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let status = 0;
@@ -116,18 +132,7 @@ export function sendUpstreamBuffered(request: UpstreamRequest, options: SendOpti
         reject(classifyTransportError(error, options.provider, timeouts));
       },
     } as unknown as Dispatcher.DispatchHandler;
-    agentFor(timeouts.connectMs).dispatch(
-      {
-        origin: url.origin,
-        path: url.pathname + url.search,
-        method: request.method,
-        headers: request.headers,
-        body: request.method === 'GET' ? null : request.body,
-        headersTimeout: timeouts.firstByteMs,
-        bodyTimeout: timeouts.firstByteMs,
-      },
-      handler,
-    );
+    dispatchUpstream(request, timeouts, handler);
   });
 }
 

@@ -1,6 +1,6 @@
 import { util as undiciUtil, type Dispatcher } from 'undici';
 import type { UpstreamRequest } from '../../core/provider.js';
-import { agentFor, classifyTransportError, type SendOptions } from './http-client.js';
+import { classifyTransportError, dispatchUpstream, type SendOptions } from './http-client.js';
 
 /** What the relay does with a streamed body, called straight from the dispatcher as bytes arrive. */
 export interface StreamCallbacks {
@@ -26,7 +26,6 @@ export interface OpenedStream {
  */
 export function openUpstreamStream(request: UpstreamRequest, options: SendOptions, callbacks: StreamCallbacks): Promise<OpenedStream> {
   const { timeouts } = options;
-  const url = new URL(request.url);
   return new Promise((resolve, reject) => {
     let abortDispatch: ((reason?: Error) => void) | undefined;
     let resumeDispatch: (() => void) | undefined;
@@ -67,17 +66,6 @@ export function openUpstreamStream(request: UpstreamRequest, options: SendOption
         else callbacks.onError(classified);
       },
     } as unknown as Dispatcher.DispatchHandler;
-    agentFor(timeouts.connectMs).dispatch(
-      {
-        origin: url.origin,
-        path: url.pathname + url.search,
-        method: request.method,
-        headers: request.headers,
-        body: request.method === 'GET' ? null : request.body,
-        headersTimeout: timeouts.firstByteMs,
-        bodyTimeout: timeouts.firstByteMs,
-      },
-      handler,
-    );
+    dispatchUpstream(request, timeouts, handler);
   });
 }
