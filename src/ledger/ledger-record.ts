@@ -1,5 +1,26 @@
+import type { Usage } from '../core/canonical.js';
+
+/** Tokens and their cost, kept the same way for one attempt and, summed, for the whole request. */
+export interface TokenCounts {
+  inputTokens: number;
+  cachedInputTokens: number;
+  cacheWriteTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  costUsd: number;
+}
+
+export function noTokens(): TokenCounts {
+  return { inputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0, costUsd: 0 };
+}
+
+/** The canonical usage of recorded counts (what a client is told when the provider gave none). */
+export function usageOfCounts(counts: TokenCounts): Usage {
+  return { inputTokens: counts.inputTokens, cacheReadTokens: counts.cachedInputTokens, cacheWriteTokens: counts.cacheWriteTokens, outputTokens: counts.outputTokens, reasoningTokens: counts.reasoningTokens };
+}
+
 /** One upstream attempt: what was sent where, what it cost, how it ended. */
-export interface AttemptRecord {
+export interface AttemptRecord extends TokenCounts {
   attempt: number;
   startedAt: number;
   provider: string;
@@ -7,12 +28,6 @@ export interface AttemptRecord {
   model: string;
   status: number;
   errorCode: string | null;
-  inputTokens: number;
-  cachedInputTokens: number;
-  cacheWriteTokens: number;
-  outputTokens: number;
-  reasoningTokens: number;
-  costUsd: number;
   latencyMs: number;
   ttftMs: number | null;
   estimated: boolean;
@@ -21,7 +36,7 @@ export interface AttemptRecord {
 }
 
 /** One client request. `id` is the `x-request-id` the client received. Totals sum every attempt. */
-export interface RequestRecord {
+export interface RequestRecord extends TokenCounts {
   id: string;
   startedAt: number;
   endpoint: 'chat' | 'messages' | 'embeddings' | 'images';
@@ -35,12 +50,6 @@ export interface RequestRecord {
   stream: boolean;
   status: number;
   errorCode: string | null;
-  inputTokens: number;
-  cachedInputTokens: number;
-  cacheWriteTokens: number;
-  outputTokens: number;
-  reasoningTokens: number;
-  costUsd: number;
   latencyMs: number;
   ttftMs: number | null;
   estimated: boolean;

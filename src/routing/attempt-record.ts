@@ -2,7 +2,7 @@ import type { ChatRequest, Usage } from '../core/canonical.js';
 import type { Deployment } from '../core/deployment.js';
 import type { GatewayError } from '../core/errors.js';
 import { computeCost } from '../ledger/cost.js';
-import type { AttemptRecord } from '../ledger/ledger-record.js';
+import { noTokens, type AttemptRecord } from '../ledger/ledger-record.js';
 import { countRequestTokens, countTokens } from '../ledger/token-estimator.js';
 
 export function startAttempt(deployment: Deployment, attempt: number, shadow = false): AttemptRecord {
@@ -14,12 +14,7 @@ export function startAttempt(deployment: Deployment, attempt: number, shadow = f
     model: deployment.model,
     status: 0,
     errorCode: null,
-    inputTokens: 0,
-    cachedInputTokens: 0,
-    cacheWriteTokens: 0,
-    outputTokens: 0,
-    reasoningTokens: 0,
-    costUsd: 0,
+    ...noTokens(),
     latencyMs: 0,
     ttftMs: null,
     estimated: false,

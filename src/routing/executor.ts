@@ -1,7 +1,6 @@
-import type { ChatRequest, ChatResponse, StreamPart, Usage } from '../core/canonical.js';
+import type { ChatRequest, ChatResponse, Usage } from '../core/canonical.js';
 import type { Deployment } from '../core/deployment.js';
-import { GatewayError, toGatewayError } from '../core/errors.js';
-import type { AttemptRecord } from '../ledger/ledger-record.js';
+import { GatewayError } from '../core/errors.js';
 import { sendUpstreamBuffered } from '../providers/shared/http-client.js';
 import { openUpstreamStream } from '../providers/shared/upstream-stream.js';
 import { StreamRelay, type StreamSink } from './stream-relay.js';
@@ -22,8 +21,6 @@ export interface ChatOptions {
   /** A cascade's check: returns why an answer is not good enough, or undefined to accept it. */
   check?: (response: ChatResponse) => string | undefined;
 }
-
-
 
 /** Runs a non-streamed chat request through the attempt loop (retries, fallbacks, circuit breakers, cascade checks). */
 export function executeChat(request: ChatRequest, targets: Deployment[], context: ExecutionContext, options: ChatOptions = {}): Promise<ChatOutcome> {

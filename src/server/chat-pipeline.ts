@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ChatRequest, ChatResponse, StreamPart, Usage } from '../core/canonical.js';
-import { GatewayError, toGatewayError } from '../core/errors.js';
-import type { AttemptRecord } from '../ledger/ledger-record.js';
+import { toGatewayError } from '../core/errors.js';
+import { usageOfCounts, type AttemptRecord } from '../ledger/ledger-record.js';
 import { executeChat, executeStream, type ExecutionContext } from '../routing/executor.js';
 import { planRoute, type RoutePlan } from '../routing/plan-route.js';
 import { assertModelAllowed, type Principal } from './auth/key-service.js';
@@ -26,7 +26,6 @@ export interface ChatStreamEncoder {
   open?(): string;
   encode(part: StreamPart): string;
   close(usage: Usage | undefined): string;
-  error(error: GatewayError): string;
 }
 
 export interface ChatCall {
@@ -167,7 +166,7 @@ async function streamChat(request: ChatRequest, targets: Parameters<typeof execu
     },
   });
   if (context.signal.aborted) return 499;
-  const finalUsage = usage ?? usageOf(context.attempts[context.attempts.length - 1]);
+  const finalUsage = usage ?? settledUsage(context.attempts[context.attempts.length - 1]);
   if (!failed) response.write(encoder.close(finalUsage));
   response.end();
   const collected = collector?.response();
@@ -176,13 +175,6 @@ async function streamChat(request: ChatRequest, targets: Parameters<typeof execu
 }
 
 /** The usage the ledger settled on (estimated when the provider sent none), for clients that asked for it. */
-function usageOf(attempt: AttemptRecord | undefined): Usage | undefined {
-  if (!attempt) return undefined;
-  return {
-    inputTokens: attempt.inputTokens,
-    cacheReadTokens: attempt.cachedInputTokens,
-    cacheWriteTokens: attempt.cacheWriteTokens,
-    outputTokens: attempt.outputTokens,
-    reasoningTokens: attempt.reasoningTokens,
-  };
+function settledUsage(attempt: AttemptRecord | undefined): Usage | undefined {
+  return attempt ? usageOfCounts(attempt) : undefined;
 }

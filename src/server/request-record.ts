@@ -1,4 +1,4 @@
-import type { AttemptRecord, RequestRecord } from '../ledger/ledger-record.js';
+import { noTokens, type AttemptRecord, type RequestRecord } from '../ledger/ledger-record.js';
 import type { Principal } from './auth/key-service.js';
 
 export interface RequestIdentity {
@@ -25,12 +25,7 @@ export function newRequestRecord(identity: RequestIdentity, catalogVersion: stri
     stream: identity.stream,
     status: 0,
     errorCode: null,
-    inputTokens: 0,
-    cachedInputTokens: 0,
-    cacheWriteTokens: 0,
-    outputTokens: 0,
-    reasoningTokens: 0,
-    costUsd: 0,
+    ...noTokens(),
     latencyMs: 0,
     ttftMs: null,
     estimated: false,
