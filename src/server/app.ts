@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GatewayError, toGatewayError } from '../core/errors.js';
+import { newRequestId } from '../core/request-id.js';
 import { handleAdmin } from './admin/admin-routes.js';
 import type { Principal } from './auth/key-service.js';
 import { runChat, type ChatCodec } from './chat-pipeline.js';
@@ -48,7 +48,7 @@ function listModels(gateway: Gateway, response: ServerResponse, principal: Princ
 export function createRequestHandler(gateway: Gateway) {
   return async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const startedAtMs = performance.now();
-    const requestId = randomUUID();
+    const requestId = newRequestId();
     const url = request.url ?? '/';
     const path = url.indexOf('?') === -1 ? url : url.slice(0, url.indexOf('?'));
     const dialect: ErrorDialect = path === '/v1/messages' ? 'anthropic' : 'openai';
