@@ -7,7 +7,7 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../core/logger.js';
 import { LedgerWriter } from '../ledger/ledger-writer.js';
 import { bundledPriceCatalog } from '../ledger/price-catalog.js';
-import { closeHttpAgents } from '../providers/shared/http-client.js';
+import { closeUpstreamConnections } from '../providers/shared/http-client.js';
 import { DeploymentHealth } from '../routing/deployment-health.js';
 import { ModelRegistry } from '../routing/model-registry.js';
 import { openStore } from '../store/open-store.js';
@@ -117,7 +117,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       await new Promise((resolve) => setImmediate(resolve));
       await Promise.race([Promise.allSettled([...gateway.background]), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
       await ledger.stop();
-      await closeHttpAgents();
+      closeUpstreamConnections();
       await counters.close();
       await store.close();
     })();

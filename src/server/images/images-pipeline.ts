@@ -4,7 +4,7 @@ import { GatewayError } from '../../core/errors.js';
 import { computeCost } from '../../ledger/cost.js';
 import type { CanonicalImageRequest, ImageAdapter, ImageResult } from '../../providers/images/image-adapter.js';
 import { imageAdapterFor } from '../../providers/images/image-adapters.js';
-import { sendUpstream } from '../../providers/shared/http-client.js';
+import { sendUpstreamBuffered } from '../../providers/shared/http-client.js';
 import { runAttempts, type ExecutionContext } from '../../routing/attempt-loop.js';
 import { finishAttempt } from '../../routing/attempt-record.js';
 
@@ -45,8 +45,8 @@ export function executeImages(request: CanonicalImageRequest, targets: Deploymen
   return runAttempts<ImageOutcome>(capable, context, async (deployment, record, started) => {
     const adapter = imageAdapterFor(deployment.providerType) as ImageAdapter;
     const upstream = adapter.buildImageRequest(request, deployment.upstreamModel, deployment.endpoint);
-    const response = await sendUpstream(upstream, { provider: deployment.provider, timeouts: deployment.timeouts, signal: context.signal });
-    const text = await response.body.text();
+    const response = await sendUpstreamBuffered(upstream, { provider: deployment.provider, timeouts: deployment.timeouts, signal: context.signal });
+    const text = response.body.toString('utf8');
     if (response.status >= 400) throw adapter.classifyError({ status: response.status, headers: response.headers, body: text }, deployment.endpoint);
     const result = adapter.parseImageResponse(parseJson(text, deployment.provider), header(response.headers, 'content-type'));
     const usage = result.usage ?? emptyUsage();

@@ -1,0 +1,204 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
+import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { UpstreamRequest } from '../../../core/provider.js';
+import { closeHttp1Pools, sendHttp1 } from './client.js';
+import type { ResponseHeaders } from './response-parser.js';
+
+const timeouts = { connectMs: 2_000, firstByteMs: 2_000 };
+
+interface Answer {
+  status: number;
+  headers: ResponseHeaders;
+  body: string;
+}
+
+function send(request: UpstreamRequest, options: { timeouts?: typeof timeouts; pauseEvery?: number } = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    let status = 0;
+    let headers: ResponseHeaders = {};
+    const chunks: Buffer[] = [];
+    const exchange = sendHttp1(request, options.timeouts ?? timeouts, {
+      onHeaders(code, head) {
+        status = code;
+        headers = head;
+      },
+      onData(chunk) {
+        chunks.push(chunk);
+        if (options.pauseEvery && chunks.length % options.pauseEvery === 0) {
+          setTimeout(() => exchange.resume(), 5);
+          return false;
+        }
+        return true;
+      },
+      onComplete: () => resolve({ status, headers, body: Buffer.concat(chunks).toString('utf8') }),
+      onError: reject,
+    });
+  });
+}
+
+async function listen<T extends Server | TcpServer>(server: T): Promise<{ server: T; port: number }> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+const post = (port: number, path: string, body: string, headers: Record<string, string> = {}): UpstreamRequest => ({ url: `http://127.0.0.1:${port}${path}`, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+
+after(() => closeHttp1Pools());
+
+test('requests reuse one keep-alive connection and arrive exactly as sent', async () => {
+  const seen: Array<{ method?: string; url?: string; host?: string; length?: string; body: string; auth?: string }> = [];
+  const sockets = new Set<Socket>();
+  const { port } = await listen(
+    createHttpServer((request: IncomingMessage, response) => {
+      sockets.add(request.socket);
+      let body = '';
+      request.setEncoding('utf8').on('data', (part: string) => (body += part));
+      request.on('end', () => {
+        seen.push({ method: request.method, url: request.url, host: request.headers.host, length: request.headers['content-length'], body, auth: request.headers.authorization });
+        response.setHeader('content-type', 'application/json');
+        response.end(JSON.stringify({ n: seen.length }));
+      });
+    }),
+  );
+  const body = JSON.stringify({ text: 'héllo – 你好' });
+  for (let index = 1; index <= 3; index += 1) {
+    const answer = await send(post(port, '/v1/chat/completions?x=1', body, { authorization: 'Bearer sk-test' }));
+    assert.equal(answer.status, 200);
+    assert.deepEqual(JSON.parse(answer.body), { n: index });
+  }
+  assert.equal(sockets.size, 1, 'one connection carried all three requests');
+  assert.deepEqual(seen[0], { method: 'POST', url: '/v1/chat/completions?x=1', host: `127.0.0.1:${port}`, length: String(Buffer.byteLength(body)), body, auth: 'Bearer sk-test' });
+});
+
+test('a chunked stream arrives whole when the reader pauses and resumes it', async () => {
+  const parts = Array.from({ length: 200 }, (_, index) => `data: {"i":${index},"pad":"${'x'.repeat(500)}"}\n\n`);
+  const { port } = await listen(
+    createHttpServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      let index = 0;
+      const next = () => {
+        while (index < parts.length) {
+          if (!response.write(parts[index++])) return response.once('drain', next);
+        }
+        response.end('data: [DONE]\n\n');
+      };
+      next();
+    }),
+  );
+  const answer = await send(post(port, '/stream', '{}'), { pauseEvery: 7 });
+  assert.equal(answer.headers['transfer-encoding'], 'chunked');
+  assert.equal(answer.body, `${parts.join('')}data: [DONE]\n\n`);
+});
+
+/** A raw server: `onRequest` gets the socket and how many requests that socket has carried. */
+async function rawServer(onRequest: (socket: Socket, count: number) => void): Promise<{ port: number; connections: () => number }> {
+  let connections = 0;
+  const { port } = await listen(
+    createTcpServer((socket) => {
+      connections += 1;
+      let count = 0;
+      socket.on('data', (data) => {
+        if (!data.includes('\r\n\r\n')) return;
+        count += 1;
+        onRequest(socket, count);
+      });
+      socket.on('error', () => {});
+    }),
+  );
+  return { port, connections: () => connections };
+}
+
+const ok = 'HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok';
+
+test('a reused connection the server dropped while idle is retried once on a new connection', async () => {
+  const server = await rawServer((socket, count) => {
+    if (count === 1) socket.write(ok);
+    else socket.destroy(); // the second request on a connection finds it gone
+  });
+  assert.equal((await send(post(server.port, '/', '{}'))).body, 'ok');
+  assert.equal((await send(post(server.port, '/', '{}'))).body, 'ok');
+  assert.equal(server.connections(), 2);
+});
+
+test('a new connection reset before any answer is an error, not a retry', async () => {
+  const server = await rawServer((socket) => socket.destroy());
+  await assert.rejects(send(post(server.port, '/', '{}')), (error: { code?: string }) => error.code === 'UPSTREAM_CLOSED' || error.code === 'ECONNRESET');
+  assert.equal(server.connections(), 1);
+});
+
+test('an answer cut off in the middle of its body is an error', async () => {
+  const server = await rawServer((socket) => {
+    socket.write('HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\npartial');
+    setTimeout(() => socket.destroy(), 20);
+  });
+  await assert.rejects(send(post(server.port, '/', '{}')), (error: { code?: string }) => error.code === 'UPSTREAM_CLOSED');
+});
+
+test('an answer framed by the end of the connection is read to that end', async () => {
+  const server = await rawServer((socket) => socket.end('HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n\r\nall of it'));
+  assert.equal((await send(post(server.port, '/', '{}'))).body, 'all of it');
+});
+
+test('silence before the head and in the middle of the body are two different timeouts', async () => {
+  const silent = await rawServer(() => {});
+  const short = { connectMs: 1_000, firstByteMs: 100 };
+  await assert.rejects(send(post(silent.port, '/', '{}'), { timeouts: short }), (error: { code?: string }) => error.code === 'UPSTREAM_HEADERS_TIMEOUT');
+  const stalls = await rawServer((socket) => socket.write('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n'));
+  await assert.rejects(send(post(stalls.port, '/', '{}'), { timeouts: short }), (error: { code?: string }) => error.code === 'UPSTREAM_BODY_TIMEOUT');
+});
+
+test('a malformed answer, a refused connection and an unsafe header value each fail with their own code', async () => {
+  const garbage = await rawServer((socket) => socket.write('NOT HTTP AT ALL\r\n\r\n'));
+  await assert.rejects(send(post(garbage.port, '/', '{}')), (error: { code?: string }) => error.code === 'UPSTREAM_BAD_RESPONSE');
+  const closed = await rawServer(() => {});
+  const port = closed.port;
+  await new Promise<void>((resolve) => setTimeout(resolve, 1));
+  await assert.rejects(send(post(1, '/', '{}')), (error: { code?: string }) => error.code === 'ECONNREFUSED');
+  await assert.rejects(send(post(port, '/', '{}', { 'x-bad': 'a\r\nx-injected: 1' })), (error: { code?: string }) => error.code === 'UPSTREAM_BAD_HEADER');
+});
+
+test('aborting an exchange closes its connection and reports the reason', async () => {
+  let closedAtServer = false;
+  const server = await rawServer((socket) => {
+    socket.write('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nfirst\r\n');
+    socket.on('close', () => (closedAtServer = true));
+  });
+  const reason = new Error('client went away');
+  const failed = await new Promise<Error>((resolve) => {
+    const exchange = sendHttp1(post(server.port, '/', '{}'), timeouts, {
+      onHeaders() {},
+      onData() {
+        exchange.abort(reason);
+        return true;
+      },
+      onComplete: () => resolve(new Error('completed')),
+      onError: resolve,
+    });
+  });
+  assert.equal(failed, reason);
+  for (let wait = 0; wait < 100 && !closedAtServer; wait += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.ok(closedAtServer, 'the server saw the connection close');
+});
+
+test('https works against a server whose certificate the process trusts, and refuses one it does not', async () => {
+  const fixture = (name: string) => readFileSync(fileURLToPath(new URL(`../../../../../src/providers/shared/http1/__fixtures__/${name}`, import.meta.url)));
+  const { port } = await listen(createTlsServer({ key: fixture('localhost-key.pem'), cert: fixture('localhost-cert.pem') }, (_request, response) => response.end('secure')));
+  await assert.rejects(send({ url: `https://localhost:${port}/`, method: 'GET', headers: {}, body: '' }), /self-signed|self signed|unable to verify/);
+  // Trusting a private CA is done the Node way, with NODE_EXTRA_CA_CERTS at start; a child process shows it works.
+  const client = fileURLToPath(new URL('./client.js', import.meta.url));
+  const script = `import { sendHttp1, closeHttp1Pools } from ${JSON.stringify(client)};
+    sendHttp1({ url: 'https://localhost:${port}/a', method: 'GET', headers: {}, body: '' }, { connectMs: 2000, firstByteMs: 2000 }, {
+      onHeaders(status) { process.stdout.write(status + ' '); }, onData(chunk) { process.stdout.write(chunk); return true; },
+      onComplete() { closeHttp1Pools(); }, onError(error) { process.stdout.write('error ' + error.message); closeHttp1Pools(); } });`;
+  const output = await new Promise<string>((resolve, reject) =>
+    execFile(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, NODE_EXTRA_CA_CERTS: fileURLToPath(new URL('../../../../../src/providers/shared/http1/__fixtures__/localhost-cert.pem', import.meta.url)) } }, (error, stdout) => (error ? reject(error) : resolve(stdout))),
+  );
+  assert.equal(output, '200 secure');
+});

@@ -1,0 +1,80 @@
+import { isIP } from 'node:net';
+import type { UpstreamRequest } from '../../../core/provider.js';
+import { OriginPool } from './connection-pool.js';
+import { Exchange, type ExchangeHandler, type ExchangeTimeouts } from './exchange.js';
+
+interface Target {
+  pool: OriginPool;
+  /** Request line and the headers every request to this URL starts with. */
+  start: string;
+}
+
+const pools = new Map<string, OriginPool>();
+const targets = new Map<string, Target>();
+/** Upstream URLs come from configuration and adapters, so there are few; the bound only guards against surprises. */
+const maxCachedTargets = 10_000;
+const reservedHeaders = new Set(['host', 'content-length', 'connection', 'transfer-encoding', 'keep-alive', 'upgrade']);
+const forbiddenInHeader = /[\r\n\0]/;
+
+function targetOf(url: string, method: string): Target {
+  const key = `${method} ${url}`;
+  const cached = targets.get(key);
+  if (cached) return cached;
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw Object.assign(new Error(`Unsupported upstream URL scheme ${parsed.protocol}`), { code: 'UPSTREAM_BAD_URL' });
+  const secure = parsed.protocol === 'https:';
+  const host = parsed.hostname.startsWith('[') ? parsed.hostname.slice(1, -1) : parsed.hostname;
+  const port = parsed.port === '' ? (secure ? 443 : 80) : Number(parsed.port);
+  const originKey = `${parsed.protocol}//${parsed.host}`;
+  let pool = pools.get(originKey);
+  if (!pool) {
+    pool = new OriginPool({ secure, host, port, servername: isIP(host) === 0 ? host : '' });
+    pools.set(originKey, pool);
+  }
+  const target = { pool, start: `${method} ${parsed.pathname}${parsed.search} HTTP/1.1\r\nhost: ${parsed.host}\r\n` };
+  if (targets.size >= maxCachedTargets) targets.clear();
+  targets.set(key, target);
+  return target;
+}
+
+/** The request as one string, written to the socket in one call. */
+function serialize(start: string, request: UpstreamRequest): string {
+  let head = start;
+  for (const name in request.headers) {
+    const value = request.headers[name] as string;
+    if (reservedHeaders.has(name.toLowerCase())) continue;
+    if (forbiddenInHeader.test(value) || forbiddenInHeader.test(name)) throw Object.assign(new Error(`Header "${name}" contains a line break or NUL and cannot be sent.`), { code: 'UPSTREAM_BAD_HEADER' });
+    head += `${name}: ${value}\r\n`;
+  }
+  if (request.method === 'GET') return `${head}\r\n`;
+  return `${head}content-length: ${Buffer.byteLength(request.body)}\r\n\r\n${request.body}`;
+}
+
+export interface UpstreamExchange {
+  resume(): void;
+  abort(reason: Error): void;
+}
+
+/**
+ * Sends one HTTP/1.1 request over a keep-alive connection and reports the answer through the handler. Every
+ * callback runs after this function returns, failures included.
+ */
+export function sendHttp1(request: UpstreamRequest, timeouts: ExchangeTimeouts, handler: ExchangeHandler): UpstreamExchange {
+  let exchange: Exchange;
+  try {
+    const target = targetOf(request.url, request.method);
+    exchange = new Exchange(target.pool, serialize(target.start, request), timeouts, handler);
+  } catch (error) {
+    queueMicrotask(() => handler.onError(error as Error));
+    return { resume() {}, abort() {} };
+  }
+  exchange.start();
+  return exchange;
+}
+
+/** Closes every idle connection; exchanges in flight finish and then close theirs. */
+export function closeHttp1Pools(): void {
+  for (const pool of pools.values()) pool.close();
+  pools.clear();
+  targets.clear();
+}

@@ -1,0 +1,151 @@
+import { connect as connectTcp, type Socket } from 'node:net';
+import { connect as connectTls, type TLSSocket } from 'node:tls';
+
+/** Who currently uses a connection: one exchange at a time, or nobody while it sits idle in its pool. */
+export interface ConnectionOwner {
+  onData(chunk: Buffer): void;
+  onClose(error: Error | undefined): void;
+}
+
+/** How long an idle connection is kept when the server does not say (`keep-alive: timeout=N`); Node servers close at 5 s. */
+const defaultKeepAliveMs = 4_000;
+const maxKeepAliveMs = 600_000;
+
+/** A keep-alive socket to one origin with listeners attached once, forwarding to whoever owns it now. */
+export class Connection {
+  owner: ConnectionOwner | undefined;
+  /** It has carried a request before: a failure before any byte of the answer may be a server closing it while idle. */
+  reused = false;
+  closed = false;
+  idleSince = 0;
+  keepAliveMs = defaultKeepAliveMs;
+  private error: Error | undefined;
+
+  constructor(
+    readonly socket: Socket,
+    private readonly pool: OriginPool,
+  ) {
+    socket.on('data', (chunk: Buffer) => {
+      if (this.owner) this.owner.onData(chunk);
+      else socket.destroy(); // bytes nobody asked for: the connection is out of step
+    });
+    socket.on('error', (error: Error) => {
+      this.error = error;
+    });
+    socket.on('close', () => {
+      this.closed = true;
+      const owner = this.owner;
+      this.owner = undefined;
+      if (owner) owner.onClose(this.error);
+      else pool.forget(this);
+    });
+  }
+
+  /** Reads the server's `keep-alive: timeout=N` hint, keeping a second of margin as N is when the server closes. */
+  useKeepAliveHint(hint: string | string[] | undefined): void {
+    if (typeof hint !== 'string') return;
+    const match = /timeout=(\d+)/i.exec(hint);
+    if (match) this.keepAliveMs = Math.min(maxKeepAliveMs, Math.max(0, Number(match[1]) * 1_000 - 1_000));
+  }
+}
+
+export interface Origin {
+  secure: boolean;
+  host: string;
+  port: number;
+  /** TLS server name (SNI); empty for an IP address. */
+  servername: string;
+}
+
+const pools = new Set<OriginPool>();
+let sweeper: NodeJS.Timeout | undefined;
+
+function sweepIdle(): void {
+  const now = performance.now();
+  let idle = 0;
+  for (const pool of pools) idle += pool.dropStale(now);
+  if (idle === 0 && sweeper) {
+    clearInterval(sweeper);
+    sweeper = undefined;
+  }
+}
+
+/** The keep-alive connections to one origin. No cap: a cap makes long streams queue behind each other. */
+export class OriginPool {
+  private idle: Connection[] = [];
+  private tlsSession: Buffer | undefined;
+  private closing = false;
+
+  constructor(readonly origin: Origin) {
+    pools.add(this);
+  }
+
+  /** The most recently used idle connection that is still open and fresh, if any. */
+  takeIdle(): Connection | undefined {
+    const now = performance.now();
+    while (this.idle.length > 0) {
+      const connection = this.idle.pop() as Connection;
+      if (connection.closed) continue;
+      if (now - connection.idleSince >= connection.keepAliveMs) {
+        connection.socket.destroy();
+        continue;
+      }
+      connection.socket.ref();
+      return connection;
+    }
+    return undefined;
+  }
+
+  connect(connectMs: number, done: (error: Error | undefined, connection?: Connection) => void): void {
+    const { secure, host, port, servername } = this.origin;
+    const socket: Socket = secure
+      ? connectTls({ host, port, ALPNProtocols: ['http/1.1'], ...(servername ? { servername } : {}), ...(this.tlsSession ? { session: this.tlsSession } : {}) }).setNoDelay(true)
+      : connectTcp({ host, port, noDelay: true });
+    const timer = setTimeout(() => socket.destroy(Object.assign(new Error(`No connection to ${host}:${port} within ${connectMs} ms.`), { code: 'UPSTREAM_CONNECT_TIMEOUT' })), connectMs);
+    const onError = (error: Error) => {
+      clearTimeout(timer);
+      done(error);
+    };
+    socket.once('error', onError);
+    if (secure) (socket as TLSSocket).on('session', (session: Buffer) => (this.tlsSession = session));
+    socket.once(secure ? 'secureConnect' : 'connect', () => {
+      clearTimeout(timer);
+      socket.removeListener('error', onError);
+      socket.setKeepAlive(true, 60_000);
+      done(undefined, new Connection(socket, this));
+    });
+  }
+
+  /** Takes a connection back after a complete exchange. */
+  release(connection: Connection): void {
+    if (this.closing || connection.closed || connection.keepAliveMs === 0) {
+      connection.socket.destroy();
+      return;
+    }
+    connection.reused = true;
+    connection.idleSince = performance.now();
+    connection.socket.resume();
+    connection.socket.unref();
+    this.idle.push(connection);
+    sweeper ??= setInterval(sweepIdle, 1_000).unref();
+  }
+
+  forget(connection: Connection): void {
+    const index = this.idle.indexOf(connection);
+    if (index !== -1) this.idle.splice(index, 1);
+  }
+
+  /** Closes idle connections past their keep-alive time; returns how many stay idle. */
+  dropStale(now: number): number {
+    for (const connection of this.idle) if (now - connection.idleSince >= connection.keepAliveMs) connection.socket.destroy();
+    this.idle = this.idle.filter((connection) => !connection.closed && now - connection.idleSince < connection.keepAliveMs);
+    return this.idle.length;
+  }
+
+  close(): void {
+    this.closing = true;
+    for (const connection of this.idle) connection.socket.destroy();
+    this.idle = [];
+    pools.delete(this);
+  }
+}
