@@ -103,53 +103,84 @@ export function runAutocannon(options: LoadOptions & { overallRate?: number }): 
   });
 }
 
-/**
- * Open-loop load at an even pace: request i is sent at start + i/rate whatever the answers do, over a keep-alive pool
- * of `connections` sockets. Latency runs from the moment the request is handed to the pool.
- */
-export async function runPaced(options: LoadOptions & { rate: number }): Promise<LoadResult> {
-  const target = new URL(options.url);
-  const pool = new Pool(target.origin, { connections: options.connections, pipelining: 1, headersTimeout: 10_000, bodyTimeout: 10_000 });
-  const total = Math.max(1, Math.round(options.rate * options.durationSeconds));
-  const intervalMs = 1_000 / options.rate;
-  const recorder = new LatencyRecorder(total);
+/** Where a paced run sends its requests: any target (the mock itself, or a gateway in front of it). */
+export interface PacedTarget {
+  url: string;
+  headers: Record<string, string>;
+}
+
+export interface PacedOptions {
+  body: string;
+  /** Sockets in each target's own keep-alive pool. */
+  connections: number;
+  durationSeconds: number;
+  /** Requests per second to each target. */
+  rate: number;
+}
+
+/** One target of a paced run: its own pool and counts. Latency runs from the moment the request is handed to the pool. */
+function pacedLane(target: PacedTarget, body: string, connections: number, expected: number) {
+  const url = new URL(target.url);
+  const pool = new Pool(url.origin, { connections, pipelining: 1, headersTimeout: 10_000, bodyTimeout: 10_000 });
+  const recorder = new LatencyRecorder(expected);
   const statusCodes: Record<string, number> = {};
   let sent = 0;
-  let settled = 0;
   let ok = 0;
   let non2xx = 0;
   let errors = 0;
-  const started = performance.now();
-  const fire = (): Promise<void> => {
-    const begin = performance.now();
-    sent += 1;
-    return pool
-      .request({ path: target.pathname, method: 'POST', headers: options.headers, body: options.body })
-      .then(async (response) => {
-        await response.body.arrayBuffer();
-        statusCodes[response.statusCode] = (statusCodes[response.statusCode] ?? 0) + 1;
-        if (response.statusCode >= 200 && response.statusCode < 300) {
-          ok += 1;
-          recorder.record(performance.now() - begin);
-        } else non2xx += 1;
-      })
-      .catch(() => {
-        errors += 1;
-      });
+  return {
+    fire(): Promise<void> {
+      const begin = performance.now();
+      sent += 1;
+      return pool
+        .request({ path: url.pathname, method: 'POST', headers: target.headers, body })
+        .then(async (response) => {
+          await response.body.arrayBuffer();
+          statusCodes[response.statusCode] = (statusCodes[response.statusCode] ?? 0) + 1;
+          if (response.statusCode >= 200 && response.statusCode < 300) {
+            ok += 1;
+            recorder.record(performance.now() - begin);
+          } else non2xx += 1;
+        })
+        .catch(() => {
+          errors += 1;
+        });
+    },
+    async finish(durationSeconds: number): Promise<LoadResult> {
+      await pool.close();
+      return { tool: 'paced', durationSeconds, sent, ok, non2xx, errors, requestsPerSecond: (ok + non2xx) / durationSeconds, latencyMs: recorder.summary(), statusCodes };
+    },
   };
+}
+
+/**
+ * Open-loop load at an even pace to two targets in the same time window: request i to each of them is sent at
+ * start + i/rate whatever the answers do, each target over its own keep-alive pool of `connections` sockets. Both
+ * see the machine at the same moments, so a burst of noise lands on both instead of on whichever ran at the time.
+ * Which of the two is handed its request first alternates from one instant to the next.
+ */
+export async function runPacedPair(first: PacedTarget, second: PacedTarget, options: PacedOptions): Promise<[LoadResult, LoadResult]> {
+  const total = Math.max(1, Math.round(options.rate * options.durationSeconds));
+  const intervalMs = 1_000 / options.rate;
+  const lanes = [pacedLane(first, options.body, options.connections, total), pacedLane(second, options.body, options.connections, total)] as const;
+  let scheduled = 0;
+  let settled = 0;
+  const started = performance.now();
   await new Promise<void>((resolve) => {
     const onSettled = () => {
       settled += 1;
-      if (settled === total) resolve();
+      if (settled === total * lanes.length) resolve();
     };
     const tick = () => {
       const now = performance.now();
-      while (sent < total && started + sent * intervalMs <= now) void fire().then(onSettled);
-      if (sent < total) setTimeout(tick, Math.max(0, started + sent * intervalMs - performance.now()));
+      while (scheduled < total && started + scheduled * intervalMs <= now) {
+        for (let index = 0; index < lanes.length; index += 1) void lanes[(scheduled + index) % lanes.length].fire().then(onSettled);
+        scheduled += 1;
+      }
+      if (scheduled < total) setTimeout(tick, Math.max(0, started + scheduled * intervalMs - performance.now()));
     };
     tick();
   });
   const durationSeconds = (performance.now() - started) / 1_000;
-  await pool.close();
-  return { tool: 'paced', durationSeconds, sent, ok, non2xx, errors, requestsPerSecond: (ok + non2xx) / durationSeconds, latencyMs: recorder.summary(), statusCodes };
+  return Promise.all([lanes[0].finish(durationSeconds), lanes[1].finish(durationSeconds)]);
 }

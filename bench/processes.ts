@@ -226,12 +226,16 @@ export function watchProcess(pid: number, intervalMs = 100) {
   };
 }
 
-/** CPU seconds the whole machine has spent busy since boot (all cores), from /proc/stat. */
-function machineBusySeconds(): number | undefined {
+/**
+ * CPU seconds the whole machine (all cores) has spent since boot, from the `cpu` line of /proc/stat: busy running
+ * something (user, nice, system, irq, softirq) and stolen by the hypervisor (steal: time this virtual machine was
+ * ready to run but the host ran something else).
+ */
+function machineCpuSeconds(): { busy: number; steal: number } | undefined {
   try {
     const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
     const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
-    return (user + nice + system + irq + softirq + steal) / ticksPerSecond();
+    return { busy: (user + nice + system + irq + softirq) / ticksPerSecond(), steal: steal / ticksPerSecond() };
   } catch {
     return undefined;
   }
@@ -264,22 +268,40 @@ function ownTreeSeconds(): number | undefined {
   }
 }
 
+export interface MachineUse {
+  /** CPU seconds processes outside the benchmark used (steal not included). */
+  otherCpuSeconds: number;
+  /** The same as a share of the machine (all cores) over the window. */
+  shareOfMachine: number;
+  /** CPU seconds the hypervisor gave to something else while this machine was ready to run (steal). */
+  stealCpuSeconds: number;
+  /** The same as a share of the machine over the window. */
+  stealShare: number;
+}
+
 /**
- * Measures how much CPU other processes on the machine took while the benchmark ran: they compete for the same
- * cores and skew every figure. Our own time is this process and every child it started, live or reaped.
+ * Measures how much CPU other processes on the machine took while the benchmark ran, and how much the hypervisor
+ * stole: both compete for the same cores and skew every figure. Our own time is this process and every child it
+ * started, live or reaped.
  */
 export function watchMachine() {
   const started = performance.now();
-  const busyBefore = machineBusySeconds();
+  const before = machineCpuSeconds();
   const ownBefore = ownTreeSeconds();
   return {
-    stop(): { otherCpuSeconds: number; shareOfMachine: number } | undefined {
-      const busyAfter = machineBusySeconds();
+    stop(): MachineUse | undefined {
+      const after = machineCpuSeconds();
       const ownAfter = ownTreeSeconds();
-      if (busyBefore === undefined || ownBefore === undefined || busyAfter === undefined || ownAfter === undefined) return undefined;
-      const otherCpuSeconds = Math.max(0, busyAfter - busyBefore - (ownAfter - ownBefore));
+      if (before === undefined || ownBefore === undefined || after === undefined || ownAfter === undefined) return undefined;
+      const otherCpuSeconds = Math.max(0, after.busy - before.busy - (ownAfter - ownBefore));
+      const stealCpuSeconds = Math.max(0, after.steal - before.steal);
       const capacity = ((performance.now() - started) / 1_000) * cpus().length;
-      return { otherCpuSeconds: Number(otherCpuSeconds.toFixed(2)), shareOfMachine: Number((otherCpuSeconds / capacity).toFixed(3)) };
+      return {
+        otherCpuSeconds: Number(otherCpuSeconds.toFixed(2)),
+        shareOfMachine: Number((otherCpuSeconds / capacity).toFixed(3)),
+        stealCpuSeconds: Number(stealCpuSeconds.toFixed(2)),
+        stealShare: Number((stealCpuSeconds / capacity).toFixed(3)),
+      };
     },
   };
 }

@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import { join } from 'node:path';
-import type { LatencySummary, LoadResult } from './load.js';
+import type { LoadResult } from './load.js';
+import type { MachineUse } from './processes.js';
 import type { StreamSummary } from './stream-client.js';
 import { addedFirstChunk, addedRateLatency, megabyte, verdicts, verdictText, type BenchResults } from './verdicts.js';
 
@@ -10,8 +11,8 @@ export interface RunFacts {
   /** 1, 5 and 15-minute load averages when the run started: other work on the machine skews every figure. */
   loadAverageAtStart: number[];
   commandLine: string;
-  /** CPU other processes on the machine used during the run. */
-  otherCpu?: { otherCpuSeconds: number; shareOfMachine: number };
+  /** CPU other processes on the machine used during the run, and CPU the hypervisor stole. */
+  otherCpu?: MachineUse;
   scenarioSet: string;
   smoke: boolean;
   settings: Record<string, unknown>;
@@ -40,35 +41,66 @@ function throughputSection(results: BenchResults): string[] {
   const rows = results.throughput.map((row) => {
     const handled = row.load.ok + row.load.non2xx;
     const cpuPerRequest = row.cpuSeconds === undefined || handled === 0 ? undefined : (row.cpuSeconds * 1e6) / handled;
-    return [row.target, fixed(row.load.requestsPerSecond, 0), fixed(row.load.latencyMs.p50), fixed(row.load.latencyMs.p90), fixed(row.load.latencyMs.p99), row.load.ok, errorsOf(row.load), fixed(row.cpuSeconds, 2), fixed(cpuPerRequest, 0), percent(row.otherShare)];
+    return [row.target, fixed(row.load.requestsPerSecond, 0), fixed(row.load.latencyMs.p50), fixed(row.load.latencyMs.p90), fixed(row.load.latencyMs.p99), row.load.ok, errorsOf(row.load), fixed(row.cpuSeconds, 2), fixed(cpuPerRequest, 0), percent(row.otherShare), percent(row.stealShare)];
   });
   return [
     '## 1. Maximum throughput',
     '',
-    table(['target', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', '2xx', 'non-2xx / socket errors', 'target CPU s', 'CPU µs/req', 'CPU used by other processes'], rows),
+    table(['target', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', '2xx', 'non-2xx / socket errors', 'target CPU s', 'CPU µs/req', 'CPU used by other processes', 'CPU stolen by the hypervisor'], rows),
     '',
-    '"CPU used by other processes": the share of the whole machine that processes outside the benchmark took during that run.',
+    '"CPU used by other processes": the share of the whole machine that processes outside the benchmark took during that run. "CPU stolen by the hypervisor": the share the host gave to something else while this machine was ready to run (steal time), counted apart.',
     '',
   ];
 }
 
 function rateSection(results: BenchResults, rate: unknown): string[] {
-  if (!results.rate) return [];
-  const direct = results.rate.find((row) => row.target === 'direct');
-  const rowsOf = (pick: (row: NonNullable<BenchResults['rate']>[number]) => LoadResult | undefined) =>
-    results.rate!.flatMap((row) => {
-      const load = pick(row);
-      const base = direct ? pick(direct)?.latencyMs : undefined;
-      if (!load) return [];
-      const added = (key: keyof LatencySummary) => (base && row.target !== 'direct' ? signed(load.latencyMs[key] - base[key]) : '');
-      const handled = row.paced.ok + row.paced.non2xx;
-      const cpu = load === row.paced && row.cpuSeconds !== undefined && handled > 0 ? fixed((row.cpuSeconds * 1e6) / handled, 0) : '–';
-      return [[row.target, fixed(load.requestsPerSecond, 0), fixed(load.latencyMs.p50), fixed(load.latencyMs.p90), fixed(load.latencyMs.p99), added('p50'), added('p90'), added('p99'), errorsOf(load), cpu, load === row.paced ? percent(row.otherShare) : '–']];
+  const result = results.rate;
+  if (!result) return [];
+  const paired = result.pairs.map((row) => {
+    const [load, direct] = [row.load.latencyMs, row.direct.latencyMs];
+    const handled = row.load.ok + row.load.non2xx;
+    const cpu = row.cpuSeconds !== undefined && handled > 0 ? fixed((row.cpuSeconds * 1e6) / handled, 0) : '–';
+    return [
+      row.target,
+      fixed(row.load.requestsPerSecond, 0),
+      fixed(load.p50),
+      fixed(load.p90),
+      fixed(load.p99),
+      fixed(direct.p50),
+      fixed(direct.p90),
+      fixed(direct.p99),
+      signed(load.p50 - direct.p50),
+      signed(load.p90 - direct.p90),
+      signed(load.p99 - direct.p99),
+      `${errorsOf(row.load)} (direct ${errorsOf(row.direct)})`,
+      cpu,
+      percent(row.otherShare),
+      percent(row.stealShare),
+    ];
+  });
+  const out = [
+    `## 2. Fixed rate (${String(rate)} req/s)`,
+    '',
+    'Evenly paced, open loop (request i leaves at i/rate whatever the answers do). Each gateway has its own window, shared with the mock called directly: request i to the gateway and request i to the mock leave at the same instant, each over its own pool with the same number of connections. "direct" is that reference from the same window, and "added" is the gateway\'s percentile minus it. The mock answers both, so it sees twice the rate.',
+    '',
+    table(
+      ['target', 'achieved req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'direct p50 ms', 'direct p90 ms', 'direct p99 ms', 'added p50', 'added p90', 'added p99', 'non-2xx / errors', 'target CPU µs/req', 'CPU used by other processes', 'CPU stolen by the hypervisor'],
+      paired,
+    ),
+    '',
+  ];
+  if (result.autocannon) {
+    const direct = result.autocannon.find((row) => row.target === 'direct')?.load.latencyMs;
+    const rows = result.autocannon.map(({ target, load }) => {
+      const added = (key: 'p50' | 'p90' | 'p99') => (direct && target !== 'direct' ? signed(load.latencyMs[key] - direct[key]) : '');
+      return [target, fixed(load.requestsPerSecond, 0), fixed(load.latencyMs.p50), fixed(load.latencyMs.p90), fixed(load.latencyMs.p99), added('p50'), added('p90'), added('p99'), errorsOf(load)];
     });
-  const head = ['target', 'achieved req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'added p50', 'added p90', 'added p99', 'non-2xx / errors', 'target CPU µs/req', 'CPU used by other processes'];
-  const out = [`## 2. Fixed rate (${String(rate)} req/s)`, '', 'Evenly paced, open loop (request i leaves at i/rate whatever the answers do):', '', table(head, rowsOf((row) => row.paced)), ''];
-  if (results.rate.some((row) => row.autocannon)) {
-    out.push('autocannon `overallRate` (each connection sends its per-second quota back to back at the top of each second, so this measures latency in bursts rather than at a steady rate):', '', table(head, rowsOf((row) => row.autocannon)), '');
+    out.push(
+      'autocannon `overallRate`, one target after the other (each connection sends its per-second quota back to back at the top of each second, so this measures latency in bursts rather than at a steady rate; "added" compares runs from different windows):',
+      '',
+      table(['target', 'achieved req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'added p50', 'added p90', 'added p99', 'non-2xx / errors'], rows),
+      '',
+    );
   }
   return out;
 }
@@ -78,9 +110,9 @@ function streamTable(results: BenchResults, pick: (row: NonNullable<BenchResults
   const rows = results.streaming!.map((row) => {
     const summary = pick(row);
     const added = direct && row.target !== 'direct' ? signed(summary.firstChunkMs.p50 - pick(direct).firstChunkMs.p50) : '';
-    return [row.target, fixed(summary.firstChunkMs.p50), fixed(summary.firstChunkMs.p90), fixed(summary.firstChunkMs.p99), added, fixed(summary.lastChunkMs.p50), fixed(summary.lastChunkMs.p99), `${summary.completed}/${summary.streams}`, summary.errors, percent(row.otherShare)];
+    return [row.target, fixed(summary.firstChunkMs.p50), fixed(summary.firstChunkMs.p90), fixed(summary.firstChunkMs.p99), added, fixed(summary.lastChunkMs.p50), fixed(summary.lastChunkMs.p99), `${summary.completed}/${summary.streams}`, summary.errors, percent(row.otherShare), percent(row.stealShare)];
   });
-  return table(['target', 'first chunk p50 ms', 'p90', 'p99', 'added first chunk p50', 'last chunk p50 ms', 'last chunk p99', 'complete', 'errors', 'CPU used by other processes'], rows);
+  return table(['target', 'first chunk p50 ms', 'p90', 'p99', 'added first chunk p50', 'last chunk p50 ms', 'last chunk p99', 'complete', 'errors', 'CPU used by other processes', 'CPU stolen by the hypervisor'], rows);
 }
 
 function streamingSection(results: BenchResults): string[] {
@@ -120,7 +152,7 @@ function openStreamsSection(results: BenchResults): string[] {
     ),
     '',
     `- gateway RSS: ${mb(open.rssBeforeBytes)} before, peak ${mb(open.peakRssSampledBytes)} sampled every 100 ms, VmHWM ${mb(open.peakRssBytes)}`,
-    `- gateway CPU time during the run: ${fixed(open.cpuSeconds, 2)} s; other processes used ${percent(open.otherShare)} of the machine meanwhile`,
+    `- gateway CPU time during the run: ${fixed(open.cpuSeconds, 2)} s; other processes used ${percent(open.otherShare)} of the machine meanwhile, and the hypervisor stole ${percent(open.stealShare)}`,
     '',
   ];
 }
@@ -170,7 +202,7 @@ export function renderMarkdown(results: BenchResults, facts: RunFacts): string {
     ...(facts.smoke ? ['**Smoke run**: runs too short for the figures to mean anything; it only proves the pipeline works.', ''] : []),
     `Command: \`${facts.commandLine}\``,
     '',
-    `Machine: ${machine.cpuModel} × ${machine.cpuCount}, ${machine.totalMemoryGiB} GiB, ${machine.os}, Node ${machine.node}. Load generator, mock upstream and gateway share these cores. Load average ${facts.loadAverageAtStart.join(' / ')} at the start, ${machine.loadAverage.join(' / ')} at the end (1 / 5 / 15 min).${facts.otherCpu ? ` Other processes used ${facts.otherCpu.otherCpuSeconds} CPU-seconds during the run (${(facts.otherCpu.shareOfMachine * 100).toFixed(1)}% of the machine).` : ''}`,
+    `Machine: ${machine.cpuModel} × ${machine.cpuCount}, ${machine.totalMemoryGiB} GiB, ${machine.os}, Node ${machine.node}. Load generator, mock upstream and gateway share these cores. Load average ${facts.loadAverageAtStart.join(' / ')} at the start, ${machine.loadAverage.join(' / ')} at the end (1 / 5 / 15 min).${facts.otherCpu ? ` Other processes used ${facts.otherCpu.otherCpuSeconds} CPU-seconds during the run (${(facts.otherCpu.shareOfMachine * 100).toFixed(1)}% of the machine), and the hypervisor stole ${facts.otherCpu.stealCpuSeconds} (${(facts.otherCpu.stealShare * 100).toFixed(1)}%).` : ''}`,
     '',
     `Versions: ${Object.entries(facts.versions).map(([name, version]) => `${name} ${version}`).join(', ')}. Settings: ${Object.entries(facts.settings).map(([name, value]) => `${name}=${JSON.stringify(value)}`).join(', ')}.`,
     '',
@@ -202,9 +234,12 @@ export function writeReport(results: BenchResults, facts: RunFacts, directory: s
 export function summaryLines(results: BenchResults): string[] {
   const lines: string[] = [];
   for (const row of results.throughput ?? []) lines.push(`throughput   ${row.target.padEnd(11)} ${fixed(row.load.requestsPerSecond, 0).padStart(7)} req/s  p50 ${fixed(row.load.latencyMs.p50)}  p99 ${fixed(row.load.latencyMs.p99)} ms  non-2xx ${row.load.non2xx}  errors ${row.load.errors}`);
-  for (const row of results.rate ?? []) lines.push(`fixed rate   ${row.target.padEnd(11)} p50 ${fixed(row.paced.latencyMs.p50)}  p90 ${fixed(row.paced.latencyMs.p90)}  p99 ${fixed(row.paced.latencyMs.p99)} ms  errors ${row.paced.non2xx + row.paced.errors}`);
-  const added = addedRateLatency(results);
-  if (added) lines.push(`fixed rate   added by Switchyard: p50 ${signed(added.p50)}  p99 ${signed(added.p99)} ms`);
+  for (const row of results.rate?.pairs ?? []) {
+    const paced = (name: string, load: LoadResult) => `fixed rate   ${name.padEnd(11)} p50 ${fixed(load.latencyMs.p50)}  p90 ${fixed(load.latencyMs.p90)}  p99 ${fixed(load.latencyMs.p99)} ms  errors ${load.non2xx + load.errors}`;
+    const added = addedRateLatency(results, row.target);
+    lines.push(paced(row.target, row.load), `${paced('direct', row.direct)}  (same window)`);
+    if (added) lines.push(`fixed rate   added by ${row.target}: p50 ${signed(added.p50)}  p90 ${signed(added.p90)}  p99 ${signed(added.p99)} ms`);
+  }
   for (const row of results.streaming ?? []) lines.push(`streaming    ${row.target.padEnd(11)} first chunk p50 ${fixed(row.sequential.firstChunkMs.p50)}  p99 ${fixed(row.sequential.firstChunkMs.p99)} ms  last chunk p50 ${fixed(row.sequential.lastChunkMs.p50)} ms  complete ${row.sequential.completed + row.concurrent.completed}/${row.sequential.streams + row.concurrent.streams}`);
   const ttft = addedFirstChunk(results);
   if (ttft) lines.push(`streaming    added first chunk by Switchyard: p50 ${signed(ttft.p50)}  p99 ${signed(ttft.p99)} ms`);

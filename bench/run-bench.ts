@@ -230,8 +230,11 @@ async function main(argv: string[]): Promise<number> {
   const other = machine.stop();
   if (other) {
     facts.otherCpu = other;
-    if (other.shareOfMachine > 0.05) {
-      const warning = `Other processes on this machine used ${other.otherCpuSeconds} CPU-seconds during the run (${(other.shareOfMachine * 100).toFixed(1)}% of all cores); they competed with the benchmark, so treat the figures with care.`;
+    const warnings = [
+      ...(other.shareOfMachine > 0.05 ? [`Other processes on this machine used ${other.otherCpuSeconds} CPU-seconds during the run (${(other.shareOfMachine * 100).toFixed(1)}% of all cores); they competed with the benchmark, so treat the figures with care.`] : []),
+      ...(other.stealShare > 0.05 ? [`The hypervisor stole ${other.stealCpuSeconds} CPU-seconds during the run (${(other.stealShare * 100).toFixed(1)}% of all cores); the benchmark waited for its cores meanwhile, so treat the figures with care.`] : []),
+    ];
+    for (const warning of warnings) {
       facts.notes.push(warning);
       process.stdout.write(`warning: ${warning}\n`);
     }

@@ -1,7 +1,7 @@
 import { Agent } from 'node:http';
 import { chatCompletionChunks } from './mock-upstream.js';
-import { runAutocannon, runPaced, type LoadResult } from './load.js';
-import { sampleProcess, watchMachine, watchProcess } from './processes.js';
+import { runAutocannon, runPacedPair, type LoadResult } from './load.js';
+import { sampleProcess, watchMachine, watchProcess, type MachineUse } from './processes.js';
 import { measureStreams, streamOnce, summarise, type StreamSummary } from './stream-client.js';
 import { directTarget, startMock, startSwitchyard, type SwitchyardTarget, type Target, type TargetName } from './targets.js';
 
@@ -60,10 +60,15 @@ export interface ThroughputRow {
   cpuSeconds: number | undefined;
   /** Share of the machine's CPU that processes outside the benchmark used during the measured run. */
   otherShare: number | undefined;
+  /** Share of the machine's CPU the hypervisor stole during the measured run. */
+  stealShare: number | undefined;
   ledger?: LedgerCheck;
 }
 
 const cpuOf = (target: Target) => sampleProcess(target.child.pid)?.cpuSeconds;
+const cpuSpent = (before: number | undefined, after: number | undefined) => (before === undefined || after === undefined ? undefined : after - before);
+/** The two shares each measured run reports, from `watchMachine().stop()`. */
+const sharesOf = (use: MachineUse | undefined) => ({ otherShare: use?.shareOfMachine, stealShare: use?.stealShare });
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function settledLedger(target: SwitchyardTarget): Promise<LedgerStats> {
@@ -90,9 +95,8 @@ export async function maxThroughput(settings: Settings, targets: Target[], ledge
     const cpuBefore = cpuOf(target);
     const machine = watchMachine();
     const load = await runAutocannon({ ...base, durationSeconds: settings.durationSeconds });
-    const otherShare = machine.stop()?.shareOfMachine;
-    const cpuAfter = cpuOf(target);
-    const row: ThroughputRow = { target: target.name, load, cpuSeconds: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore, otherShare };
+    const shares = sharesOf(machine.stop());
+    const row: ThroughputRow = { target: target.name, load, cpuSeconds: cpuSpent(cpuBefore, cpuOf(target)), ...shares };
     if (checkLedger && before) {
       const after = await settledLedger(ledgerTarget);
       const served = load.ok + load.non2xx;
@@ -104,36 +108,62 @@ export async function maxThroughput(settings: Settings, targets: Target[], ledge
   return rows;
 }
 
+/** A gateway at the fixed rate, and the mock called directly in the same time window as its reference. */
 export interface RateRow {
   target: TargetName;
-  paced: LoadResult;
-  autocannon: LoadResult | undefined;
+  /** The evenly paced run through the gateway. */
+  load: LoadResult;
+  /** The mock called directly at the same rate and the same instants, during the same run. */
+  direct: LoadResult;
+  /** CPU seconds the gateway spent during the paired run. */
   cpuSeconds: number | undefined;
-  /** Share of the machine's CPU used outside the benchmark during the paced run. */
+  /** Share of the machine's CPU used outside the benchmark during the paired run. */
   otherShare: number | undefined;
+  /** Share of the machine's CPU the hypervisor stole during the paired run. */
+  stealShare: number | undefined;
 }
 
-/** Scenario 2: a fixed request rate; latency of each target at that rate. */
-export async function fixedRate(settings: Settings, targets: Target[]): Promise<RateRow[]> {
-  const rows: RateRow[] = [];
+export interface AutocannonRateRow {
+  target: TargetName;
+  load: LoadResult;
+}
+
+export interface RateResult {
+  /** One row per gateway, each measured in its own window together with the direct path. */
+  pairs: RateRow[];
+  /** autocannon `overallRate`, one target after the other (direct first); not judged, absent with --no-autocannon-rate. */
+  autocannon?: AutocannonRateRow[];
+}
+
+/**
+ * Scenario 2: a fixed request rate. Each gateway runs in the same time window as a direct run at the same rate
+ * (`runPacedPair`), so the latency it adds is measured against a reference that saw the same machine; gateways
+ * get separate windows, since a slow one must not slow the other.
+ */
+export async function fixedRate(settings: Settings, targets: Target[]): Promise<RateResult> {
   const body = chatBody(fastModel);
+  const direct = targets.find((target) => target.name === 'direct');
+  if (!direct) throw new Error('the fixed-rate scenario needs the direct target as its reference');
+  const paced = { body, connections: settings.connections, rate: settings.rate };
+  const pairs: RateRow[] = [];
   for (const target of targets) {
-    const base = { url: target.url, headers: target.headers, body, connections: settings.connections, durationSeconds: settings.durationSeconds };
-    settings.log(`  fixed rate → ${target.name}: ${settings.rate} req/s for ${settings.durationSeconds}s (even pacing)`);
-    await runPaced({ ...base, durationSeconds: Math.min(1, settings.warmupSeconds), rate: settings.rate });
+    if (target === direct) continue;
+    settings.log(`  fixed rate → ${target.name} and direct in the same window: ${settings.rate} req/s each for ${settings.durationSeconds}s (even pacing)`);
+    await runPacedPair(target, direct, { ...paced, durationSeconds: Math.min(1, settings.warmupSeconds) });
     const cpuBefore = cpuOf(target);
     const machine = watchMachine();
-    const paced = await runPaced({ ...base, rate: settings.rate });
-    const otherShare = machine.stop()?.shareOfMachine;
-    const cpuAfter = cpuOf(target);
-    let autocannon: LoadResult | undefined;
-    if (settings.autocannonRate) {
-      settings.log(`  fixed rate → ${target.name}: ${settings.rate} req/s for ${settings.durationSeconds}s (autocannon overallRate)`);
-      autocannon = await runAutocannon({ ...base, overallRate: settings.rate });
-    }
-    rows.push({ target: target.name, paced, autocannon, cpuSeconds: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore, otherShare });
+    const [load, reference] = await runPacedPair(target, direct, { ...paced, durationSeconds: settings.durationSeconds });
+    const shares = sharesOf(machine.stop());
+    pairs.push({ target: target.name, load, direct: reference, cpuSeconds: cpuSpent(cpuBefore, cpuOf(target)), ...shares });
   }
-  return rows;
+  if (!settings.autocannonRate) return { pairs };
+  const autocannon: AutocannonRateRow[] = [];
+  for (const target of targets) {
+    settings.log(`  fixed rate → ${target.name}: ${settings.rate} req/s for ${settings.durationSeconds}s (autocannon overallRate)`);
+    const load = await runAutocannon({ url: target.url, headers: target.headers, body, connections: settings.connections, durationSeconds: settings.durationSeconds, overallRate: settings.rate });
+    autocannon.push({ target: target.name, load });
+  }
+  return { pairs, autocannon };
 }
 
 export interface StreamRow {
@@ -141,6 +171,7 @@ export interface StreamRow {
   sequential: StreamSummary;
   concurrent: StreamSummary;
   otherShare: number | undefined;
+  stealShare: number | undefined;
 }
 
 /** Scenario 3: time to first and last chunk, one stream at a time and a few at once. */
@@ -152,7 +183,7 @@ export async function streamingLatency(settings: Settings, targets: Target[]): P
     await measureStreams(target, body, { sequential: Math.min(5, settings.streams.sequential), concurrency: 1, rounds: 0, expectedChunks: chatCompletionChunks });
     const machine = watchMachine();
     const measured = await measureStreams(target, body, { ...settings.streams, expectedChunks: chatCompletionChunks });
-    rows.push({ target: target.name, ...measured, otherShare: machine.stop()?.shareOfMachine });
+    rows.push({ target: target.name, ...measured, ...sharesOf(machine.stop()) });
   }
   return rows;
 }
@@ -171,6 +202,7 @@ export interface OpenStreamsResult {
   /** Most streams the upstream held open at once (what the gateway let through to it). */
   upstreamPeakOpen: number;
   otherShare: number | undefined;
+  stealShare: number | undefined;
   /** The same streams sent straight to the mock, for reference. */
   direct: { summary: StreamSummary; wallSeconds: number; upstreamPeakOpen: number };
 }
@@ -207,7 +239,7 @@ export async function concurrentStreams(settings: Settings, workDir: string): Pr
     const started = performance.now();
     const outcomes = await Promise.all(Array.from({ length: count }, () => streamOnce(gateway, body, agent, 120_000)));
     const wallSeconds = (performance.now() - started) / 1_000;
-    const otherShare = machine.stop()?.shareOfMachine;
+    const shares = sharesOf(machine.stop());
     const { peakRssBytes: peakRssSampledBytes } = watch.stop();
     const after = sampleProcess(gateway.child.pid);
     agent.destroy();
@@ -221,7 +253,7 @@ export async function concurrentStreams(settings: Settings, workDir: string): Pr
       peakRssBytes: after?.peakRssBytes,
       cpuSeconds: before && after ? after.cpuSeconds - before.cpuSeconds : undefined,
       upstreamPeakOpen: (await mock.stats()).peakOpenStreams,
-      otherShare,
+      ...shares,
       direct,
     };
   } finally {

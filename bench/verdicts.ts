@@ -1,10 +1,10 @@
 import type { ProfileResult } from './profile.js';
-import type { OpenStreamsResult, RateRow, StreamRow, ThroughputRow } from './scenarios.js';
+import type { OpenStreamsResult, RateResult, StreamRow, ThroughputRow } from './scenarios.js';
 
 /** Everything one run measured; absent parts were not run. */
 export interface BenchResults {
   throughput?: ThroughputRow[];
-  rate?: RateRow[];
+  rate?: RateResult;
   streaming?: StreamRow[];
   openStreams?: OpenStreamsResult;
   profiles?: ProfileResult[];
@@ -25,10 +25,12 @@ export const rssLimitBytes = 150 * megabyte;
 const ms = (value: number) => `${value.toFixed(3)} ms`;
 const find = <T extends { target: string }>(rows: T[] | undefined, name: string) => rows?.find((row) => row.target === name);
 
-export function addedRateLatency(results: BenchResults) {
-  const direct = find(results.rate, 'direct')?.paced.latencyMs;
-  const gateway = find(results.rate, 'switchyard')?.paced.latencyMs;
-  if (!direct || !gateway) return undefined;
+/** A gateway's paced percentiles minus those of the direct run taken in the same window. */
+export function addedRateLatency(results: BenchResults, target = 'switchyard') {
+  const row = find(results.rate?.pairs, target);
+  if (!row) return undefined;
+  const gateway = row.load.latencyMs;
+  const direct = row.direct.latencyMs;
   return { p50: gateway.p50 - direct.p50, p90: gateway.p90 - direct.p90, p99: gateway.p99 - direct.p99 };
 }
 
