@@ -1,7 +1,6 @@
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { RequestRecord } from '../../ledger/ledger-record.js';
-import { SqliteLedgerRepository } from './sqlite-ledger.js';
+import { SqliteLedgerRepository, type LedgerRows } from './sqlite-ledger.js';
 
 // The writing side of the SQLite ledger: one connection, batches arrive as messages, each in one transaction.
 const database = new Database((workerData as { file: string }).file);
@@ -10,9 +9,9 @@ database.pragma('synchronous = NORMAL');
 database.pragma('busy_timeout = 5000');
 const ledger = new SqliteLedgerRepository(database);
 
-parentPort?.on('message', (message: { id: number; records: RequestRecord[] }) => {
+parentPort?.on('message', (message: { id: number; rows: LedgerRows }) => {
   try {
-    ledger.insertBatch(message.records);
+    ledger.insertRows(message.rows);
     parentPort?.postMessage({ id: message.id });
   } catch (error) {
     const failure = error as { message?: string; code?: string };

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { RequestRecord } from '../../ledger/ledger-record.js';
+import { ledgerRows } from './sqlite-ledger.js';
 
 interface Reply {
   id: number;
@@ -37,7 +38,7 @@ export class SqliteLedgerWriter {
     const written = new Promise<void>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.ref();
-      this.worker.postMessage({ id, records });
+      this.worker.postMessage({ id, rows: ledgerRows(records) });
     });
     return written.finally(() => {
       if (this.pending.size === 0) this.worker.unref();
