@@ -14,6 +14,9 @@ export interface StreamSink {
   write(part: StreamPart): boolean;
   /** Registers a one-time callback for when the sink can take more. */
   onDrain(resume: () => void): void;
+  /** Holds writes back until `uncork`, so parts decoded from one upstream read leave in one socket write. */
+  cork?(): void;
+  uncork?(): void;
 }
 
 function isContent(part: StreamPart): boolean {
@@ -113,10 +116,13 @@ export class StreamRelay implements StreamCallbacks {
       return true;
     }
     let writable = true;
+    const batch = parts.length > 1;
+    if (batch) this.sink.cork?.();
     for (const part of parts) {
       this.observe(part);
       if (!this.sink.write(part)) writable = false;
     }
+    if (batch) this.sink.uncork?.();
     if (!writable) this.sink.onDrain(() => this.stream?.resume());
     return writable;
   }

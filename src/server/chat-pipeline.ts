@@ -147,12 +147,14 @@ async function streamChat(request: ChatRequest, targets: Parameters<typeof execu
   const { response, codec, requestId } = target;
   const outcome = await executeStream(request, targets, context, target.options);
   const encoder = codec.createStreamEncoder(requestId, request.model, request);
+  // The head, the opening and the parts held until the commit leave in one write.
+  response.cork();
   response.writeHead(200, { ...streamHeaders, ...(target.save ? { 'x-switchyard-cache': 'miss' } : {}) });
   if (encoder.open) response.write(encoder.open());
   let usage: Usage | undefined;
   let failed = false;
   const collector = target.save ? new StreamCollector() : undefined;
-  await outcome.pipe({
+  const piped = outcome.pipe({
     write(part) {
       if (context.signal.aborted) return true;
       collector?.observe(part);
@@ -164,11 +166,14 @@ async function streamChat(request: ChatRequest, targets: Parameters<typeof execu
     onDrain(resume) {
       response.once('drain', resume);
     },
+    cork: () => response.cork(),
+    uncork: () => response.uncork(),
   });
+  response.uncork();
+  await piped;
   if (context.signal.aborted) return 499;
   const finalUsage = usage ?? settledUsage(context.attempts[context.attempts.length - 1]);
-  if (!failed) response.write(encoder.close(finalUsage));
-  response.end();
+  response.end(failed ? undefined : encoder.close(finalUsage));
   const collected = collector?.response();
   if (!failed && collected && finalUsage) target.save?.(collected, finalUsage);
   return failed ? 502 : 200;
