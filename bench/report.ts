@@ -60,6 +60,8 @@ function rateSection(results: BenchResults, rate: unknown): string[] {
     const [load, direct] = [row.load.latencyMs, row.direct.latencyMs];
     const handled = row.load.ok + row.load.non2xx;
     const cpu = row.cpuSeconds !== undefined && handled > 0 ? fixed((row.cpuSeconds * 1e6) / handled, 0) : '–';
+    const mockHandled = handled + row.direct.ok + row.direct.non2xx;
+    const mockCpu = row.mockCpuSeconds !== undefined && mockHandled > 0 ? fixed((row.mockCpuSeconds * 1e6) / mockHandled, 0) : '–';
     return [
       row.target,
       fixed(row.load.requestsPerSecond, 0),
@@ -74,6 +76,7 @@ function rateSection(results: BenchResults, rate: unknown): string[] {
       signed(load.p99 - direct.p99),
       `${errorsOf(row.load)} (direct ${errorsOf(row.direct)})`,
       cpu,
+      mockCpu,
       percent(row.otherShare),
       percent(row.stealShare),
     ];
@@ -84,9 +87,11 @@ function rateSection(results: BenchResults, rate: unknown): string[] {
     'Evenly paced, open loop (request i leaves at i/rate whatever the answers do). Each gateway has its own window, shared with the mock called directly: request i to the gateway and request i to the mock leave at the same instant, each over its own pool with the same number of connections. "direct" is that reference from the same window, and "added" is the gateway\'s percentile minus it. The mock answers both, so it sees twice the rate.',
     '',
     table(
-      ['target', 'achieved req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'direct p50 ms', 'direct p90 ms', 'direct p99 ms', 'added p50', 'added p90', 'added p99', 'non-2xx / errors', 'target CPU µs/req', 'CPU used by other processes', 'CPU stolen by the hypervisor'],
+      ['target', 'achieved req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'direct p50 ms', 'direct p90 ms', 'direct p99 ms', 'added p50', 'added p90', 'added p99', 'non-2xx / errors', 'target CPU µs/req', 'mock CPU µs/req', 'CPU used by other processes', 'CPU stolen by the hypervisor'],
       paired,
     ),
+    '',
+    '"mock CPU µs/req": what the mock spent per request it answered in that window (both sides). Compare it, and the target\'s, with the CPU per request at full load in scenario 1: at a steady, modest rate every request wakes an idle machine, and that wake-up is paid by every process on the path, the mock included; the gateway\'s path is one process longer than the direct one.',
     '',
   ];
   if (result.autocannon) {

@@ -117,6 +117,8 @@ export interface RateRow {
   direct: LoadResult;
   /** CPU seconds the gateway spent during the paired run. */
   cpuSeconds: number | undefined;
+  /** CPU seconds the mock spent during the paired run, answering both sides. */
+  mockCpuSeconds: number | undefined;
   /** Share of the machine's CPU used outside the benchmark during the paired run. */
   otherShare: number | undefined;
   /** Share of the machine's CPU the hypervisor stole during the paired run. */
@@ -151,10 +153,11 @@ export async function fixedRate(settings: Settings, targets: Target[]): Promise<
     settings.log(`  fixed rate → ${target.name} and direct in the same window: ${settings.rate} req/s each for ${settings.durationSeconds}s (even pacing)`);
     await runPacedPair(target, direct, { ...paced, durationSeconds: Math.min(1, settings.warmupSeconds) });
     const cpuBefore = cpuOf(target);
+    const mockBefore = cpuOf(direct);
     const machine = watchMachine();
     const [load, reference] = await runPacedPair(target, direct, { ...paced, durationSeconds: settings.durationSeconds });
     const shares = sharesOf(machine.stop());
-    pairs.push({ target: target.name, load, direct: reference, cpuSeconds: cpuSpent(cpuBefore, cpuOf(target)), ...shares });
+    pairs.push({ target: target.name, load, direct: reference, cpuSeconds: cpuSpent(cpuBefore, cpuOf(target)), mockCpuSeconds: cpuSpent(mockBefore, cpuOf(direct)), ...shares });
   }
   if (!settings.autocannonRate) return { pairs };
   const autocannon: AutocannonRateRow[] = [];
