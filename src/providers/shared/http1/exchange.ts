@@ -144,29 +144,25 @@ export class Exchange implements ConnectionOwner {
   }
 
   private finish(): void {
-    if (this.settled) return;
-    this.settled = true;
-    clearTimeout(this.timer);
-    const connection = this.connection;
-    this.connection = undefined;
-    if (connection) {
-      connection.owner = undefined;
-      if (this.parser.keepAlive) this.pool.release(connection);
-      else connection.socket.destroy();
-    }
-    this.handler.onComplete();
+    if (this.settle(this.parser.keepAlive)) this.handler.onComplete();
   }
 
   private fail(error: Error): void {
-    if (this.settled) return;
+    if (this.settle(false)) this.handler.onError(error);
+  }
+
+  /** Ends the exchange once: the connection goes back to the pool when it can carry another request, else it closes. */
+  private settle(reusable: boolean): boolean {
+    if (this.settled) return false;
     this.settled = true;
     clearTimeout(this.timer);
     const connection = this.connection;
     this.connection = undefined;
     if (connection) {
       connection.owner = undefined;
-      connection.socket.destroy();
+      if (reusable) this.pool.release(connection);
+      else connection.socket.destroy();
     }
-    this.handler.onError(error);
+    return true;
   }
 }
