@@ -76,6 +76,8 @@ describe('the official openai client through Switchyard against Anthropic, Gemin
         'claude-refused': { provider: 'anthropic-refused', model: 'claude-sonnet-4-5' },
         'gemini-refused': { provider: 'gemini-refused', model: 'gemini-2.5-flash' },
         'bedrock-claude-refused': { provider: 'bedrock-refused', model: 'anthropic.claude-3-5-haiku-20241022-v1:0' },
+        'bedrock-cohere-embed': { provider: 'bedrock', model: 'cohere.embed-multilingual-v3' },
+        'bedrock-titan-embed': { provider: 'bedrock', model: 'amazon.titan-embed-text-v2:0' },
       },
     }, { ANTHROPIC_SIM_KEY: 'sk-ant-sim-key' });
   });
@@ -83,6 +85,19 @@ describe('the official openai client through Switchyard against Anthropic, Gemin
   after(async () => {
     await gateway.stop();
     await Promise.all([anthropic.close(), gemini.close(), bedrock.close()]);
+  });
+
+  test('bedrock: embeddings through InvokeModel, signed, vectors in order, usage from Bedrock\'s own counts', async () => {
+    const cohere = await gateway.client.embeddings.create({ model: 'bedrock-cohere-embed', input: ['harbour at dawn', 'night market'] });
+    assert.deepEqual(cohere.data.map((item) => item.embedding), [[15, 104, 0.5], [12, 110, 0.5]]);
+    assert.equal(cohere.usage.prompt_tokens, 5, 'the x-amzn-bedrock-input-token-count header, not an estimate');
+    const sent = bedrock.received[bedrock.received.length - 1];
+    assert.equal(sent?.path, '/model/cohere.embed-multilingual-v3/invoke');
+    assert.deepEqual(sent?.body, { texts: ['harbour at dawn', 'night market'], input_type: 'search_document' });
+    const titan = await gateway.client.embeddings.create({ model: 'bedrock-titan-embed', input: 'night market', dimensions: 256 });
+    assert.deepEqual(titan.data[0]?.embedding, [12, 110, 0.5]);
+    assert.equal(titan.usage.prompt_tokens, 2);
+    await assert.rejects(gateway.client.embeddings.create({ model: 'bedrock-titan-embed', input: ['a', 'b'] }), (error: InstanceType<typeof OpenAI.APIError>) => error.status === 400 && /one text per request/.test(error.message));
   });
 
   for (const upstream of upstreams) {

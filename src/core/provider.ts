@@ -51,6 +51,8 @@ export interface ProviderAdapter {
   parseChatResponse(body: unknown, upstreamModel: string): ChatResponse;
   createStreamDecoder(upstreamModel: string): StreamDecoder;
   classifyError(context: ErrorContext, endpoint: ProviderEndpoint): GatewayError;
-  buildEmbeddingRequest?(request: EmbeddingRequest, upstreamModel: string, endpoint: ProviderEndpoint): UpstreamRequest;
-  parseEmbeddingResponse?(body: unknown, upstreamModel: string): EmbeddingResponse;
+  /** May be async, like `buildChatRequest`. */
+  buildEmbeddingRequest?(request: EmbeddingRequest, upstreamModel: string, endpoint: ProviderEndpoint): UpstreamRequest | Promise<UpstreamRequest>;
+  /** `headers` are the response's, for providers that report usage there (Bedrock's token-count headers). */
+  parseEmbeddingResponse?(body: unknown, upstreamModel: string, headers?: Record<string, string | string[] | undefined>): EmbeddingResponse;
 }

@@ -14,7 +14,7 @@ export function executeEmbeddings(request: EmbeddingRequest, targets: Deployment
   if (capable.length === 0) return Promise.reject(embeddingsUnsupported(targets[0]?.provider ?? request.model));
   return runAttempts(capable, context, async (deployment, record, started) => {
     const adapter = deployment.adapter as Required<Pick<typeof deployment.adapter, 'buildEmbeddingRequest' | 'parseEmbeddingResponse'>> & typeof deployment.adapter;
-    const upstream = adapter.buildEmbeddingRequest(request, deployment.upstreamModel, deployment.endpoint);
+    const upstream = await adapter.buildEmbeddingRequest(request, deployment.upstreamModel, deployment.endpoint);
     const response = await sendUpstreamBuffered(upstream, { provider: deployment.provider, timeouts: deployment.timeouts });
     const text = response.body.toString('utf8');
     if (response.status >= 400) throw adapter.classifyError({ status: response.status, headers: response.headers, body: text }, deployment.endpoint);
@@ -24,7 +24,7 @@ export function executeEmbeddings(request: EmbeddingRequest, targets: Deployment
     } catch (cause) {
       throw new GatewayError('upstream_error', `Provider "${deployment.provider}" returned a body that is not JSON.`, { provider: deployment.provider, cause });
     }
-    const parsed = adapter.parseEmbeddingResponse(body, deployment.upstreamModel);
+    const parsed = adapter.parseEmbeddingResponse(body, deployment.upstreamModel, response.headers);
     const usage: Usage = parsed.usage ?? { inputTokens: request.input.reduce((sum, item) => sum + countTokens(item), 0), cacheReadTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0, estimated: true };
     finishAttempt(record, deployment, { status: 200, usage }, started);
     context.attempts.push(record);

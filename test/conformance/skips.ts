@@ -14,8 +14,6 @@ const noEmbeddings = (row: string, reason: string): Skip => ({ row, caseId: 'emb
 
 export const skips: readonly Skip[] = [
   noEmbeddings('anthropic', 'Anthropic has no embeddings API.'),
-  noEmbeddings('bedrock', 'Bedrock embedding models (Titan, Cohere) are only reachable through InvokeModel with per-model bodies; the adapter speaks Converse.'),
-  noEmbeddings('vertex', 'The Vertex adapter has no embeddings: Vertex embeds through :predict, not batchEmbedContents.'),
   noEmbeddings('groq', 'Groq offers no embeddings endpoint.'),
   noEmbeddings('deepseek', 'DeepSeek offers no embeddings endpoint.'),
   {

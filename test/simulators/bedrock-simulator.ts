@@ -133,9 +133,37 @@ async function stream(body: Record<string, unknown>, behaviour: ProviderBehaviou
   await writeStream(response, framePieces(throughFirst(events, ([eventType]) => eventType === 'contentBlockDelta')), { frame, release: behaviour.release });
 }
 
-const routePattern = /^\/model\/([^/]+)\/(converse|converse-stream)$/;
+const routePattern = /^\/model\/([^/]+)\/(converse|converse-stream|invoke)$/;
 
-/** Bedrock's Converse and ConverseStream APIs on loopback (POST /model/{modelId}/converse[-stream]). */
+/** A vector per text that depends on the text, so order and content can be checked. */
+function simulatedVector(text: string): number[] {
+  return [text.length, text.charCodeAt(0) || 0, 0.5];
+}
+
+/**
+ * InvokeModel for the embedding families: Cohere Embed (texts in, `embeddings` out, the token count only in the
+ * `x-amzn-bedrock-input-token-count` header) and Titan Text Embeddings (one `inputText`, `inputTextTokenCount`).
+ */
+function invokeEmbedding(modelId: string, body: Record<string, unknown>, response: ServerResponse): void {
+  if (modelId.includes('cohere.embed')) {
+    const texts = Array.isArray(body.texts) ? body.texts.map(String) : [];
+    if (texts.length === 0 || typeof body.input_type !== 'string') {
+      sendError(response, 400, { type: 'ValidationException', message: 'Malformed input request: texts and input_type are required.' });
+      return;
+    }
+    const tokens = texts.reduce((sum, text) => sum + text.split(/\s+/).length, 0);
+    writeJson(response, 200, { id: 'sim-embed-1', texts, embeddings: texts.map(simulatedVector), response_type: 'embeddings_floats' }, { 'x-amzn-bedrock-input-token-count': String(tokens) });
+    return;
+  }
+  if (typeof body.inputText !== 'string') {
+    sendError(response, 400, { type: 'ValidationException', message: 'Malformed input request: inputText is required.' });
+    return;
+  }
+  const embedding = simulatedVector(body.inputText);
+  writeJson(response, 200, { embedding, inputTextTokenCount: body.inputText.split(/\s+/).length, embeddingsByType: { float: embedding } });
+}
+
+/** Bedrock's Converse and ConverseStream APIs on loopback (POST /model/{modelId}/converse[-stream]), and InvokeModel for embeddings. */
 export async function startBedrockSimulator(options: BedrockSimulatorOptions = {}): Promise<ProviderSimulator> {
   let behaviour: ProviderBehaviour = { kind: 'ok' };
   const received: ReceivedRequest[] = [];
@@ -150,6 +178,10 @@ export async function startBedrockSimulator(options: BedrockSimulatorOptions = {
       if (!checkSignature(request, options, response)) return;
       if (behaviour.kind === 'status') {
         sendError(response, behaviour.status, errorTypes[behaviour.status] ?? { type: 'InternalServerException', message: `simulated ${behaviour.status}` }, behaviour.headers);
+        return;
+      }
+      if (route[2] === 'invoke') {
+        invokeEmbedding(decodeURIComponent(route[1] ?? ''), body, response);
         return;
       }
       if (!Array.isArray(body.messages) || body.messages.length === 0) {

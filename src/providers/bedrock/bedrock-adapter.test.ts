@@ -14,10 +14,18 @@ async function build(endpoint: ProviderEndpoint, request: ChatRequest = chat): P
   return bedrockAdapter.buildChatRequest(request, modelId, endpoint);
 }
 
-test('the adapter declares its type and framing and offers no embeddings', () => {
+test('the adapter declares its type and framing', () => {
   assert.equal(bedrockAdapter.type, 'bedrock');
   assert.equal(bedrockAdapter.streamFraming, 'aws-eventstream');
-  assert.equal(bedrockAdapter.buildEmbeddingRequest, undefined);
+});
+
+test('embeddings go to InvokeModel, signed like chat', async () => {
+  const build = bedrockAdapter.buildEmbeddingRequest;
+  assert.ok(build);
+  const upstream = await build({ model: 'embedder', input: ['hello'], dimensions: 256 }, 'amazon.titan-embed-text-v2:0', { name: 'aws', baseUrl: '', options: { region: 'eu-central-1', ...keys } });
+  assert.equal(upstream.url, 'https://bedrock-runtime.eu-central-1.amazonaws.com/model/amazon.titan-embed-text-v2%3A0/invoke');
+  assert.match(upstream.headers.authorization ?? '', /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-central-1\/bedrock\/aws4_request/);
+  assert.deepEqual(JSON.parse(upstream.body), { inputText: 'hello', dimensions: 256 });
 });
 
 test('the default URL is built from the region, with the model id encoded', async () => {

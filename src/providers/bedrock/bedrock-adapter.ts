@@ -1,6 +1,7 @@
-import type { ChatRequest } from '../../core/canonical.js';
+import type { ChatRequest, EmbeddingRequest } from '../../core/canonical.js';
 import { GatewayError } from '../../core/errors.js';
 import type { ProviderAdapter, ProviderEndpoint, UpstreamRequest } from '../../core/provider.js';
+import { convertToBedrockEmbeddingBody, parseBedrockEmbeddingResponse } from './bedrock-embedding.js';
 import { classifyBedrockError } from './bedrock-error.js';
 import { parseBedrockResponse } from './bedrock-response.js';
 import { BedrockStreamDecoder } from './bedrock-stream.js';
@@ -72,10 +73,17 @@ export function buildBedrockChatRequest(request: ChatRequest, upstreamModel: str
   return authorize(unsigned, endpoint);
 }
 
-/**
- * AWS Bedrock through the Converse and ConverseStream APIs. Embeddings are not offered here: Bedrock's
- * embedding models (Titan, Cohere) are only reachable through InvokeModel with per-model bodies.
- */
+export function buildBedrockEmbeddingRequest(request: EmbeddingRequest, upstreamModel: string, endpoint: ProviderEndpoint): UpstreamRequest {
+  const unsigned: UpstreamRequest = {
+    url: `${bedrockBaseUrl(endpoint)}/model/${encodeURIComponent(upstreamModel)}/invoke`,
+    method: 'POST',
+    headers: { ...endpoint.headers, 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(convertToBedrockEmbeddingBody(request, upstreamModel)),
+  };
+  return authorize(unsigned, endpoint);
+}
+
+/** AWS Bedrock: chat through Converse and ConverseStream, embeddings through InvokeModel (Titan and Cohere bodies). */
 export const bedrockAdapter: ProviderAdapter = {
   type: 'bedrock',
   streamFraming: 'aws-eventstream',
@@ -83,4 +91,6 @@ export const bedrockAdapter: ProviderAdapter = {
   parseChatResponse: parseBedrockResponse,
   createStreamDecoder: (upstreamModel) => new BedrockStreamDecoder(upstreamModel),
   classifyError: classifyBedrockError,
+  buildEmbeddingRequest: buildBedrockEmbeddingRequest,
+  parseEmbeddingResponse: parseBedrockEmbeddingResponse,
 };

@@ -27,9 +27,9 @@ test('a base URL that already names /v2 is not doubled', () => {
   assert.equal(cohereUrl('https://api.cohere.com', 'embed'), 'https://api.cohere.com/v2/embed');
 });
 
-test('an embedding request posts to /v2/embed', () => {
+test('an embedding request posts to /v2/embed', async () => {
   assert.ok(cohereAdapter.buildEmbeddingRequest && cohereAdapter.parseEmbeddingResponse);
-  const upstream = cohereAdapter.buildEmbeddingRequest({ model: 'e', input: ['hello'] }, 'embed-v4.0', endpoint);
+  const upstream = await cohereAdapter.buildEmbeddingRequest({ model: 'e', input: ['hello'] }, 'embed-v4.0', endpoint);
   assert.equal(upstream.url, 'https://api.cohere.com/v2/embed');
   assert.equal(upstream.headers.authorization, 'Bearer co-key');
   assert.deepEqual(JSON.parse(upstream.body).texts, ['hello']);

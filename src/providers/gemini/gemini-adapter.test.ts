@@ -33,11 +33,11 @@ test('a streamed Gemini request uses streamGenerateContent with alt=sse and acce
   assert.equal(upstream.url, 'http://localhost:9000/v1beta/models/gemini-2.0-flash:streamGenerateContent?alt=sse');
 });
 
-test('embeddings use batchEmbedContents with one request per input', () => {
+test('embeddings use batchEmbedContents with one request per input', async () => {
   const build = geminiAdapter.buildEmbeddingRequest;
   const parse = geminiAdapter.parseEmbeddingResponse;
   assert.ok(build && parse);
-  const upstream = build({ model: 'alias', input: ['first', 'second'], dimensions: 256 }, 'gemini-embedding-001', gemini);
+  const upstream = await build({ model: 'alias', input: ['first', 'second'], dimensions: 256 }, 'gemini-embedding-001', gemini);
   assert.equal(upstream.url, 'https://generativelanguage.googleapis.com/v1beta/models/gemini-embedding-001:batchEmbedContents');
   assert.equal(upstream.headers['x-goog-api-key'], 'test-key');
   assert.deepEqual(JSON.parse(upstream.body), {

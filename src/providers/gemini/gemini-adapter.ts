@@ -3,7 +3,7 @@ import { GatewayError } from '../../core/errors.js';
 import type { ErrorContext, ProviderAdapter, ProviderEndpoint, UpstreamRequest } from '../../core/provider.js';
 import { asString } from '../shared/json-read.js';
 import { convertToGeminiRequest } from './convert-to-gemini-request.js';
-import { convertToGeminiEmbeddingBody, parseGeminiEmbeddingResponse } from './gemini-embedding.js';
+import { convertToGeminiEmbeddingBody, convertToVertexEmbeddingBody, parseGeminiEmbeddingResponse, parseVertexEmbeddingResponse } from './gemini-embedding.js';
 import { classifyGeminiError } from './gemini-error.js';
 import { parseGeminiResponse } from './gemini-response.js';
 import { GeminiStreamDecoder } from './gemini-stream.js';
@@ -114,6 +114,12 @@ export function createVertexAdapter(options: TokenExchangeOptions = {}): Provide
     createStreamDecoder: (upstreamModel) => new GeminiStreamDecoder(upstreamModel, { label: 'Vertex AI', provider: 'vertex' }),
     classifyError: (context: ErrorContext, endpoint: ProviderEndpoint) =>
       classifyGeminiError(context, { label: 'Vertex AI', provider: endpoint.name, secret: endpoint.apiKey }),
+    async buildEmbeddingRequest(request: EmbeddingRequest, upstreamModel: string, endpoint: ProviderEndpoint): Promise<UpstreamRequest> {
+      const url = vertexModelUrl(endpoint, upstreamModel, 'predict');
+      const token = await vertexAccessToken(endpoint, options);
+      return postJson(url, endpoint, { authorization: `Bearer ${token}` }, convertToVertexEmbeddingBody(request));
+    },
+    parseEmbeddingResponse: parseVertexEmbeddingResponse,
   };
 }
 

@@ -97,11 +97,11 @@ export const responseCases: ConformanceCase[] = [
     capability: 'embeddings',
     id: 'embeddings/round-trip',
     title: 'builds an embedding request with every input and decodes the vectors in order',
-    run(row) {
+    async run(row) {
       const { adapter, kit } = row;
       if (!adapter.buildEmbeddingRequest || !adapter.parseEmbeddingResponse) throw new Error('the adapter has no buildEmbeddingRequest, and skips.ts gives no reason');
       if (!kit.embeddings) throw new Error('the adapter has embeddings but the kit has no embedding wire format');
-      const upstream = adapter.buildEmbeddingRequest(embeddingRequest, kit.embeddings.upstreamModel, kit.endpoint);
+      const upstream = await adapter.buildEmbeddingRequest(embeddingRequest, kit.embeddings.upstreamModel, kit.endpoint);
       assert.equal(upstream.url, kit.embeddings.url);
       assert.equal(kit.credentialOf(upstream), kit.endpoint.apiKey);
       assert.deepEqual(kit.embeddings.inputsOf(JSON.parse(upstream.body) as Record<string, unknown>), embeddingRequest.input);

@@ -165,5 +165,12 @@ export function bedrockKit(): WireKit {
       cacheWriteTokens: cachedWrite,
       retryAfterMs: undefined,
     },
+    // Cohere Embed through InvokeModel: several texts per call, the vectors under `embeddings`.
+    embeddings: {
+      upstreamModel: 'cohere.embed-multilingual-v3',
+      url: `${host}/model/cohere.embed-multilingual-v3/invoke`,
+      inputsOf: (body) => list(body.texts).map((item) => (typeof item === 'string' ? item : '')),
+      response: { id: 'a7c8e1f0-4b2d-4c61-9d0e-3f2a1b5c6d7e', texts: ['harbour at dawn', 'night market'], embeddings: answer.embeddings, response_type: 'embeddings_floats' },
+    },
   };
 }

@@ -155,6 +155,27 @@ function chatUrl(flavour: Flavour, stream: boolean): string {
   return `https://europe-west4-aiplatform.googleapis.com/v1/projects/switchyard-test/locations/europe-west4/publishers/google/models/gemini-2.5-flash:${action}`;
 }
 
+/** Gemini's batchEmbedContents, or Vertex AI's :predict with one instance per input and token counts per prediction. */
+function embeddings(flavour: Flavour): WireKit['embeddings'] {
+  if (flavour === 'gemini') {
+    return {
+      upstreamModel: 'gemini-embedding-001',
+      url: 'https://generativelanguage.googleapis.com/v1beta/models/gemini-embedding-001:batchEmbedContents',
+      inputsOf: (body) => list(body.requests).map((item) => text(record(list(record(record(item).content).parts)[0]).text) ?? ''),
+      response: { embeddings: answer.embeddings.map((values) => ({ values })) },
+    };
+  }
+  return {
+    upstreamModel: 'text-embedding-005',
+    url: 'https://europe-west4-aiplatform.googleapis.com/v1/projects/switchyard-test/locations/europe-west4/publishers/google/models/text-embedding-005:predict',
+    inputsOf: (body) => list(body.instances).map((item) => text(record(item).content) ?? ''),
+    response: {
+      predictions: answer.embeddings.map((values, index) => ({ embeddings: { statistics: { token_count: 3 + index, truncated: false }, values } })),
+      metadata: { billableCharacterCount: 27 },
+    },
+  };
+}
+
 export function geminiKit(flavour: Flavour): WireKit {
   return {
     upstreamModel: 'gemini-2.5-flash',
@@ -181,11 +202,6 @@ export function geminiKit(flavour: Flavour): WireKit {
       cacheWriteTokens: 0,
       retryAfterMs: 7000,
     },
-    embeddings: {
-      upstreamModel: 'gemini-embedding-001',
-      url: 'https://generativelanguage.googleapis.com/v1beta/models/gemini-embedding-001:batchEmbedContents',
-      inputsOf: (body) => list(body.requests).map((item) => text(record(list(record(record(item).content).parts)[0]).text) ?? ''),
-      response: { embeddings: answer.embeddings.map((values) => ({ values })) },
-    },
+    embeddings: embeddings(flavour),
   };
 }
