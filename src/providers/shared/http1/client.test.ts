@@ -53,7 +53,7 @@ const post = (port: number, path: string, body: string, headers: Record<string, 
 after(() => closeHttp1Pools());
 
 test('requests reuse one keep-alive connection and arrive exactly as sent', async () => {
-  const seen: Array<{ method?: string; url?: string; host?: string; length?: string; body: string; auth?: string }> = [];
+  const seen: Array<{ method?: string; url?: string; host?: string; length?: string; body: string; auth?: string; encoding?: string }> = [];
   const sockets = new Set<Socket>();
   const { port } = await listen(
     createHttpServer((request: IncomingMessage, response) => {
@@ -61,7 +61,7 @@ test('requests reuse one keep-alive connection and arrive exactly as sent', asyn
       let body = '';
       request.setEncoding('utf8').on('data', (part: string) => (body += part));
       request.on('end', () => {
-        seen.push({ method: request.method, url: request.url, host: request.headers.host, length: request.headers['content-length'], body, auth: request.headers.authorization });
+        seen.push({ method: request.method, url: request.url, host: request.headers.host, length: request.headers['content-length'], body, auth: request.headers.authorization, encoding: request.headers['accept-encoding'] });
         response.setHeader('content-type', 'application/json');
         response.end(JSON.stringify({ n: seen.length }));
       });
@@ -74,7 +74,7 @@ test('requests reuse one keep-alive connection and arrive exactly as sent', asyn
     assert.deepEqual(JSON.parse(answer.body), { n: index });
   }
   assert.equal(sockets.size, 1, 'one connection carried all three requests');
-  assert.deepEqual(seen[0], { method: 'POST', url: '/v1/chat/completions?x=1', host: `127.0.0.1:${port}`, length: String(Buffer.byteLength(body)), body, auth: 'Bearer sk-test' });
+  assert.deepEqual(seen[0], { method: 'POST', url: '/v1/chat/completions?x=1', host: `127.0.0.1:${port}`, length: String(Buffer.byteLength(body)), body, auth: 'Bearer sk-test', encoding: 'identity' });
 });
 
 test('a chunked stream arrives whole when the reader pauses and resumes it', async () => {

@@ -13,7 +13,7 @@ const pools = new Map<string, OriginPool>();
 const targets = new Map<string, Target>();
 /** Upstream URLs come from configuration and adapters, so there are few; the bound only guards against surprises. */
 const maxCachedTargets = 10_000;
-const reservedHeaders = new Set(['host', 'content-length', 'connection', 'transfer-encoding', 'keep-alive', 'upgrade']);
+const reservedHeaders = new Set(['host', 'content-length', 'connection', 'transfer-encoding', 'keep-alive', 'upgrade', 'accept-encoding']);
 const forbiddenInHeader = /[\r\n\0]/;
 
 function targetOf(url: string, method: string): Target {
@@ -31,7 +31,8 @@ function targetOf(url: string, method: string): Target {
     pool = new OriginPool({ secure, host, port, servername: isIP(host) === 0 ? host : '' });
     pools.set(originKey, pool);
   }
-  const target = { pool, start: `${method} ${parsed.pathname}${parsed.search} HTTP/1.1\r\nhost: ${parsed.host}\r\n` };
+  // Bodies are read as they come (JSON, SSE, AWS event-stream), so no content coding: without this header a server may pick one.
+  const target = { pool, start: `${method} ${parsed.pathname}${parsed.search} HTTP/1.1\r\nhost: ${parsed.host}\r\naccept-encoding: identity\r\n` };
   if (targets.size >= maxCachedTargets) targets.clear();
   targets.set(key, target);
   return target;
