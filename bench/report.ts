@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { LoadResult } from './load.js';
 import type { MachineUse } from './processes.js';
 import type { StreamSummary } from './stream-client.js';
-import { addedFirstChunk, addedRateLatency, megabyte, verdicts, verdictText, type BenchResults } from './verdicts.js';
+import { addedFirstChunk, addedRateLatency, latencyContext, megabyte, verdicts, verdictText, type BenchResults } from './verdicts.js';
 
 export interface RunFacts {
   startedAt: string;
@@ -35,6 +35,13 @@ function table(head: string[], rows: Array<Array<string | number>>): string {
 
 const errorsOf = (load: LoadResult) => `${load.non2xx} / ${load.errors}`;
 const percent = (share: number | undefined) => (share === undefined ? '–' : `${(share * 100).toFixed(0)}%`);
+
+/** The measured facts beside the latency targets: why a miss is a miss on this machine, in its own figures. */
+function latencyContextLines(results: BenchResults): string[] {
+  const context = latencyContext(results);
+  if (!context) return [];
+  return [`Beside the latency rows: ${context}. At a steady, modest rate every request wakes an idle machine, and each process on the path pays that wake-up; the gateway's path has one process more than the direct one (bench/README.md, "Where the time goes").`, ''];
+}
 
 function throughputSection(results: BenchResults): string[] {
   if (!results.throughput) return [];
@@ -215,6 +222,7 @@ export function renderMarkdown(results: BenchResults, facts: RunFacts): string {
     '',
     table(['goal', 'measured', 'result', 'shortfall'], verdicts(results).map((verdict) => [verdict.goal, verdict.measured, verdictText(verdict), verdict.shortfall])),
     '',
+    ...latencyContextLines(results),
     ...throughputSection(results),
     ...rateSection(results, facts.settings.rate),
     ...streamingSection(results),

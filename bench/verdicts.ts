@@ -49,6 +49,31 @@ function latencyVerdicts(results: BenchResults): Verdict[] {
   return [check('added latency p50 ≤ 0.3 ms at the fixed rate', added.p50, 0.3), check('added latency p99 ≤ 1 ms at the fixed rate', added.p99, 1)];
 }
 
+const perRequestMicros = (cpuSeconds: number | undefined, requests: number) => (cpuSeconds === undefined || requests === 0 ? undefined : (cpuSeconds * 1e6) / requests);
+
+/**
+ * Measured facts that bear on the latency targets, for the report to print beside them: what the direct path took in
+ * the same window, and what a request cost in CPU at the fixed rate against at full load, for the mock and the gateway.
+ */
+export function latencyContext(results: BenchResults, target = 'switchyard'): string | undefined {
+  const row = find(results.rate?.pairs, target);
+  if (!row) return undefined;
+  const parts = [`in the same window the direct path itself took p50 ${ms(row.direct.latencyMs.p50)} and p99 ${ms(row.direct.latencyMs.p99)}`];
+  const atRate = (cpu: number | undefined, requests: number) => perRequestMicros(cpu, requests);
+  const mockAtRate = atRate(row.mockCpuSeconds, row.load.ok + row.load.non2xx + row.direct.ok + row.direct.non2xx);
+  const gatewayAtRate = atRate(row.cpuSeconds, row.load.ok + row.load.non2xx);
+  const full = (name: string) => {
+    const throughput = find(results.throughput, name);
+    return throughput ? perRequestMicros(throughput.cpuSeconds, throughput.load.ok + throughput.load.non2xx) : undefined;
+  };
+  const mockFull = full('direct');
+  const gatewayFull = full(target);
+  if (mockAtRate !== undefined && mockFull !== undefined) parts.push(`the mock spent ${mockAtRate.toFixed(0)} µs of CPU per request at this rate against ${mockFull.toFixed(0)} µs at full load`);
+  if (gatewayAtRate !== undefined && gatewayFull !== undefined) parts.push(`the gateway ${gatewayAtRate.toFixed(0)} µs against ${gatewayFull.toFixed(0)} µs`);
+  if (row.stealShare !== undefined) parts.push(`the hypervisor stole ${(row.stealShare * 100).toFixed(0)}% of the machine meanwhile`);
+  return parts.join('; ');
+}
+
 function throughputVerdict(results: BenchResults): Verdict {
   const goal = 'max throughput ≥ 10× Portkey';
   const ours = find(results.throughput, 'switchyard')?.load.requestsPerSecond;

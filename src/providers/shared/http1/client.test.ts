@@ -77,6 +77,18 @@ test('requests reuse one keep-alive connection and arrive exactly as sent', asyn
   assert.deepEqual(seen[0], { method: 'POST', url: '/v1/chat/completions?x=1', host: `127.0.0.1:${port}`, length: String(Buffer.byteLength(body)), body, auth: 'Bearer sk-test', encoding: 'identity' });
 });
 
+test('a connection the server closes while idle leaves the pool, and the next request opens a new one', async () => {
+  let connections = 0;
+  const server = createHttpServer((_request, response) => response.end('fine'));
+  server.keepAliveTimeout = 100;
+  server.on('connection', () => (connections += 1));
+  const { port } = await listen(server);
+  assert.equal((await send(post(port, '/', '{}'))).body, 'fine');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.equal((await send(post(port, '/', '{}'))).body, 'fine');
+  assert.equal(connections, 2);
+});
+
 test('a chunked stream arrives whole when the reader pauses and resumes it', async () => {
   const parts = Array.from({ length: 200 }, (_, index) => `data: {"i":${index},"pad":"${'x'.repeat(500)}"}\n\n`);
   const { port } = await listen(

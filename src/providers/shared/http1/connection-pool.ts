@@ -7,8 +7,12 @@ export interface ConnectionOwner {
   onClose(error: Error | undefined): void;
 }
 
-/** How long an idle connection is kept when the server does not say (`keep-alive: timeout=N`); Node servers close at 5 s. */
-const defaultKeepAliveMs = 4_000;
+/**
+ * How long an idle connection is kept when the server does not say (`keep-alive: timeout=N`). A server that closes
+ * sooner is noticed when its close arrives, and a request that meets a connection closing at that very moment is
+ * retried once on a new one (see Exchange), so a generous time saves TLS handshakes at little risk.
+ */
+const defaultKeepAliveMs = 30_000;
 const maxKeepAliveMs = 600_000;
 
 /** A keep-alive socket to one origin with listeners attached once, forwarding to whoever owns it now. */
