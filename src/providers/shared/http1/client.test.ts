@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createHttpServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
-import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
+import { connect as connectTcp, createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { UpstreamRequest } from '../../../core/provider.js';
@@ -213,4 +213,76 @@ test('https works against a server whose certificate the process trusts, and ref
     execFile(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, NODE_EXTRA_CA_CERTS: fileURLToPath(new URL('../../../../../src/providers/shared/http1/__fixtures__/localhost-cert.pem', import.meta.url)) } }, (error, stdout) => (error ? reject(error) : resolve(stdout))),
   );
   assert.equal(output, '200 secure');
+});
+
+/** A small egress proxy: forwards absolute-form http requests and tunnels CONNECT, logging what it was asked. */
+async function startProxy(options: { refuse?: number } = {}) {
+  const asked: Array<{ method: string | undefined; url: string | undefined; authorization: string | undefined }> = [];
+  const proxy = createHttpServer((request, response) => {
+    asked.push({ method: request.method, url: request.url, authorization: request.headers['proxy-authorization'] });
+    const target = new URL(request.url ?? '');
+    const headers = { ...request.headers };
+    delete headers['proxy-authorization'];
+    const forwarded = httpRequest({ host: '127.0.0.1', port: target.port, path: target.pathname + target.search, method: request.method, headers }, (answer) => {
+      response.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(response);
+    });
+    request.pipe(forwarded);
+  });
+  proxy.on('connect', (request: IncomingMessage, client: Socket) => {
+    asked.push({ method: 'CONNECT', url: request.url, authorization: request.headers['proxy-authorization'] });
+    if (options.refuse) {
+      client.end(`HTTP/1.1 ${options.refuse} Proxy Authentication Required\r\n\r\n`);
+      return;
+    }
+    // Every host is this machine: the tests name hosts that only the proxy resolves.
+    const port = Number((request.url ?? '').split(':').pop());
+    const upstream = connectTcp({ host: '127.0.0.1', port }, () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    upstream.on('error', () => client.destroy());
+    client.on('error', () => upstream.destroy());
+  });
+  const { port } = await listen(proxy);
+  return { port, asked };
+}
+
+test('plain http goes through HTTP_PROXY in absolute form, with the proxy credentials only to the proxy', async () => {
+  const { port: targetPort } = await listen(createHttpServer((request, response) => response.end(`${request.url} ${request.headers['proxy-authorization'] ?? 'no proxy credentials'}`)));
+  const proxy = await startProxy();
+  process.env.HTTP_PROXY = `http://gateway:s3cret@127.0.0.1:${proxy.port}`;
+  try {
+    const answer = await send({ ...post(targetPort, '/v1/chat/completions', '{}'), url: `http://upstream.test:${targetPort}/v1/chat/completions` });
+    assert.equal(answer.body, '/v1/chat/completions no proxy credentials');
+    assert.deepEqual(proxy.asked, [{ method: 'POST', url: `http://upstream.test:${targetPort}/v1/chat/completions`, authorization: `Basic ${Buffer.from('gateway:s3cret').toString('base64')}` }]);
+    assert.equal((await send(post(targetPort, '/direct', '{}'))).body, '/direct no proxy credentials');
+    assert.equal(proxy.asked.length, 1, 'loopback is never proxied');
+  } finally {
+    delete process.env.HTTP_PROXY;
+  }
+});
+
+test('https goes through a CONNECT tunnel of HTTPS_PROXY, and a refused tunnel is an error that says so', async () => {
+  const fixture = (name: string) => fileURLToPath(new URL(`../../../../../src/providers/shared/http1/__fixtures__/${name}`, import.meta.url));
+  const { port } = await listen(createTlsServer({ key: readFileSync(fixture('localhost-key.pem')), cert: readFileSync(fixture('localhost-cert.pem')) }, (_request, response) => response.end('tunnelled')));
+  const proxy = await startProxy();
+  const client = fileURLToPath(new URL('./client.js', import.meta.url));
+  const script = `import { sendHttp1, closeHttp1Pools } from ${JSON.stringify(client)};
+    sendHttp1({ url: 'https://upstream.test:${port}/a', method: 'GET', headers: {}, body: '' }, { connectMs: 2000, firstByteMs: 2000 }, {
+      onHeaders(status) { process.stdout.write(status + ' '); }, onData(chunk) { process.stdout.write(chunk); return true; },
+      onComplete() { closeHttp1Pools(); }, onError(error) { process.stdout.write('error ' + error.message); closeHttp1Pools(); } });`;
+  const env = { ...process.env, NODE_EXTRA_CA_CERTS: fixture('localhost-cert.pem'), HTTPS_PROXY: `http://127.0.0.1:${proxy.port}`, NO_PROXY: 'example.org' };
+  const output = await new Promise<string>((resolve, reject) => execFile(process.execPath, ['--input-type=module', '-e', script], { env }, (error, stdout) => (error ? reject(error) : resolve(stdout))));
+  assert.equal(output, '200 tunnelled');
+  assert.deepEqual(proxy.asked, [{ method: 'CONNECT', url: `upstream.test:${port}`, authorization: undefined }]);
+
+  const refusing = await startProxy({ refuse: 407 });
+  process.env.HTTPS_PROXY = `http://127.0.0.1:${refusing.port}`;
+  try {
+    await assert.rejects(send({ url: `https://upstream.test:${port}/b`, method: 'GET', headers: {}, body: '' }), (error: { code?: string; message?: string }) => error.code === 'UPSTREAM_PROXY_REFUSED' && /HTTP 407/.test(error.message ?? ''));
+  } finally {
+    delete process.env.HTTPS_PROXY;
+  }
 });

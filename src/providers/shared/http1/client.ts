@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import type { UpstreamRequest } from '../../../core/provider.js';
 import { OriginPool } from './connection-pool.js';
 import { Exchange, type ExchangeHandler, type ExchangeTimeouts } from './exchange.js';
+import { proxyFor } from './proxy-settings.js';
 
 interface Target {
   pool: OriginPool;
@@ -13,7 +14,7 @@ const pools = new Map<string, OriginPool>();
 const targets = new Map<string, Target>();
 /** Upstream URLs come from configuration and adapters, so there are few; the bound only guards against surprises. */
 const maxCachedTargets = 10_000;
-const reservedHeaders = new Set(['host', 'content-length', 'connection', 'transfer-encoding', 'keep-alive', 'upgrade', 'accept-encoding']);
+const reservedHeaders = new Set(['host', 'content-length', 'connection', 'transfer-encoding', 'keep-alive', 'upgrade', 'accept-encoding', 'proxy-authorization']);
 const forbiddenInHeader = /[\r\n\0]/;
 
 function targetOf(url: string, method: string): Target {
@@ -26,13 +27,18 @@ function targetOf(url: string, method: string): Target {
   const host = parsed.hostname.startsWith('[') ? parsed.hostname.slice(1, -1) : parsed.hostname;
   const port = parsed.port === '' ? (secure ? 443 : 80) : Number(parsed.port);
   const originKey = `${parsed.protocol}//${parsed.host}`;
+  const proxy = proxyFor(secure, host, port);
   let pool = pools.get(originKey);
   if (!pool) {
-    pool = new OriginPool({ secure, host, port, servername: isIP(host) === 0 ? host : '' });
+    pool = new OriginPool({ secure, host, port, servername: isIP(host) === 0 ? host : '', ...(proxy ? { proxy } : {}) });
     pools.set(originKey, pool);
   }
+  // Plain http through a proxy is sent to the proxy in absolute form; https goes through a CONNECT tunnel instead.
+  const viaProxy = proxy !== undefined && !secure;
+  const requestTarget = viaProxy ? `${parsed.protocol}//${parsed.host}${parsed.pathname}${parsed.search}` : `${parsed.pathname}${parsed.search}`;
+  const proxyAuthorization = viaProxy && proxy.authorization ? `proxy-authorization: ${proxy.authorization}\r\n` : '';
   // Bodies are read as they come (JSON, SSE, AWS event-stream), so no content coding: without this header a server may pick one.
-  const target = { pool, start: `${method} ${parsed.pathname}${parsed.search} HTTP/1.1\r\nhost: ${parsed.host}\r\naccept-encoding: identity\r\n` };
+  const target = { pool, start: `${method} ${requestTarget} HTTP/1.1\r\nhost: ${parsed.host}\r\naccept-encoding: identity\r\n${proxyAuthorization}` };
   if (targets.size >= maxCachedTargets) targets.clear();
   targets.set(key, target);
   return target;

@@ -1,5 +1,5 @@
-import { connect as connectTcp, type Socket } from 'node:net';
-import { connect as connectTls, type TLSSocket } from 'node:tls';
+import type { Socket } from 'node:net';
+import { openSocket, type Origin } from './open-socket.js';
 
 /** Who currently uses a connection: one exchange at a time, or nobody while it sits idle in its pool. */
 export interface ConnectionOwner {
@@ -53,13 +53,7 @@ export class Connection {
   }
 }
 
-export interface Origin {
-  secure: boolean;
-  host: string;
-  port: number;
-  /** TLS server name (SNI); empty for an IP address. */
-  servername: string;
-}
+export type { Origin } from './open-socket.js';
 
 const pools = new Set<OriginPool>();
 let sweeper: NodeJS.Timeout | undefined;
@@ -101,23 +95,8 @@ export class OriginPool {
   }
 
   connect(connectMs: number, done: (error: Error | undefined, connection?: Connection) => void): void {
-    const { secure, host, port, servername } = this.origin;
-    const socket: Socket = secure
-      ? connectTls({ host, port, ALPNProtocols: ['http/1.1'], ...(servername ? { servername } : {}), ...(this.tlsSession ? { session: this.tlsSession } : {}) }).setNoDelay(true)
-      : connectTcp({ host, port, noDelay: true });
-    const timer = setTimeout(() => socket.destroy(Object.assign(new Error(`No connection to ${host}:${port} within ${connectMs} ms.`), { code: 'UPSTREAM_CONNECT_TIMEOUT' })), connectMs);
-    const onError = (error: Error) => {
-      clearTimeout(timer);
-      done(error);
-    };
-    socket.once('error', onError);
-    if (secure) (socket as TLSSocket).on('session', (session: Buffer) => (this.tlsSession = session));
-    socket.once(secure ? 'secureConnect' : 'connect', () => {
-      clearTimeout(timer);
-      socket.removeListener('error', onError);
-      socket.setKeepAlive(true, 60_000);
-      done(undefined, new Connection(socket, this));
-    });
+    const tls = { session: this.tlsSession, onSession: (session: Buffer) => (this.tlsSession = session) };
+    openSocket(this.origin, connectMs, tls, (error, socket) => (error || !socket ? done(error) : done(undefined, new Connection(socket, this))));
   }
 
   /** Takes a connection back after a complete exchange. */
