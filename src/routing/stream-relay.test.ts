@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { StreamPart } from '../core/canonical.js';
 import type { Deployment } from '../core/deployment.js';
+import { GatewayError } from '../core/errors.js';
+import type { ProviderAdapter } from '../core/provider.js';
 import { openAiAdapter } from '../providers/openai/openai-adapter.js';
 import type { OpenedStream } from '../providers/shared/upstream-stream.js';
 import type { ExecutionContext } from './attempt-loop.js';
@@ -13,9 +15,9 @@ const request = { model: 'm', stream: true, messages: [{ role: 'user' as const, 
 const chunk = (delta: Record<string, unknown>, finish: string | null = null) => `data: ${JSON.stringify({ id: 'c', model: 'm', created: 1, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
 const usage = `data: ${JSON.stringify({ id: 'c', model: 'm', created: 1, choices: [], usage: { prompt_tokens: 3, completion_tokens: 2 } })}\n\n`;
 
-function setup() {
+function setup(target: Deployment = deployment) {
   const context: ExecutionContext = { attempts: [], signal: new AbortController().signal };
-  const relay = new StreamRelay(request, deployment, context, { record: startAttempt(deployment, 0), started: performance.now() });
+  const relay = new StreamRelay(request, target, context, { record: startAttempt(deployment, 0), started: performance.now() });
   const control = { paused: 0, resumed: 0, aborted: 0 };
   const stream: OpenedStream = { status: 200, headers: {}, errorBody: undefined, resume: () => (control.resumed += 1), abort: () => (control.aborted += 1) };
   const parts: StreamPart[] = [];
@@ -60,8 +62,40 @@ test('a sink that cannot take more pauses the upstream until it drains', async (
   await committed;
   const ended = relay.pipe({ write: () => false, onDrain: () => (control.paused += 1) });
   assert.equal(relay.onChunk(Buffer.from(chunk({ content: 'b' }))), false);
-  assert.equal(control.paused, 2);
+  assert.equal(control.paused, 1, 'one drain callback per pause, however many parts meet a full sink');
   relay.onChunk(Buffer.from(chunk({}, 'stop') + 'data: [DONE]\n\n'));
   relay.onEnd();
   await ended;
+});
+
+test('a part that cannot be decoded ends the stream with that one error, and the connection closing after it adds nothing', async () => {
+  // A decoder that throws on a corrupt frame, as the AWS event-stream one does on a checksum mismatch.
+  const strict: ProviderAdapter = {
+    ...openAiAdapter,
+    createStreamDecoder(model) {
+      const inner = openAiAdapter.createStreamDecoder(model);
+      return {
+        decode: (event) => {
+          if (event.data === 'corrupt') throw new GatewayError('upstream_error', 'frame checksum mismatch');
+          return inner.decode(event);
+        },
+        end: () => inner.end(),
+      };
+    },
+  };
+  const { context, relay, stream, parts, sink, control } = setup({ ...deployment, adapter: strict } as Deployment);
+  const committed = relay.committed(stream);
+  relay.onChunk(Buffer.from(chunk({ content: 'a' })));
+  await committed;
+  const ended = relay.pipe(sink());
+  assert.equal(relay.onChunk(Buffer.from('data: corrupt\n\n')), false);
+  relay.onError(new Error('socket closed by the relay'));
+  relay.onEnd();
+  await ended;
+  const errors = parts.filter((part) => part.type === 'error');
+  assert.equal(errors.length, 1);
+  assert.match((errors[0] as { error: Error }).error.message, /checksum mismatch/);
+  assert.equal(control.aborted, 1);
+  assert.equal(context.attempts.length, 1);
+  assert.notEqual(context.attempts[0]?.status, 200);
 });

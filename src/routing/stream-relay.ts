@@ -45,6 +45,10 @@ export class StreamRelay implements StreamCallbacks {
   private ttftMs = 0;
   /** The upstream has ended (possibly before the commit check or the sink were in place). */
   private upstreamEnded = false;
+  /** The relay closed the upstream itself, after a part it could not decode. */
+  private cutOff = false;
+  /** A drain callback is registered and has not fired yet. */
+  private awaitingDrain = false;
 
   constructor(
     private readonly request: ChatRequest,
@@ -77,22 +81,29 @@ export class StreamRelay implements StreamCallbacks {
   }
 
   onChunk(chunk: Buffer): boolean {
+    if (this.cutOff) return false;
     let parts: StreamPart[];
     try {
       parts = this.decode(this.framer.push(chunk));
     } catch (cause) {
+      // A frame that cannot be decoded ends the stream with that error; the connection closing is our doing.
+      this.cutOff = true;
+      this.deliver([{ type: 'error', error: toGatewayError(cause) }]);
       this.stream?.abort();
-      parts = [{ type: 'error', error: toGatewayError(cause) }];
+      this.finish();
+      return false;
     }
     return this.deliver(parts);
   }
 
   onEnd(): void {
+    if (this.cutOff) return;
     this.deliver([...this.decode(this.framer.flush()), ...this.decoder.end()]);
     this.finish();
   }
 
   onError(cause: Error): void {
+    if (this.cutOff) return;
     if (!this.context.signal.aborted) {
       const error = cause instanceof GatewayError ? cause : new GatewayError('upstream_error', `The stream from provider "${this.deployment.provider}" broke off.`, { provider: this.deployment.provider, cause });
       this.deliver([{ type: 'error', error }]);
@@ -123,7 +134,13 @@ export class StreamRelay implements StreamCallbacks {
       if (!this.sink.write(part)) writable = false;
     }
     if (batch) this.sink.uncork?.();
-    if (!writable) this.sink.onDrain(() => this.stream?.resume());
+    if (!writable && !this.awaitingDrain) {
+      this.awaitingDrain = true;
+      this.sink.onDrain(() => {
+        this.awaitingDrain = false;
+        this.stream?.resume();
+      });
+    }
     return writable;
   }
 

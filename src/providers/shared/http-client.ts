@@ -29,8 +29,11 @@ export function classifyTransportError(error: unknown, provider: string, timeout
   if (code === 'UPSTREAM_HEADERS_TIMEOUT') {
     return new GatewayError('upstream_timeout', `Provider "${provider}" sent no response within ${timeouts.firstByteMs} ms.`, { provider, cause });
   }
-  if (code === 'UPSTREAM_BODY_TIMEOUT' || (error as Error)?.name === 'TimeoutError') {
-    return new GatewayError('upstream_timeout', `Provider "${provider}" did not finish its response within the timeout.`, { provider, cause });
+  if (code === 'UPSTREAM_BODY_TIMEOUT') {
+    return new GatewayError('upstream_timeout', `Provider "${provider}" sent nothing for ${timeouts.firstByteMs} ms in the middle of its response.`, { provider, cause });
+  }
+  if (code === 'UPSTREAM_TOTAL_TIMEOUT' || (error as Error)?.name === 'TimeoutError') {
+    return new GatewayError('upstream_timeout', `Provider "${provider}" did not finish its response within ${timeouts.totalMs} ms.`, { provider, cause });
   }
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
     return new GatewayError('upstream_unavailable', `Provider "${provider}" is unreachable (${code}).`, { provider, cause });

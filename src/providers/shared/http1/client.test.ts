@@ -10,7 +10,7 @@ import type { UpstreamRequest } from '../../../core/provider.js';
 import { closeHttp1Pools, sendHttp1 } from './client.js';
 import type { ResponseHeaders } from './response-parser.js';
 
-const timeouts = { connectMs: 2_000, firstByteMs: 2_000 };
+const timeouts: { connectMs: number; firstByteMs: number; totalMs?: number } = { connectMs: 2_000, firstByteMs: 2_000 };
 
 interface Answer {
   status: number;
@@ -51,6 +51,19 @@ async function listen<T extends Server | TcpServer>(server: T): Promise<{ server
 const post = (port: number, path: string, body: string, headers: Record<string, string> = {}): UpstreamRequest => ({ url: `http://127.0.0.1:${port}${path}`, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 
 after(() => closeHttp1Pools());
+
+/** GETs a URL from a child process started with extra environment (trusted CAs and proxies are read at start). */
+function getInChild(url: string, env: Record<string, string>): Promise<string> {
+  const client = fileURLToPath(new URL('./client.js', import.meta.url));
+  const script = `import { sendHttp1, closeHttp1Pools } from ${JSON.stringify(client)};
+    sendHttp1({ url: ${JSON.stringify(url)}, method: 'GET', headers: {}, body: '' }, { connectMs: 2000, firstByteMs: 2000 }, {
+      onHeaders(status) { process.stdout.write(status + ' '); }, onData(chunk) { process.stdout.write(chunk); return true; },
+      onComplete() { closeHttp1Pools(); }, onError(error) { process.stdout.write('error ' + error.message); closeHttp1Pools(); } });`;
+  return new Promise((resolve, reject) =>
+    execFile(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, ...env } }, (error, stdout) => (error ? reject(error) : resolve(stdout))),
+  );
+}
+
 
 test('requests reuse one keep-alive connection and arrive exactly as sent', async () => {
   const seen: Array<{ method?: string; url?: string; host?: string; length?: string; body: string; auth?: string; encoding?: string }> = [];
@@ -139,6 +152,53 @@ test('a reused connection the server dropped while idle is retried once on a new
   assert.equal(server.connections(), 2);
 });
 
+test('a reused connection that closes well after the request was sent is an error, never a silent second send', async () => {
+  let requests = 0;
+  const server = await rawServer((socket, count) => {
+    requests += 1;
+    if (count === 1) socket.write(ok);
+    else setTimeout(() => socket.destroy(), 150); // read, worked on, then dropped: it may have acted on it
+  });
+  assert.equal((await send(post(server.port, '/', '{}'))).body, 'ok');
+  await assert.rejects(send(post(server.port, '/', '{}')), (error: { code?: string }) => error.code === 'UPSTREAM_CLOSED' || error.code === 'ECONNRESET');
+  assert.equal(requests, 2, 'the request reached the server once');
+});
+
+test('a reader that pauses longer than the silence timeout does not time the upstream out', async () => {
+  const { port } = await listen(
+    createHttpServer((_request, response) => {
+      response.write('first ');
+      setTimeout(() => response.end('second'), 50);
+    }),
+  );
+  const answer = await new Promise<string>((resolve, reject) => {
+    let text = '';
+    const exchange = sendHttp1(post(port, '/', '{}'), { connectMs: 1_000, firstByteMs: 100 }, {
+      onHeaders() {},
+      onData(chunk) {
+        text += chunk.toString();
+        if (text === 'first ') {
+          setTimeout(() => exchange.resume(), 400);
+          return false;
+        }
+        return true;
+      },
+      onComplete: () => resolve(text),
+      onError: reject,
+    });
+  });
+  assert.equal(answer, 'first second');
+});
+
+test('the total deadline ends an answer that keeps trickling', async () => {
+  const server = await rawServer((socket) => {
+    socket.write('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n');
+    const drip = setInterval(() => socket.write('1\r\nx\r\n'), 20);
+    socket.on('close', () => clearInterval(drip));
+  });
+  await assert.rejects(send(post(server.port, '/', '{}'), { timeouts: { connectMs: 1_000, firstByteMs: 1_000, totalMs: 200 } }), (error: { code?: string }) => error.code === 'UPSTREAM_TOTAL_TIMEOUT');
+});
+
 test('a new connection reset before any answer is an error, not a retry', async () => {
   const server = await rawServer((socket) => socket.destroy());
   await assert.rejects(send(post(server.port, '/', '{}')), (error: { code?: string }) => error.code === 'UPSTREAM_CLOSED' || error.code === 'ECONNRESET');
@@ -204,14 +264,7 @@ test('https works against a server whose certificate the process trusts, and ref
   const { port } = await listen(createTlsServer({ key: fixture('localhost-key.pem'), cert: fixture('localhost-cert.pem') }, (_request, response) => response.end('secure')));
   await assert.rejects(send({ url: `https://localhost:${port}/`, method: 'GET', headers: {}, body: '' }), /self-signed|self signed|unable to verify/);
   // Trusting a private CA is done the Node way, with NODE_EXTRA_CA_CERTS at start; a child process shows it works.
-  const client = fileURLToPath(new URL('./client.js', import.meta.url));
-  const script = `import { sendHttp1, closeHttp1Pools } from ${JSON.stringify(client)};
-    sendHttp1({ url: 'https://localhost:${port}/a', method: 'GET', headers: {}, body: '' }, { connectMs: 2000, firstByteMs: 2000 }, {
-      onHeaders(status) { process.stdout.write(status + ' '); }, onData(chunk) { process.stdout.write(chunk); return true; },
-      onComplete() { closeHttp1Pools(); }, onError(error) { process.stdout.write('error ' + error.message); closeHttp1Pools(); } });`;
-  const output = await new Promise<string>((resolve, reject) =>
-    execFile(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, NODE_EXTRA_CA_CERTS: fileURLToPath(new URL('../../../../../src/providers/shared/http1/__fixtures__/localhost-cert.pem', import.meta.url)) } }, (error, stdout) => (error ? reject(error) : resolve(stdout))),
-  );
+  const output = await getInChild(`https://localhost:${port}/a`, { NODE_EXTRA_CA_CERTS: fileURLToPath(new URL('../../../../../src/providers/shared/http1/__fixtures__/localhost-cert.pem', import.meta.url)) });
   assert.equal(output, '200 secure');
 });
 
@@ -268,15 +321,12 @@ test('https goes through a CONNECT tunnel of HTTPS_PROXY, and a refused tunnel i
   const fixture = (name: string) => fileURLToPath(new URL(`../../../../../src/providers/shared/http1/__fixtures__/${name}`, import.meta.url));
   const { port } = await listen(createTlsServer({ key: readFileSync(fixture('localhost-key.pem')), cert: readFileSync(fixture('localhost-cert.pem')) }, (_request, response) => response.end('tunnelled')));
   const proxy = await startProxy();
-  const client = fileURLToPath(new URL('./client.js', import.meta.url));
-  const script = `import { sendHttp1, closeHttp1Pools } from ${JSON.stringify(client)};
-    sendHttp1({ url: 'https://upstream.test:${port}/a', method: 'GET', headers: {}, body: '' }, { connectMs: 2000, firstByteMs: 2000 }, {
-      onHeaders(status) { process.stdout.write(status + ' '); }, onData(chunk) { process.stdout.write(chunk); return true; },
-      onComplete() { closeHttp1Pools(); }, onError(error) { process.stdout.write('error ' + error.message); closeHttp1Pools(); } });`;
-  const env = { ...process.env, NODE_EXTRA_CA_CERTS: fixture('localhost-cert.pem'), HTTPS_PROXY: `http://127.0.0.1:${proxy.port}`, NO_PROXY: 'example.org' };
-  const output = await new Promise<string>((resolve, reject) => execFile(process.execPath, ['--input-type=module', '-e', script], { env }, (error, stdout) => (error ? reject(error) : resolve(stdout))));
+  const env = { NODE_EXTRA_CA_CERTS: fixture('localhost-cert.pem'), HTTPS_PROXY: `http://127.0.0.1:${proxy.port}`, NO_PROXY: 'example.org' };
+  const output = await getInChild(`https://upstream.test:${port}/a`, env);
   assert.equal(output, '200 tunnelled');
   assert.deepEqual(proxy.asked, [{ method: 'CONNECT', url: `upstream.test:${port}`, authorization: undefined }]);
+  // An IP origin has no server name: its certificate is checked against its address, never the proxy's (127.0.0.1, which it covers).
+  assert.match(await getInChild(`https://10.255.255.1:${port}/a`, env), /^error .*(does not match|altnames)/i);
 
   const refusing = await startProxy({ refuse: 407 });
   process.env.HTTPS_PROXY = `http://127.0.0.1:${refusing.port}`;

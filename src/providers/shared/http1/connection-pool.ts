@@ -23,6 +23,8 @@ export class Connection {
   closed = false;
   idleSince = 0;
   keepAliveMs = defaultKeepAliveMs;
+  /** How long opening it took (TCP, and TLS when secure): a measure of the round trip to the server. */
+  handshakeMs = 0;
   private error: Error | undefined;
 
   constructor(
@@ -83,7 +85,7 @@ export class OriginPool {
     const now = performance.now();
     while (this.idle.length > 0) {
       const connection = this.idle.pop() as Connection;
-      if (connection.closed) continue;
+      if (connection.closed || connection.socket.destroyed || connection.socket.readableEnded) continue;
       if (now - connection.idleSince >= connection.keepAliveMs) {
         connection.socket.destroy();
         continue;
@@ -96,7 +98,16 @@ export class OriginPool {
 
   connect(connectMs: number, done: (error: Error | undefined, connection?: Connection) => void): void {
     const tls = { session: this.tlsSession, onSession: (session: Buffer) => (this.tlsSession = session) };
-    openSocket(this.origin, connectMs, tls, (error, socket) => (error || !socket ? done(error) : done(undefined, new Connection(socket, this))));
+    const started = performance.now();
+    openSocket(this.origin, connectMs, tls, (error, socket) => {
+      if (error || !socket) {
+        done(error);
+        return;
+      }
+      const connection = new Connection(socket, this);
+      connection.handshakeMs = performance.now() - started;
+      done(undefined, connection);
+    });
   }
 
   /** Takes a connection back after a complete exchange. */

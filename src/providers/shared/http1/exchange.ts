@@ -12,8 +12,10 @@ export interface ExchangeHandler {
 
 export interface ExchangeTimeouts {
   connectMs: number;
-  /** Until the response head arrives, and then the longest silence allowed while the body arrives. */
+  /** Until the response head arrives, and then the longest silence allowed while the body arrives (not counting pauses the reader asked for). */
   firstByteMs: number;
+  /** The whole exchange, from sending to the last byte. */
+  totalMs?: number;
 }
 
 function transportError(message: string, code: string): Error {
@@ -21,19 +23,26 @@ function transportError(message: string, code: string): Error {
 }
 
 /**
- * One request and its answer on one keep-alive connection. A connection that was reused and fails before any byte
- * of the answer is retried once on a new connection: servers close idle connections without notice, and such a
- * request never reached them.
+ * One request and its answer on one keep-alive connection.
+ *
+ * A reused connection that closes before any byte of the answer is retried once on a new connection, but only when
+ * the close came within two handshake times of the write: that is a server that had already closed the idle
+ * connection answering the request with a reset. A later close may follow a request the server read and acted on,
+ * and resending it would bill it twice, so it is reported instead (and the attempt loop, which records every
+ * attempt, decides).
  */
 export class Exchange implements ConnectionOwner {
   private connection: Connection | undefined;
   private readonly parser: ResponseParser;
-  private timer: NodeJS.Timeout | undefined;
+  private silence: NodeJS.Timeout | undefined;
+  private deadline: NodeJS.Timeout | undefined;
   private headersSeen = false;
   private complete = false;
   private settled = false;
+  private paused = false;
   private retried = false;
   private reusedConnection = false;
+  private sentAt = 0;
 
   constructor(
     private readonly pool: OriginPool,
@@ -43,14 +52,21 @@ export class Exchange implements ConnectionOwner {
   ) {
     this.parser = new ResponseParser({
       onHead: (status, headers) => {
+        if (this.settled) return;
         this.headersSeen = true;
-        this.timer?.refresh();
+        this.silence?.refresh();
         this.connection?.useKeepAliveHint(headers['keep-alive']);
         this.handler.onHeaders(status, headers);
       },
       onBody: (chunk) => {
-        this.timer?.refresh();
-        if (!this.handler.onData(chunk)) this.connection?.socket.pause();
+        if (this.settled) return;
+        this.silence?.refresh();
+        if (!this.handler.onData(chunk) && !this.paused) {
+          // The reader is full: stop reading, and stop counting silence, which is now ours and not the upstream's.
+          this.paused = true;
+          clearTimeout(this.silence);
+          this.connection?.socket.pause();
+        }
       },
       onEnd: () => {
         this.complete = true;
@@ -59,19 +75,18 @@ export class Exchange implements ConnectionOwner {
   }
 
   start(): void {
-    const idle = this.pool.takeIdle();
-    if (idle) {
-      this.send(idle);
-      return;
+    if (this.timeouts.totalMs !== undefined) {
+      this.deadline = setTimeout(() => this.fail(transportError(`The exchange took longer than ${this.timeouts.totalMs} ms.`, 'UPSTREAM_TOTAL_TIMEOUT')), this.timeouts.totalMs);
     }
-    this.pool.connect(this.timeouts.connectMs, (error, connection) => {
-      if (error || !connection) this.fail(error ?? transportError('The connection failed.', 'UPSTREAM_CLOSED'));
-      else if (this.settled) connection.socket.destroy();
-      else this.send(connection);
-    });
+    const idle = this.pool.takeIdle();
+    if (idle) this.send(idle);
+    else this.connectAndSend();
   }
 
   resume(): void {
+    if (!this.paused || this.settled) return;
+    this.paused = false;
+    this.armSilence();
     this.connection?.socket.resume();
   }
 
@@ -95,6 +110,7 @@ export class Exchange implements ConnectionOwner {
 
   onClose(error: Error | undefined): void {
     if (this.settled) return;
+    const connection = this.connection;
     this.connection = undefined;
     if (!error) {
       try {
@@ -108,18 +124,20 @@ export class Exchange implements ConnectionOwner {
       return;
     }
     const closed = error ?? transportError('The connection closed before the answer was complete.', 'UPSTREAM_CLOSED');
-    if (this.replayable()) this.retryOnNewConnection();
-    else this.fail(closed);
+    if (this.closedWhileIdle(connection)) {
+      this.retried = true;
+      clearTimeout(this.silence);
+      this.connectAndSend();
+    } else this.fail(closed);
   }
 
-  private replayable(): boolean {
-    return !this.retried && this.parser.received === 0 && this.reusedConnection;
+  /** A reused connection closed, with nothing answered, as fast as a reset to a request on a closed connection comes. */
+  private closedWhileIdle(connection: Connection | undefined): boolean {
+    if (this.retried || !this.reusedConnection || this.parser.received > 0 || !connection) return false;
+    return performance.now() - this.sentAt <= Math.max(5, 2 * connection.handshakeMs);
   }
 
-  private retryOnNewConnection(): void {
-    this.retried = true;
-    clearTimeout(this.timer);
-    this.timer = undefined;
+  private connectAndSend(): void {
     this.pool.connect(this.timeouts.connectMs, (error, connection) => {
       if (error || !connection) this.fail(error ?? transportError('The connection failed.', 'UPSTREAM_CLOSED'));
       else if (this.settled) connection.socket.destroy();
@@ -131,11 +149,17 @@ export class Exchange implements ConnectionOwner {
     this.connection = connection;
     this.reusedConnection = connection.reused;
     connection.owner = this;
-    this.timer = setTimeout(() => this.onTimeout(), this.timeouts.firstByteMs);
+    this.armSilence();
+    this.sentAt = performance.now();
     connection.socket.write(this.payload);
   }
 
-  private onTimeout(): void {
+  private armSilence(): void {
+    clearTimeout(this.silence);
+    this.silence = setTimeout(() => this.onSilence(), this.timeouts.firstByteMs);
+  }
+
+  private onSilence(): void {
     this.fail(
       this.headersSeen
         ? transportError(`No data for ${this.timeouts.firstByteMs} ms in the middle of the answer.`, 'UPSTREAM_BODY_TIMEOUT')
@@ -144,18 +168,30 @@ export class Exchange implements ConnectionOwner {
   }
 
   private finish(): void {
-    if (this.settle(this.parser.keepAlive)) this.handler.onComplete();
+    if (!this.settle(this.parser.keepAlive)) return;
+    try {
+      this.handler.onComplete();
+    } catch (error) {
+      // Called from a socket event: a throw here would end the process. The answer was delivered; report and go on.
+      process.emitWarning(error as Error);
+    }
   }
 
   private fail(error: Error): void {
-    if (this.settle(false)) this.handler.onError(error);
+    if (!this.settle(false)) return;
+    try {
+      this.handler.onError(error);
+    } catch (thrown) {
+      process.emitWarning(thrown as Error);
+    }
   }
 
   /** Ends the exchange once: the connection goes back to the pool when it can carry another request, else it closes. */
   private settle(reusable: boolean): boolean {
     if (this.settled) return false;
     this.settled = true;
-    clearTimeout(this.timer);
+    clearTimeout(this.silence);
+    clearTimeout(this.deadline);
     const connection = this.connection;
     this.connection = undefined;
     if (connection) {

@@ -55,7 +55,8 @@ export function openSocket(origin: Origin, connectMs: number, tls: { session: Bu
   function startTls(over: Socket | undefined): void {
     const socket = track(
       connectTls({
-        ...(over ? { socket: over } : { host: origin.host, port: origin.port }),
+        // The host is given also over a tunnel: the certificate is checked against it, never against the proxy's name.
+        ...(over ? { socket: over, host: origin.host } : { host: origin.host, port: origin.port }),
         ALPNProtocols: ['http/1.1'],
         ...(origin.servername ? { servername: origin.servername } : {}),
         ...(tls.session ? { session: tls.session } : {}),

@@ -108,3 +108,12 @@ test('a head larger than 64 KiB is refused instead of buffered without end', () 
     for (let index = 0; index < 100; index += 1) parser.execute(Buffer.from(`x-filler-${index}: ${'y'.repeat(1000)}\r\n`));
   }, /larger than 65536 bytes/);
 });
+
+test('header names stay plain entries, and framing a server should not send leaves the connection unusable', () => {
+  const { parsed } = feedInPieces('HTTP/1.1 200 OK\r\n__proto__: x\r\nconstructor: y\r\ncontent-length: 0\r\n\r\n', 100);
+  assert.equal(parsed.headers?.['__proto__'], 'x');
+  assert.equal(parsed.headers?.['constructor'], 'y');
+  const both = feedInPieces('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\ncontent-length: 5\r\n\r\n2\r\nok\r\n0\r\n\r\n', 100);
+  assert.equal(both.parsed.body, 'ok');
+  assert.equal(both.parser.keepAlive, false);
+});

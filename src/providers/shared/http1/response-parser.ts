@@ -125,7 +125,8 @@ export class ResponseParser {
     const match = /^HTTP\/1\.([01]) (\d{3})(?: |$)/.exec(statusLine);
     if (!match) throw new ResponseParseError(`Malformed status line: ${JSON.stringify(statusLine.slice(0, 80))}.`);
     const status = Number(match[2]);
-    const headers: ResponseHeaders = {};
+    // No prototype: header names are the server's, and `__proto__` or `constructor` must stay plain entries.
+    const headers = Object.create(null) as ResponseHeaders;
     for (let index = 1; index < lines.length; index += 1) {
       const headerLine = lines[index] as string;
       const colon = headerLine.indexOf(':');
@@ -142,6 +143,8 @@ export class ResponseParser {
     this.keepAlive = match[1] === '1' ? !connection.includes('close') : connection.includes('keep-alive');
     const transferEncoding = joined(headers['transfer-encoding']).toLowerCase();
     const contentLength = headers['content-length'];
+    // Framing a server should not send (RFC 9112 §6.1, §6.3): read it as told, then do not trust the connection again.
+    if (transferEncoding !== '' && (contentLength !== undefined || match[1] === '0')) this.keepAlive = false;
     if (status === 204 || status === 304) this.state = 'done';
     else if (transferEncoding !== '') {
       if (!transferEncoding.trimEnd().endsWith('chunked')) {
