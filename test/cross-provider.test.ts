@@ -87,7 +87,7 @@ describe('the official openai client through Switchyard against Anthropic, Gemin
     await Promise.all([anthropic.close(), gemini.close(), bedrock.close()]);
   });
 
-  test('bedrock: embeddings through InvokeModel, signed, vectors in order, usage from Bedrock\'s own counts', async () => {
+  test('bedrock: embeddings through InvokeModel, signed, vectors in order, usage from Bedrock\'s own counts, Titan lists sent one text per call', async () => {
     const cohere = await gateway.client.embeddings.create({ model: 'bedrock-cohere-embed', input: ['harbour at dawn', 'night market'] });
     assert.deepEqual(cohere.data.map((item) => item.embedding), [[15, 104, 0.5], [12, 110, 0.5]]);
     assert.equal(cohere.usage.prompt_tokens, 5, 'the x-amzn-bedrock-input-token-count header, not an estimate');
@@ -97,7 +97,12 @@ describe('the official openai client through Switchyard against Anthropic, Gemin
     const titan = await gateway.client.embeddings.create({ model: 'bedrock-titan-embed', input: 'night market', dimensions: 256 });
     assert.deepEqual(titan.data[0]?.embedding, [12, 110, 0.5]);
     assert.equal(titan.usage.prompt_tokens, 2);
-    await assert.rejects(gateway.client.embeddings.create({ model: 'bedrock-titan-embed', input: ['a', 'b'] }), (error: InstanceType<typeof OpenAI.APIError>) => error.status === 400 && /one text per request/.test(error.message));
+    // Titan takes one text per call: a list goes out as one call per text, the vectors back in order, usage summed.
+    const before = bedrock.received.length;
+    const batch = await gateway.client.embeddings.create({ model: 'bedrock-titan-embed', input: ['harbour at dawn', 'night market', 'x'] });
+    assert.deepEqual(batch.data.map((item) => [item.index, item.embedding]), [[0, [15, 104, 0.5]], [1, [12, 110, 0.5]], [2, [1, 120, 0.5]]]);
+    assert.equal(batch.usage.prompt_tokens, 3 + 2 + 1);
+    assert.deepEqual(bedrock.received.slice(before).map((sent) => sent.body.inputText).sort(), ['harbour at dawn', 'night market', 'x']);
   });
 
   for (const upstream of upstreams) {

@@ -53,6 +53,8 @@ export interface ProviderAdapter {
   classifyError(context: ErrorContext, endpoint: ProviderEndpoint): GatewayError;
   /** May be async, like `buildChatRequest`. */
   buildEmbeddingRequest?(request: EmbeddingRequest, upstreamModel: string, endpoint: ProviderEndpoint): UpstreamRequest | Promise<UpstreamRequest>;
+  /** The most inputs one embedding call may carry for this model; longer requests are sent in batches of this size. */
+  embeddingBatchSize?(upstreamModel: string): number;
   /** `headers` are the response's, for providers that report usage there (Bedrock's token-count headers). */
   parseEmbeddingResponse?(body: unknown, upstreamModel: string, headers?: Record<string, string | string[] | undefined>): EmbeddingResponse;
 }

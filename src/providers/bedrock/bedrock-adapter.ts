@@ -1,7 +1,7 @@
 import type { ChatRequest, EmbeddingRequest } from '../../core/canonical.js';
 import { GatewayError } from '../../core/errors.js';
 import type { ProviderAdapter, ProviderEndpoint, UpstreamRequest } from '../../core/provider.js';
-import { convertToBedrockEmbeddingBody, parseBedrockEmbeddingResponse } from './bedrock-embedding.js';
+import { bedrockEmbeddingBatchSize, convertToBedrockEmbeddingBody, parseBedrockEmbeddingResponse } from './bedrock-embedding.js';
 import { classifyBedrockError } from './bedrock-error.js';
 import { parseBedrockResponse } from './bedrock-response.js';
 import { BedrockStreamDecoder } from './bedrock-stream.js';
@@ -92,5 +92,6 @@ export const bedrockAdapter: ProviderAdapter = {
   createStreamDecoder: (upstreamModel) => new BedrockStreamDecoder(upstreamModel),
   classifyError: classifyBedrockError,
   buildEmbeddingRequest: buildBedrockEmbeddingRequest,
+  embeddingBatchSize: bedrockEmbeddingBatchSize,
   parseEmbeddingResponse: parseBedrockEmbeddingResponse,
 };

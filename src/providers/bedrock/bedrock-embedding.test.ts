@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { GatewayError } from '../../core/errors.js';
-import { bedrockEmbeddingFamily, convertToBedrockEmbeddingBody, parseBedrockEmbeddingResponse } from './bedrock-embedding.js';
+import { bedrockEmbeddingBatchSize, bedrockEmbeddingFamily, convertToBedrockEmbeddingBody, parseBedrockEmbeddingResponse } from './bedrock-embedding.js';
+
+test('the batch size follows the model family: one text per Titan call, 96 per Cohere call', () => {
+  assert.equal(bedrockEmbeddingBatchSize('amazon.titan-embed-text-v2:0'), 1);
+  assert.equal(bedrockEmbeddingBatchSize('eu.cohere.embed-multilingual-v3'), 96);
+});
 
 test('the body follows the model family, cross-region prefixes included', () => {
   assert.equal(bedrockEmbeddingFamily('amazon.titan-embed-text-v2:0'), 'titan');
@@ -17,7 +22,7 @@ test('the body follows the model family, cross-region prefixes included', () => 
 test('requests a model cannot take are refused before sending, naming what to change', () => {
   const refused = (run: () => unknown, pattern: RegExp) =>
     assert.throws(run, (error: unknown) => error instanceof GatewayError && error.code === 'invalid_request' && pattern.test(error.message));
-  refused(() => convertToBedrockEmbeddingBody({ model: 'e', input: ['a', 'b'] }, 'amazon.titan-embed-text-v2:0'), /one text per request; this request has 2/);
+  refused(() => convertToBedrockEmbeddingBody({ model: 'e', input: ['a', 'b'] }, 'amazon.titan-embed-text-v2:0'), /one text per call; this call has 2/);
   refused(() => convertToBedrockEmbeddingBody({ model: 'e', input: Array.from({ length: 97 }, () => 'x') }, 'cohere.embed-english-v3'), /at most 96 texts/);
   refused(() => convertToBedrockEmbeddingBody({ model: 'e', input: ['a'] }, 'anthropic.claude-3-haiku-20240307-v1:0'), /not a supported embedding model/);
 });

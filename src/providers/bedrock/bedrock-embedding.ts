@@ -5,7 +5,7 @@ import { asArray, isRecord } from '../shared/json-read.js';
 /**
  * Bedrock's embedding models answer InvokeModel with bodies of their own, so the family is read from the model id
  * (which may carry a cross-region prefix such as `us.`):
- * - Amazon Titan Text Embeddings v1/v2: one text per call
+ * - Amazon Titan Text Embeddings v1/v2: one text per call (the gateway sends longer requests in batches)
  *   (https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-titan-embed-text.html);
  * - Cohere Embed v3/v4: up to 96 texts per call
  *   (https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-embed.html).
@@ -24,11 +24,16 @@ export function bedrockEmbeddingFamily(upstreamModel: string): BedrockEmbeddingF
 
 const cohereMaxTexts = 96;
 
+/** Titan embeds one text per call and Cohere up to 96: longer requests are sent in batches of that size. */
+export function bedrockEmbeddingBatchSize(upstreamModel: string): number {
+  return bedrockEmbeddingFamily(upstreamModel) === 'titan' ? 1 : cohereMaxTexts;
+}
+
 export function convertToBedrockEmbeddingBody(request: EmbeddingRequest, upstreamModel: string): Record<string, unknown> {
   const family = bedrockEmbeddingFamily(upstreamModel);
   if (family === 'titan') {
     if (request.input.length !== 1) {
-      throw new GatewayError('invalid_request', `Titan embedding models on Bedrock embed one text per request; this request has ${request.input.length}. Send them one at a time, or use a Cohere Embed model.`, { param: 'input' });
+      throw new GatewayError('invalid_request', `Titan embedding models on Bedrock embed one text per call; this call has ${request.input.length}.`, { param: 'input' });
     }
     const body: Record<string, unknown> = { inputText: request.input[0] };
     if (request.dimensions !== undefined) body.dimensions = request.dimensions;

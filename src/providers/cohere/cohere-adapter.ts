@@ -29,5 +29,7 @@ export const cohereAdapter: ProviderAdapter = {
   createStreamDecoder: createCohereStreamDecoder,
   classifyError: classifyCohereError,
   buildEmbeddingRequest: (request, upstreamModel, endpoint) => post(cohereUrl(endpoint.baseUrl, 'embed'), endpoint, convertToCohereEmbedRequest(request, upstreamModel)),
+  // Embed v2 takes up to 96 texts per call (https://docs.cohere.com/reference/embed).
+  embeddingBatchSize: () => 96,
   parseEmbeddingResponse: parseCohereEmbeddingResponse,
 };

@@ -49,6 +49,8 @@ export const geminiAdapter: ProviderAdapter = {
     const url = `${trimSlash(endpoint.baseUrl)}/v1beta/models/${model}:batchEmbedContents`;
     return postJson(url, endpoint, apiKeyHeader(endpoint), convertToGeminiEmbeddingBody(request, model));
   },
+  // batchEmbedContents takes up to 100 requests (https://ai.google.dev/api/embeddings#method:-models.batchembedcontents).
+  embeddingBatchSize: () => 100,
   parseEmbeddingResponse: (body, upstreamModel) => parseGeminiEmbeddingResponse(body, upstreamModel),
 };
 
@@ -119,6 +121,9 @@ export function createVertexAdapter(options: TokenExchangeOptions = {}): Provide
       const token = await vertexAccessToken(endpoint, options);
       return postJson(url, endpoint, { authorization: `Bearer ${token}` }, convertToVertexEmbeddingBody(request));
     },
+    // gemini-embedding-001 takes one instance per call on Vertex, the text-embedding models up to 250
+    // (https://cloud.google.com/vertex-ai/generative-ai/docs/embeddings/get-text-embeddings).
+    embeddingBatchSize: (upstreamModel: string) => (upstreamModel.includes('gemini-embedding') ? 1 : 250),
     parseEmbeddingResponse: parseVertexEmbeddingResponse,
   };
 }

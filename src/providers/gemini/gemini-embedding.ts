@@ -24,8 +24,8 @@ export function parseGeminiEmbeddingResponse(body: unknown, upstreamModel: strin
 
 /**
  * Body of a Vertex AI text-embedding `:predict` call: one instance per input
- * (https://cloud.google.com/vertex-ai/generative-ai/docs/model-reference/text-embeddings-api). Models that take a
- * single instance per call answer several with their own 400, which reaches the client as an invalid request.
+ * (https://cloud.google.com/vertex-ai/generative-ai/docs/model-reference/text-embeddings-api). How many a call may
+ * carry depends on the model; the adapter's batch size keeps each call within it.
  */
 export function convertToVertexEmbeddingBody(request: EmbeddingRequest): Record<string, unknown> {
   const body: Record<string, unknown> = { instances: request.input.map((content) => ({ content })) };

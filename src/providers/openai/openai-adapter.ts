@@ -50,6 +50,8 @@ export function createOpenAiCompatibleAdapter(profile: OpenAiHostProfile): Provi
       body: JSON.stringify(convertToOpenAiEmbeddingRequest(request, upstreamModel)),
     });
     adapter.parseEmbeddingResponse = (body, upstreamModel) => parseOpenAiEmbeddingResponse(body, upstreamModel, profile.type);
+    // OpenAI takes up to 2,048 inputs per call (https://platform.openai.com/docs/api-reference/embeddings/create).
+    adapter.embeddingBatchSize = () => 2048;
   }
   return adapter;
 }
