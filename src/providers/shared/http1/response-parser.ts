@@ -120,31 +120,38 @@ export class ResponseParser {
   }
 
   private parseHead(text: string): void {
-    const lines = text.split('\r\n');
-    const statusLine = lines[0] as string;
-    const match = /^HTTP\/1\.([01]) (\d{3})(?: |$)/.exec(statusLine);
-    if (!match) throw new ResponseParseError(`Malformed status line: ${JSON.stringify(statusLine.slice(0, 80))}.`);
-    const status = Number(match[2]);
+    // Scanned by hand rather than split and matched with a regular expression: this runs once per upstream answer.
+    let lineEnd = text.indexOf('\r\n');
+    if (lineEnd === -1) lineEnd = text.length;
+    const minor = text.charCodeAt(7);
+    const status = statusCode(text);
+    if (!text.startsWith('HTTP/1.') || (minor !== 48 && minor !== 49) || status === undefined || (lineEnd > 12 && text.charCodeAt(12) !== 32)) {
+      throw new ResponseParseError(`Malformed status line: ${JSON.stringify(text.slice(0, Math.min(lineEnd, 80)))}.`);
+    }
     // No prototype: header names are the server's, and `__proto__` or `constructor` must stay plain entries.
     const headers = Object.create(null) as ResponseHeaders;
-    for (let index = 1; index < lines.length; index += 1) {
-      const headerLine = lines[index] as string;
-      const colon = headerLine.indexOf(':');
-      if (colon <= 0) throw new ResponseParseError(`Malformed header line: ${JSON.stringify(headerLine.slice(0, 80))}.`);
-      const name = headerLine.slice(0, colon).toLowerCase();
-      const value = headerLine.slice(colon + 1).trim();
+    let start = lineEnd + 2;
+    while (start < text.length) {
+      let end = text.indexOf('\r\n', start);
+      if (end === -1) end = text.length;
+      const colon = text.indexOf(':', start);
+      if (colon <= start || colon > end) throw new ResponseParseError(`Malformed header line: ${JSON.stringify(text.slice(start, Math.min(end, start + 80)))}.`);
+      const name = text.slice(start, colon).toLowerCase();
+      const value = text.slice(colon + 1, end).trim();
       const existing = headers[name];
       if (existing === undefined) headers[name] = value;
       else if (Array.isArray(existing)) existing.push(value);
       else headers[name] = [existing, value];
+      start = end + 2;
     }
+    const http11 = minor === 49;
     if (status >= 100 && status < 200) return; // interim response; the real one follows
     const connection = joined(headers.connection).toLowerCase();
-    this.keepAlive = match[1] === '1' ? !connection.includes('close') : connection.includes('keep-alive');
+    this.keepAlive = http11 ? !connection.includes('close') : connection.includes('keep-alive');
     const transferEncoding = joined(headers['transfer-encoding']).toLowerCase();
     const contentLength = headers['content-length'];
     // Framing a server should not send (RFC 9112 §6.1, §6.3): read it as told, then do not trust the connection again.
-    if (transferEncoding !== '' && (contentLength !== undefined || match[1] === '0')) this.keepAlive = false;
+    if (transferEncoding !== '' && (contentLength !== undefined || !http11)) this.keepAlive = false;
     if (status === 204 || status === 304) this.state = 'done';
     else if (transferEncoding !== '') {
       if (!transferEncoding.trimEnd().endsWith('chunked')) {
@@ -185,6 +192,17 @@ export class ResponseParser {
     this.remaining = Number.parseInt(size, 16);
     this.state = this.remaining === 0 ? 'trailers' : 'chunk-data';
   }
+}
+
+/** The three digits after `HTTP/1.x `, or undefined. */
+function statusCode(text: string): number | undefined {
+  let code = 0;
+  for (let index = 9; index < 12; index += 1) {
+    const digit = text.charCodeAt(index) - 48;
+    if (!(digit >= 0 && digit <= 9)) return undefined;
+    code = code * 10 + digit;
+  }
+  return text.charCodeAt(8) === 32 ? code : undefined;
 }
 
 function joined(value: string | string[] | undefined): string {
