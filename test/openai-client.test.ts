@@ -94,6 +94,15 @@ describe('the official openai client through Switchyard', () => {
     // The client asks for base64 (float32) by default, so values come back at float32 precision.
     assert.deepEqual(embeddings.data[1]?.embedding.map((value) => Math.round(value * 1e6) / 1e6), [0.1, 0.2, 0.3]);
     assert.equal(simulator.received.at(-1)?.body.encoding_format, undefined, 'upstream is asked for floats; encoding happens at the edge');
+    // More inputs than one call may carry (2,048 for OpenAI): two calls, one answer in input order, usage summed.
+    const before = simulator.received.length;
+    const many = Array.from({ length: 2_050 }, (_, index) => `text ${index}`);
+    const batched = await gateway.client.embeddings.create({ model: 'gpt-4o-mini', input: many });
+    assert.deepEqual(batched.data.map((item) => item.index), many.map((_, index) => index));
+    assert.equal(batched.usage.prompt_tokens, 4 * 2_050);
+    const calls = simulator.received.slice(before).map((sent) => sent.body.input as string[]);
+    assert.deepEqual(calls.map((input) => input.length).sort((left, right) => right - left), [2_048, 2]);
+    assert.deepEqual(calls.flat().sort(), [...many].sort());
     const models = await gateway.client.models.list();
     assert.deepEqual(models.data.map((model) => model.id).sort(), ['chat', 'gpt-4o-mini', 'house']);
   });
