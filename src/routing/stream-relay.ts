@@ -24,7 +24,7 @@ function isContent(part: StreamPart): boolean {
 }
 
 /**
- * Relays one upstream stream: bytes from the dispatcher go through the framer and the adapter's decoder into
+ * Relays one upstream stream: bytes from the connection go through the framer and the adapter's decoder into
  * canonical parts. Until the first content part the parts are held, so that an error before it can still fall back
  * to another target; after that the stream is committed and every part goes to the sink as it is decoded, with the
  * client's back-pressure passed upstream. The attempt is recorded once the committed stream ends.
