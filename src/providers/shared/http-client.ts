@@ -1,6 +1,7 @@
 import { GatewayError } from '../../core/errors.js';
 import type { UpstreamRequest } from '../../core/provider.js';
 import { closeHttp1Pools, sendHttp1 } from './http1/client.js';
+import type { ExchangeHandler } from './http1/exchange.js';
 import type { ResponseHeaders } from './http1/response-parser.js';
 
 export interface UpstreamTimeouts {
@@ -67,8 +68,7 @@ export function sendUpstreamBuffered(request: UpstreamRequest, options: SendOpti
     const chunks: Buffer[] = [];
     let status = 0;
     let headers: ResponseHeaders = {};
-    const onAbort = () => exchange.abort(Object.assign(new Error('The request was cancelled.'), { name: 'AbortError' }));
-    const exchange = sendHttp1(request, timeouts, {
+    const handler: ExchangeHandler = {
       onHeaders(statusCode, responseHeaders) {
         status = statusCode;
         headers = responseHeaders;
@@ -78,18 +78,13 @@ export function sendUpstreamBuffered(request: UpstreamRequest, options: SendOpti
         return true;
       },
       onComplete() {
-        signal?.removeEventListener('abort', onAbort);
         resolve({ status, headers, body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks) });
       },
       onError(error) {
-        signal?.removeEventListener('abort', onAbort);
         reject(classifyTransportError(error, options.provider, timeouts));
       },
-    });
-    if (signal) {
-      if (signal.aborted) onAbort();
-      else signal.addEventListener('abort', onAbort, { once: true });
-    }
+    };
+    sendHttp1(request, timeouts, handler, signal);
   });
 }
 

@@ -1,6 +1,7 @@
 import type { UpstreamRequest } from '../../core/provider.js';
 import { classifyTransportError, type SendOptions } from './http-client.js';
 import { sendHttp1 } from './http1/client.js';
+import type { ExchangeHandler } from './http1/exchange.js';
 import type { ResponseHeaders } from './http1/response-parser.js';
 
 /** What the relay does with a streamed body, called straight from the connection's reads as bytes arrive. */
@@ -30,9 +31,7 @@ export function openUpstreamStream(request: UpstreamRequest, options: SendOption
   return new Promise((resolve, reject) => {
     let opened: OpenedStream | undefined;
     let errorChunks: Buffer[] | undefined;
-    const onAbort = () => exchange.abort(new Error('client closed the connection'));
-    const detach = () => signal?.removeEventListener('abort', onAbort);
-    const exchange = sendHttp1(request, timeouts, {
+    const handler: ExchangeHandler = {
       onHeaders(statusCode, headers) {
         opened = { status: statusCode, headers, errorBody: undefined, resume: () => exchange.resume(), abort: () => exchange.abort(new Error('stream cancelled')) };
         if (statusCode >= 400) errorChunks = [];
@@ -46,20 +45,15 @@ export function openUpstreamStream(request: UpstreamRequest, options: SendOption
         return callbacks.onChunk(chunk);
       },
       onComplete() {
-        detach();
         if (errorChunks && opened) resolve({ ...opened, errorBody: Buffer.concat(errorChunks).toString('utf8') });
         else callbacks.onEnd();
       },
       onError(error) {
-        detach();
         const classified = classifyTransportError(error, options.provider, timeouts);
         if (!opened || errorChunks) reject(classified);
         else callbacks.onError(classified);
       },
-    });
-    if (signal) {
-      if (signal.aborted) onAbort();
-      else signal.addEventListener('abort', onAbort, { once: true });
-    }
+    };
+    const exchange = sendHttp1(request, timeouts, handler, signal);
   });
 }

@@ -259,6 +259,21 @@ test('aborting an exchange closes its connection and reports the reason', async 
   assert.ok(closedAtServer, 'the server saw the connection close');
 });
 
+test('an abort signal cancels an exchange in flight, and one already aborted never connects', async () => {
+  const server = await rawServer((socket) => socket.write('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nfirst\r\n'));
+  const controller = new AbortController();
+  const failed = await new Promise<Error>((resolve) => {
+    sendHttp1(post(server.port, '/', '{}'), timeouts, { onHeaders() {}, onData: () => (controller.abort(), true), onComplete: () => resolve(new Error('completed')), onError: resolve }, controller.signal);
+  });
+  assert.equal(failed.name, 'AbortError');
+  const before = server.connections();
+  const early = await new Promise<Error>((resolve) => {
+    sendHttp1(post(server.port, '/', '{}'), timeouts, { onHeaders() {}, onData: () => true, onComplete: () => resolve(new Error('completed')), onError: resolve }, AbortSignal.abort());
+  });
+  assert.equal(early.name, 'AbortError');
+  assert.equal(server.connections(), before);
+});
+
 test('https works against a server whose certificate the process trusts, and refuses one it does not', async () => {
   const fixture = (name: string) => readFileSync(fileURLToPath(new URL(`../../../../../src/providers/shared/http1/__fixtures__/${name}`, import.meta.url)));
   const { port } = await listen(createTlsServer({ key: fixture('localhost-key.pem'), cert: fixture('localhost-cert.pem') }, (_request, response) => response.end('secure')));

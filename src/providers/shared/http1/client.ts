@@ -63,14 +63,14 @@ export interface UpstreamExchange {
 }
 
 /**
- * Sends one HTTP/1.1 request over a keep-alive connection and reports the answer through the handler. Every
- * callback runs after this function returns, failures included.
+ * Sends one HTTP/1.1 request over a keep-alive connection and reports the answer through the handler; `signal`
+ * cancels it. Every callback runs after this function returns, failures included.
  */
-export function sendHttp1(request: UpstreamRequest, timeouts: ExchangeTimeouts, handler: ExchangeHandler): UpstreamExchange {
+export function sendHttp1(request: UpstreamRequest, timeouts: ExchangeTimeouts, handler: ExchangeHandler, signal?: AbortSignal): UpstreamExchange {
   let exchange: Exchange;
   try {
     const target = targetOf(request.url, request.method);
-    exchange = new Exchange(target.pool, serialize(target.start, request), timeouts, handler);
+    exchange = new Exchange(target.pool, serialize(target.start, request), timeouts, handler, signal);
   } catch (error) {
     queueMicrotask(() => handler.onError(error as Error));
     return { resume() {}, abort() {} };

@@ -22,6 +22,10 @@ function transportError(message: string, code: string): Error {
   return Object.assign(new Error(message), { code });
 }
 
+function cancelled(): Error {
+  return Object.assign(new Error('The request was cancelled.'), { name: 'AbortError' });
+}
+
 /**
  * One request and its answer on one keep-alive connection.
  *
@@ -43,12 +47,15 @@ export class Exchange implements ConnectionOwner {
   private retried = false;
   private reusedConnection = false;
   private sentAt = 0;
+  private readonly onAbort = () => this.fail(cancelled());
 
   constructor(
     private readonly pool: OriginPool,
     private readonly payload: string,
     private readonly timeouts: ExchangeTimeouts,
     private readonly handler: ExchangeHandler,
+    /** Cancels the exchange (the client went away); the connection is closed, not reused. */
+    private readonly signal?: AbortSignal,
   ) {
     this.parser = new ResponseParser({
       onHead: (status, headers) => {
@@ -75,6 +82,13 @@ export class Exchange implements ConnectionOwner {
   }
 
   start(): void {
+    if (this.signal) {
+      if (this.signal.aborted) {
+        queueMicrotask(() => this.fail(cancelled())); // callbacks never run before sendHttp1 returns
+        return;
+      }
+      this.signal.addEventListener('abort', this.onAbort, { once: true });
+    }
     if (this.timeouts.totalMs !== undefined) {
       this.deadline = setTimeout(() => this.fail(transportError(`The exchange took longer than ${this.timeouts.totalMs} ms.`, 'UPSTREAM_TOTAL_TIMEOUT')), this.timeouts.totalMs);
     }
@@ -192,6 +206,7 @@ export class Exchange implements ConnectionOwner {
     this.settled = true;
     clearTimeout(this.silence);
     clearTimeout(this.deadline);
+    this.signal?.removeEventListener('abort', this.onAbort);
     const connection = this.connection;
     this.connection = undefined;
     if (connection) {
