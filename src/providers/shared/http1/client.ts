@@ -10,7 +10,6 @@ interface Target {
   start: string;
 }
 
-const pools = new Map<string, OriginPool>();
 const targets = new Map<string, Target>();
 /** Upstream URLs come from configuration and adapters, so there are few; the bound only guards against surprises. */
 const maxCachedTargets = 10_000;
@@ -28,11 +27,7 @@ function targetOf(url: string, method: string): Target {
   const port = parsed.port === '' ? (secure ? 443 : 80) : Number(parsed.port);
   const originKey = `${parsed.protocol}//${parsed.host}`;
   const proxy = proxyFor(secure, host, port);
-  let pool = pools.get(originKey);
-  if (!pool) {
-    pool = new OriginPool({ secure, host, port, servername: isIP(host) === 0 ? host : '', ...(proxy ? { proxy } : {}) });
-    pools.set(originKey, pool);
-  }
+  const pool = OriginPool.of(originKey, () => ({ secure, host, port, servername: isIP(host) === 0 ? host : '', ...(proxy ? { proxy } : {}) }));
   // Plain http through a proxy is sent to the proxy in absolute form; https goes through a CONNECT tunnel instead.
   const viaProxy = proxy !== undefined && !secure;
   const requestTarget = viaProxy ? `${parsed.protocol}//${parsed.host}${parsed.pathname}${parsed.search}` : `${parsed.pathname}${parsed.search}`;
@@ -81,7 +76,6 @@ export function sendHttp1(request: UpstreamRequest, timeouts: ExchangeTimeouts, 
 
 /** Closes every idle connection; exchanges in flight finish and then close theirs. */
 export function closeHttp1Pools(): void {
-  for (const pool of pools.values()) pool.close();
-  pools.clear();
+  OriginPool.closeAll();
   targets.clear();
 }

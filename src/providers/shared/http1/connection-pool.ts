@@ -57,13 +57,14 @@ export class Connection {
 
 export type { Origin } from './open-socket.js';
 
-const pools = new Set<OriginPool>();
+/** Every pool, by origin (`https://host:port`): the one registry, for lookups, sweeping and shutdown. */
+const pools = new Map<string, OriginPool>();
 let sweeper: NodeJS.Timeout | undefined;
 
 function sweepIdle(): void {
   const now = performance.now();
   let idle = 0;
-  for (const pool of pools) idle += pool.dropStale(now);
+  for (const pool of pools.values()) idle += pool.dropStale(now);
   if (idle === 0 && sweeper) {
     clearInterval(sweeper);
     sweeper = undefined;
@@ -76,8 +77,22 @@ export class OriginPool {
   private tlsSession: Buffer | undefined;
   private closing = false;
 
-  constructor(readonly origin: Origin) {
-    pools.add(this);
+  private constructor(readonly origin: Origin) {}
+
+  /** The pool of an origin, made on first use with that origin's settings. */
+  static of(key: string, origin: () => Origin): OriginPool {
+    let pool = pools.get(key);
+    if (!pool) {
+      pool = new OriginPool(origin());
+      pools.set(key, pool);
+    }
+    return pool;
+  }
+
+  /** Closes every pool's idle connections; exchanges in flight finish and then close theirs. */
+  static closeAll(): void {
+    for (const pool of pools.values()) pool.close();
+    pools.clear();
   }
 
   /** The most recently used idle connection that is still open and fresh, if any. */
@@ -136,10 +151,9 @@ export class OriginPool {
     return this.idle.length;
   }
 
-  close(): void {
+  private close(): void {
     this.closing = true;
     for (const connection of this.idle) connection.socket.destroy();
     this.idle = [];
-    pools.delete(this);
   }
 }
