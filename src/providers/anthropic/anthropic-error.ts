@@ -2,6 +2,7 @@ import { GatewayError, codeForUpstreamStatus, parseRetryAfter } from '../../core
 import type { ErrorCode } from '../../core/errors.js';
 import type { ErrorContext, ProviderEndpoint } from '../../core/provider.js';
 import { asRecord, stringField } from './anthropic-response.js';
+import { headerValue } from '../shared/header-value.js';
 
 /** Error types: https://docs.anthropic.com/en/api/errors */
 const codeByErrorType: Record<string, ErrorCode> = {
@@ -80,19 +81,12 @@ function parseBody(body: string): unknown {
   }
 }
 
-function header(headers: ErrorContext['headers'], name: string): string | string[] | undefined {
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() === name) return value;
-  }
-  return undefined;
-}
-
 export function classifyAnthropicError(context: ErrorContext, endpoint: ProviderEndpoint): GatewayError {
   const envelope = readAnthropicErrorEnvelope(parseBody(context.body));
   return anthropicGatewayError({
     ...envelope,
     status: context.status,
-    retryAfterMs: parseRetryAfter(header(context.headers, 'retry-after')),
+    retryAfterMs: parseRetryAfter(headerValue(context.headers, 'retry-after')),
     endpoint,
   });
 }

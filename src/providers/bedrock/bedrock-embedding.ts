@@ -1,5 +1,6 @@
 import { emptyUsage, type EmbeddingRequest, type EmbeddingResponse } from '../../core/canonical.js';
 import { GatewayError } from '../../core/errors.js';
+import { headerValue } from '../shared/header-value.js';
 import { asArray, isRecord } from '../shared/json-read.js';
 
 /**
@@ -53,8 +54,8 @@ function vectors(value: unknown): number[][] {
 }
 
 function headerNumber(headers: Record<string, string | string[] | undefined> | undefined, name: string): number | undefined {
-  const value = headers?.[name];
-  const number = typeof value === 'string' ? Number(value) : Number.NaN;
+  const value = headerValue(headers, name);
+  const number = value === undefined ? Number.NaN : Number(value);
   return Number.isFinite(number) ? number : undefined;
 }
 

@@ -1,5 +1,6 @@
 import type { ErrorContext, ProviderEndpoint } from '../../core/provider.js';
 import { codeForUpstreamStatus, GatewayError, parseRetryAfter, type ErrorCode } from '../../core/errors.js';
+import { headerValue } from '../shared/header-value.js';
 
 /**
  * Bedrock names its errors in the `x-amzn-errortype` header (`ValidationException:http://...`) and puts
@@ -72,13 +73,6 @@ export function bedrockErrorMessage(code: ErrorCode, upstreamMessage: string, pr
     default:
       return `${who} failed to answer the request.`;
   }
-}
-
-function headerValue(headers: ErrorContext['headers'], name: string): string | undefined {
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() === name) return Array.isArray(value) ? value[0] : value;
-  }
-  return undefined;
 }
 
 /** Reads `message` (or `Message`) and, when the header is missing, the `__type` some AWS JSON errors carry. */

@@ -2,6 +2,7 @@ import { codeForUpstreamStatus, GatewayError, parseRetryAfter, type ErrorCode } 
 import type { ErrorContext, ProviderEndpoint } from '../../core/provider.js';
 import { asRecord, asString } from '../shared/json-read.js';
 import { sanitizeUpstreamMessage } from '../shared/sanitize-message.js';
+import { headerValue } from '../shared/header-value.js';
 
 function readMessage(body: string): string | undefined {
   try {
@@ -9,13 +10,6 @@ function readMessage(body: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function header(headers: ErrorContext['headers'], name: string): string | string[] | undefined {
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() === name) return value;
-  }
-  return undefined;
 }
 
 /** Status codes and example messages: https://docs.cohere.com/reference/errors */
@@ -36,7 +30,7 @@ export function classifyCohereError(context: ErrorContext, endpoint: ProviderEnd
   const text = code === 'upstream_authentication_failed'
     ? `The Cohere provider "${endpoint.name}" rejected the gateway's API key or account (HTTP ${context.status})${detail}. Check the provider's apiKey in the Switchyard configuration.`
     : `The Cohere provider "${endpoint.name}" answered HTTP ${context.status}${detail}`;
-  const retryAfterMs = parseRetryAfter(header(context.headers, 'retry-after'));
+  const retryAfterMs = parseRetryAfter(headerValue(context.headers, 'retry-after'));
   return new GatewayError(code, text, {
     provider: endpoint.name,
     upstreamStatus: context.status,

@@ -2,6 +2,7 @@ import { codeForUpstreamStatus, GatewayError, parseRetryAfter, type ErrorCode } 
 import type { ErrorContext, ProviderEndpoint } from '../../core/provider.js';
 import { asArray, asRecord, asString } from '../shared/json-read.js';
 import { sanitizeUpstreamMessage } from '../shared/sanitize-message.js';
+import { headerValue } from '../shared/header-value.js';
 
 interface StabilityErrorBody {
   name: string | undefined;
@@ -25,13 +26,6 @@ function codeFor(status: number, name: string | undefined): ErrorCode {
   return codeForUpstreamStatus(status);
 }
 
-function header(headers: ErrorContext['headers'], name: string): string | string[] | undefined {
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() === name) return value;
-  }
-  return undefined;
-}
-
 export function classifyStabilityError(context: ErrorContext, endpoint: ProviderEndpoint): GatewayError {
   const { name, errors } = readBody(context.body);
   const code = codeFor(context.status, name);
@@ -40,7 +34,7 @@ export function classifyStabilityError(context: ErrorContext, endpoint: Provider
   const text = code === 'upstream_authentication_failed'
     ? `The Stability AI provider "${endpoint.name}" rejected the gateway's API key or account (HTTP ${context.status})${detail}. Check the provider's apiKey and credits.`
     : `The Stability AI provider "${endpoint.name}" answered HTTP ${context.status}${detail}`;
-  const retryAfterMs = parseRetryAfter(header(context.headers, 'retry-after'));
+  const retryAfterMs = parseRetryAfter(headerValue(context.headers, 'retry-after'));
   return new GatewayError(code, text, {
     provider: endpoint.name,
     upstreamStatus: context.status,

@@ -7,6 +7,7 @@ import { imageAdapterFor } from '../../providers/images/image-adapters.js';
 import { sendUpstreamBuffered } from '../../providers/shared/http-client.js';
 import { runAttempts, type ExecutionContext } from '../../routing/attempt-loop.js';
 import { finishAttempt } from '../../routing/attempt-record.js';
+import { headerValue } from '../../providers/shared/header-value.js';
 
 export interface ImageOutcome {
   deployment: Deployment;
@@ -20,11 +21,6 @@ export function imagesUnsupported(provider: string): GatewayError {
 /** Image models are priced per image, and some (GPT Image) by tokens as well: both count. */
 export function imageCost(deployment: Deployment, usage: Usage, images: number): number {
   return deployment.price ? computeCost(usage, deployment.price, images) : 0;
-}
-
-function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }
 
 function parseJson(text: string, provider: string): unknown {
@@ -48,7 +44,7 @@ export function executeImages(request: CanonicalImageRequest, targets: Deploymen
     const response = await sendUpstreamBuffered(upstream, { provider: deployment.provider, timeouts: deployment.timeouts, signal: context.signal });
     const text = response.body.toString('utf8');
     if (response.status >= 400) throw adapter.classifyError({ status: response.status, headers: response.headers, body: text }, deployment.endpoint);
-    const result = adapter.parseImageResponse(parseJson(text, deployment.provider), header(response.headers, 'content-type'));
+    const result = adapter.parseImageResponse(parseJson(text, deployment.provider), headerValue(response.headers, 'content-type'));
     const usage = result.usage ?? emptyUsage();
     finishAttempt(record, deployment, { status: 200, usage }, started);
     record.costUsd = imageCost(deployment, usage, result.images.length);
