@@ -14,6 +14,16 @@ export function noTokens(): TokenCounts {
   return { inputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0, costUsd: 0 };
 }
 
+/** Adds one set of counts into another: an attempt into its request, a request into a report row. */
+export function addTokenCounts(into: TokenCounts, from: TokenCounts): void {
+  into.inputTokens += from.inputTokens;
+  into.cachedInputTokens += from.cachedInputTokens;
+  into.cacheWriteTokens += from.cacheWriteTokens;
+  into.outputTokens += from.outputTokens;
+  into.reasoningTokens += from.reasoningTokens;
+  into.costUsd += from.costUsd;
+}
+
 /** The canonical usage of recorded counts (what a client is told when the provider gave none). */
 export function usageOfCounts(counts: TokenCounts): Usage {
   return { inputTokens: counts.inputTokens, cacheReadTokens: counts.cachedInputTokens, cacheWriteTokens: counts.cacheWriteTokens, outputTokens: counts.outputTokens, reasoningTokens: counts.reasoningTokens };

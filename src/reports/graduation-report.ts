@@ -1,6 +1,6 @@
 import type { RollupRow } from '../store/store.js';
 import type { GpuAssumptions } from './gpu-assumptions.js';
-import { roundUsd } from './money.js';
+import { roundUsd } from '../ledger/money.js';
 import { dayMs, hourMs } from './periods.js';
 import { tokensOf } from './rollup-records.js';
 

@@ -1,5 +1,5 @@
 import type { RevenueRecord, RollupRow } from '../store/store.js';
-import { roundUsd } from './money.js';
+import { roundUsd } from '../ledger/money.js';
 import type { MonthRange } from './periods.js';
 import { tokensOf } from './rollup-records.js';
 

@@ -1,6 +1,6 @@
-import type { RequestRecord } from '../ledger/ledger-record.js';
+import { addTokenCounts, type RequestRecord } from '../ledger/ledger-record.js';
 import type { RollupQuery, RollupRow } from '../store/store.js';
-import { roundUsd } from './money.js';
+import { roundUsd } from '../ledger/money.js';
 
 const bucketMs = { hour: 3_600_000, day: 86_400_000 } as const;
 
@@ -33,12 +33,7 @@ export function rollupRecords(records: RequestRecord[], query: RollupQuery): Rol
     }
     const shadows = record.attempts.filter((attempt) => attempt.shadow);
     row.requests += 1;
-    row.inputTokens += record.inputTokens;
-    row.cachedInputTokens += record.cachedInputTokens;
-    row.cacheWriteTokens += record.cacheWriteTokens;
-    row.outputTokens += record.outputTokens;
-    row.reasoningTokens += record.reasoningTokens;
-    row.costUsd += record.costUsd;
+    addTokenCounts(row, record);
     row.savedUsd += record.savedUsd;
     row.latencyMs += record.latencyMs;
     row.shadowAttempts += shadows.length;

@@ -1,6 +1,6 @@
 import { computeCost } from '../ledger/cost.js';
 import type { RollupRow } from '../store/store.js';
-import { roundUsd } from './money.js';
+import { roundUsd } from '../ledger/money.js';
 import type { RouteBaseline } from './report-context.js';
 
 export interface RouteSaving {

@@ -1,5 +1,5 @@
 import type { RollupRow } from '../store/store.js';
-import { roundUsd } from './money.js';
+import { roundUsd } from '../ledger/money.js';
 import { dayOf } from './periods.js';
 import type { ReportContext } from './report-context.js';
 import { tokensOf } from './rollup-records.js';

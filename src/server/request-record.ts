@@ -1,4 +1,4 @@
-import type { AttemptRecord, RequestRecord } from '../ledger/ledger-record.js';
+import { addTokenCounts, type AttemptRecord, type RequestRecord } from '../ledger/ledger-record.js';
 import type { Principal } from './auth/key-service.js';
 
 export interface RequestIdentity {
@@ -49,12 +49,7 @@ export function settleRequestRecord(record: RequestRecord, attempts: AttemptReco
   record.errorCode = errorCode;
   record.latencyMs = Math.round((performance.now() - startedAtMs) * 1000) / 1000;
   for (const attempt of attempts) {
-    record.inputTokens += attempt.inputTokens;
-    record.cachedInputTokens += attempt.cachedInputTokens;
-    record.cacheWriteTokens += attempt.cacheWriteTokens;
-    record.outputTokens += attempt.outputTokens;
-    record.reasoningTokens += attempt.reasoningTokens;
-    record.costUsd += attempt.costUsd;
+    addTokenCounts(record, attempt);
     record.estimated ||= attempt.estimated;
   }
   const served = attempts[attempts.length - 1];

@@ -1,4 +1,5 @@
 import type { RollupQuery, RollupRow } from './store.js';
+import { roundUsd } from '../ledger/money.js';
 
 const bucketMs = { hour: 3_600_000, day: 86_400_000 } as const;
 
@@ -33,10 +34,6 @@ export function rollupSql(query: RollupQuery, dialect: 'sqlite' | 'postgres'): {
     ) x
     GROUP BY bucket, ${dimensions.join(', ')}, ok`;
   return { text, values };
-}
-
-function roundUsd(value: number): number {
-  return Math.round(value * 1e9) / 1e9;
 }
 
 /** A driver's result row (snake_case, numbers already parsed) as a RollupRow. */

@@ -1,5 +1,5 @@
 import type { BudgetSpec, RateLimitSpec } from '../limits/limit-types.js';
-import type { RequestRecord, UsageQuery, UsageRow } from '../ledger/ledger-record.js';
+import type { RequestRecord, TokenCounts, UsageQuery, UsageRow } from '../ledger/ledger-record.js';
 
 export interface KeyRecord {
   id: string;
@@ -56,7 +56,7 @@ export interface RollupQuery {
  * Request totals summed per time bucket and per every dimension the reports group by. Token counts follow
  * RequestRecord (input excludes cache reads and writes); shadow attempts are summed apart, outside the totals.
  */
-export interface RollupRow {
+export interface RollupRow extends TokenCounts {
   /** Start of the UTC hour or day, epoch ms. */
   bucket: number;
   customer: string | null;
@@ -69,12 +69,6 @@ export interface RollupRow {
   /** Status below 400. */
   ok: boolean;
   requests: number;
-  inputTokens: number;
-  cachedInputTokens: number;
-  cacheWriteTokens: number;
-  outputTokens: number;
-  reasoningTokens: number;
-  costUsd: number;
   savedUsd: number;
   latencyMs: number;
   shadowAttempts: number;

@@ -3,6 +3,7 @@ import { inTransaction } from './postgres-transaction.js';
 import type { AttemptRecord, RequestRecord, UsageGroup, UsageQuery, UsageRow } from '../../ledger/ledger-record.js';
 import { rollupRowFrom, rollupSql } from '../rollup-sql.js';
 import type { LedgerRepository } from '../store.js';
+import { roundUsd } from '../../ledger/money.js';
 
 const groupColumns: Record<UsageGroup, string> = {
   key: 'key_id',
@@ -49,10 +50,6 @@ function attemptFromRow(row: Row): AttemptRecord {
   const result = fromRow(row);
   delete result.requestId;
   return result as unknown as AttemptRecord;
-}
-
-function roundUsd(value: number): number {
-  return Math.round(value * 1e9) / 1e9;
 }
 
 /** Inserts rows with as few multi-row INSERT statements as the parameter limit allows (one for any usual batch). */

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { AttemptRecord, RequestRecord, UsageGroup, UsageQuery, UsageRow } from '../../ledger/ledger-record.js';
 import { rollupRowFrom, rollupSql } from '../rollup-sql.js';
 import type { RollupQuery, RollupRow } from '../store.js';
+import { roundUsd } from '../../ledger/money.js';
 
 const groupColumns: Record<UsageGroup, string> = {
   key: 'key_id',
@@ -116,10 +117,6 @@ export class SqliteLedgerRepository {
     const attempts = this.database.prepare('SELECT * FROM attempts WHERE request_id = ? ORDER BY attempt').all(id) as Row[];
     return { ...fromRow(row), attempts: attempts.map(attemptFromRow) } as RequestRecord;
   }
-}
-
-function roundUsd(value: number): number {
-  return Math.round(value * 1e9) / 1e9;
 }
 
 function camel(name: string): string {
