@@ -1,31 +1,14 @@
 import type pg from 'pg';
 import { inTransaction } from './postgres-transaction.js';
-import type { AttemptRecord, RequestRecord, UsageGroup, UsageQuery, UsageRow } from '../../ledger/ledger-record.js';
+import type { AttemptRecord, RequestRecord, UsageQuery, UsageRow } from '../../ledger/ledger-record.js';
+import { attemptColumns, attemptRow, requestColumns, requestRow, usageGroupColumns } from '../ledger-columns.js';
 import { rollupRowFrom, rollupSql } from '../rollup-sql.js';
 import type { LedgerRepository } from '../store.js';
 import { roundUsd } from '../../ledger/money.js';
 
-const groupColumns: Record<UsageGroup, string> = {
-  key: 'key_id',
-  customer: 'customer',
-  model: 'requested_model',
-  provider: 'provider',
-  team: 'team',
-  route: 'route',
-  day: "to_char(to_timestamp(started_at / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')",
-};
+const groupColumns = usageGroupColumns("to_char(to_timestamp(started_at / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')");
 
-const requestColumns = [
-  'id', 'started_at', 'endpoint', 'key_id', 'customer', 'team', 'requested_model', 'route', 'provider', 'upstream_model',
-  'stream', 'status', 'error_code', 'input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'output_tokens',
-  'reasoning_tokens', 'cost_usd', 'latency_ms', 'ttft_ms', 'estimated', 'catalog_version', 'cache_hit', 'saved_usd',
-];
-
-const attemptColumns = [
-  'request_id', 'attempt', 'started_at', 'provider', 'upstream_model', 'model', 'status', 'error_code', 'input_tokens',
-  'cached_input_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'cost_usd', 'latency_ms', 'ttft_ms',
-  'estimated', 'shadow',
-];
+const postgresFlag = (flag: boolean) => flag;
 
 /** PostgreSQL accepts at most 65535 parameters in one statement. */
 const maxParameters = 65_535;
@@ -34,10 +17,6 @@ type Row = Record<string, unknown>;
 
 function camel(name: string): string {
   return name.replace(/_([a-z])/g, (_match, letter: string) => letter.toUpperCase());
-}
-
-function valuesOf(row: Row, columns: string[]): unknown[] {
-  return columns.map((column) => row[camel(column)] ?? null);
 }
 
 function fromRow(row: Row): Row {
@@ -69,10 +48,8 @@ export function postgresLedger(pool: pg.Pool): LedgerRepository {
   return {
     async insertBatch(records) {
       if (records.length === 0) return;
-      const requests = records.map((record) => valuesOf(record as unknown as Row, requestColumns));
-      const attempts = records.flatMap((record) =>
-        record.attempts.map((attempt) => valuesOf({ ...attempt, requestId: record.id }, attemptColumns)),
-      );
+      const requests = records.map((record) => requestRow(record, postgresFlag));
+      const attempts = records.flatMap((record) => record.attempts.map((attempt) => attemptRow(record.id, attempt, postgresFlag)));
       await inTransaction(pool, async (client) => {
         await insertRows(client, 'requests', requestColumns, requests);
         if (attempts.length > 0) await insertRows(client, 'attempts', attemptColumns, attempts);

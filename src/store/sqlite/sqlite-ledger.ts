@@ -1,37 +1,18 @@
 import type Database from 'better-sqlite3';
-import type { AttemptRecord, RequestRecord, UsageGroup, UsageQuery, UsageRow } from '../../ledger/ledger-record.js';
+import type { AttemptRecord, RequestRecord, UsageQuery, UsageRow } from '../../ledger/ledger-record.js';
+import { attemptColumns, attemptRow, requestColumns, requestRow, usageGroupColumns } from '../ledger-columns.js';
 import { rollupRowFrom, rollupSql } from '../rollup-sql.js';
 import type { RollupQuery, RollupRow } from '../store.js';
 import { roundUsd } from '../../ledger/money.js';
 
-const groupColumns: Record<UsageGroup, string> = {
-  key: 'key_id',
-  customer: 'customer',
-  model: 'requested_model',
-  provider: 'provider',
-  team: 'team',
-  route: 'route',
-  day: "strftime('%Y-%m-%d', started_at / 1000, 'unixepoch')",
-};
+const groupColumns = usageGroupColumns("strftime('%Y-%m-%d', started_at / 1000, 'unixepoch')");
 
 type Row = Record<string, unknown>;
 
-const requestColumns = 'id, started_at, endpoint, key_id, customer, team, requested_model, route, provider, upstream_model, stream, status, error_code, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_usd, latency_ms, ttft_ms, estimated, catalog_version, cache_hit, saved_usd';
-const attemptColumns = 'request_id, attempt, started_at, provider, upstream_model, model, status, error_code, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_usd, latency_ms, ttft_ms, estimated, shadow';
+/** SQLite has no boolean type. */
+const sqliteFlag = (flag: boolean) => (flag ? 1 : 0);
 
-/** A request's columns in `requestColumns` order: what crosses to the writer thread (flat arrays clone far faster than records). */
-export function requestRow(r: RequestRecord): unknown[] {
-  return [r.id, r.startedAt, r.endpoint, r.keyId, r.customer, r.team, r.requestedModel, r.route, r.provider, r.upstreamModel, r.stream ? 1 : 0, r.status, r.errorCode,
-    r.inputTokens, r.cachedInputTokens, r.cacheWriteTokens, r.outputTokens, r.reasoningTokens, r.costUsd, r.latencyMs, r.ttftMs, r.estimated ? 1 : 0, r.catalogVersion, r.cacheHit ? 1 : 0, r.savedUsd];
-}
-
-/** An attempt's columns in `attemptColumns` order. */
-export function attemptRow(requestId: string, a: AttemptRecord): unknown[] {
-  return [requestId, a.attempt, a.startedAt, a.provider, a.upstreamModel, a.model, a.status, a.errorCode, a.inputTokens, a.cachedInputTokens, a.cacheWriteTokens,
-    a.outputTokens, a.reasoningTokens, a.costUsd, a.latencyMs, a.ttftMs, a.estimated ? 1 : 0, a.shadow ? 1 : 0];
-}
-
-/** The rows of a batch of records, requests and attempts apart. */
+/** The rows of a batch of records, requests and attempts apart: what crosses to the writer thread (flat arrays clone far faster than records). */
 export interface LedgerRows {
   requests: unknown[][];
   attempts: unknown[][];
@@ -40,8 +21,8 @@ export interface LedgerRows {
 export function ledgerRows(records: RequestRecord[]): LedgerRows {
   const rows: LedgerRows = { requests: [], attempts: [] };
   for (const record of records) {
-    rows.requests.push(requestRow(record));
-    for (const attempt of record.attempts) rows.attempts.push(attemptRow(record.id, attempt));
+    rows.requests.push(requestRow(record, sqliteFlag));
+    for (const attempt of record.attempts) rows.attempts.push(attemptRow(record.id, attempt, sqliteFlag));
   }
   return rows;
 }
@@ -60,19 +41,19 @@ export class SqliteLedgerRepository {
     });
   }
 
-  private insertAll(table: string, columns: string, rows: unknown[][]): void {
+  private insertAll(table: string, columns: string[], rows: unknown[][]): void {
     for (let start = 0; start < rows.length; start += rowsPerStatement) {
       const chunk = rows.slice(start, start + rowsPerStatement);
       this.insert(table, columns, chunk.length).run(chunk.flat());
     }
   }
 
-  private insert(table: string, columns: string, rows: number): Database.Statement {
+  private insert(table: string, columns: string[], rows: number): Database.Statement {
     const key = `${table}:${rows}`;
     let statement = this.statements.get(key);
     if (!statement) {
-      const placeholders = `(${columns.split(',').map(() => '?').join(', ')})`;
-      statement = this.database.prepare(`INSERT INTO ${table} (${columns}) VALUES ${Array.from({ length: rows }, () => placeholders).join(', ')}`);
+      const placeholders = `(${columns.map(() => '?').join(', ')})`;
+      statement = this.database.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from({ length: rows }, () => placeholders).join(', ')}`);
       this.statements.set(key, statement);
     }
     return statement;

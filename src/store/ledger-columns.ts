@@ -1,0 +1,34 @@
+import type { AttemptRecord, RequestRecord, UsageGroup } from '../ledger/ledger-record.js';
+
+/** The columns of the ledger tables, the same in both drivers, in the order the row functions below fill them. */
+export const requestColumns = [
+  'id', 'started_at', 'endpoint', 'key_id', 'customer', 'team', 'requested_model', 'route', 'provider', 'upstream_model',
+  'stream', 'status', 'error_code', 'input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'output_tokens',
+  'reasoning_tokens', 'cost_usd', 'latency_ms', 'ttft_ms', 'estimated', 'catalog_version', 'cache_hit', 'saved_usd',
+];
+
+export const attemptColumns = [
+  'request_id', 'attempt', 'started_at', 'provider', 'upstream_model', 'model', 'status', 'error_code', 'input_tokens',
+  'cached_input_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'cost_usd', 'latency_ms', 'ttft_ms',
+  'estimated', 'shadow',
+];
+
+/** How a driver stores a flag: PostgreSQL as a boolean, SQLite as 0 or 1. */
+export type FlagValue = (flag: boolean) => boolean | number;
+
+/** A request's values in `requestColumns` order. */
+export function requestRow(r: RequestRecord, flag: FlagValue): unknown[] {
+  return [r.id, r.startedAt, r.endpoint, r.keyId, r.customer, r.team, r.requestedModel, r.route, r.provider, r.upstreamModel, flag(r.stream), r.status, r.errorCode,
+    r.inputTokens, r.cachedInputTokens, r.cacheWriteTokens, r.outputTokens, r.reasoningTokens, r.costUsd, r.latencyMs, r.ttftMs, flag(r.estimated), r.catalogVersion, flag(r.cacheHit), r.savedUsd];
+}
+
+/** An attempt's values in `attemptColumns` order. */
+export function attemptRow(requestId: string, a: AttemptRecord, flag: FlagValue): unknown[] {
+  return [requestId, a.attempt, a.startedAt, a.provider, a.upstreamModel, a.model, a.status, a.errorCode, a.inputTokens, a.cachedInputTokens, a.cacheWriteTokens,
+    a.outputTokens, a.reasoningTokens, a.costUsd, a.latencyMs, a.ttftMs, flag(a.estimated), flag(a.shadow)];
+}
+
+/** The column (or expression) each usage grouping groups by; only the day differs between SQL dialects. */
+export function usageGroupColumns(dayExpression: string): Record<UsageGroup, string> {
+  return { key: 'key_id', customer: 'customer', model: 'requested_model', provider: 'provider', team: 'team', route: 'route', day: dayExpression };
+}
