@@ -1,4 +1,4 @@
-import type { EmbeddingRequest, EmbeddingResponse, Usage } from '../core/canonical.js';
+import { emptyUsage, type EmbeddingRequest, type EmbeddingResponse, type Usage } from '../core/canonical.js';
 import type { Deployment } from '../core/deployment.js';
 import { GatewayError } from '../core/errors.js';
 import type { ProviderAdapter } from '../core/provider.js';
@@ -15,7 +15,7 @@ type EmbeddingAdapter = Required<Pick<ProviderAdapter, 'buildEmbeddingRequest' |
 const batchesInFlight = 4;
 
 function estimatedUsage(inputs: string[]): Usage {
-  return { inputTokens: inputs.reduce((sum, item) => sum + countTokens(item), 0), cacheReadTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0, estimated: true };
+  return { ...emptyUsage(), inputTokens: inputs.reduce((sum, item) => sum + countTokens(item), 0), estimated: true };
 }
 
 /** One upstream embedding call; usage is the provider's, or estimated from the inputs when it reports none. */
@@ -67,7 +67,7 @@ async function embedAll(request: EmbeddingRequest, deployment: Deployment, adapt
     }
   };
   await Promise.all(Array.from({ length: Math.min(batchesInFlight, batches.length) }, worker));
-  const usage = results.reduce((total, result) => addUsage(total, result.usage), { inputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0 } as Usage);
+  const usage = results.reduce((total, result) => addUsage(total, result.usage), emptyUsage());
   return { response: { model: results[0]?.response.model ?? deployment.upstreamModel, embeddings: results.flatMap((result) => result.response.embeddings), usage }, usage };
 }
 
