@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { LoadResult } from './load.js';
 import type { MachineUse } from './processes.js';
 import type { StreamSummary } from './stream-client.js';
-import { addedFirstChunk, addedRateLatency, latencyContext, megabyte, verdicts, verdictText, type BenchResults } from './verdicts.js';
+import { addedFirstChunk, addedRateLatency, latencyContext, megabyte, perRequestMicros, verdicts, verdictText, type BenchResults } from './verdicts.js';
 
 export interface RunFacts {
   startedAt: string;
@@ -47,7 +47,7 @@ function throughputSection(results: BenchResults): string[] {
   if (!results.throughput) return [];
   const rows = results.throughput.map((row) => {
     const handled = row.load.ok + row.load.non2xx;
-    const cpuPerRequest = row.cpuSeconds === undefined || handled === 0 ? undefined : (row.cpuSeconds * 1e6) / handled;
+    const cpuPerRequest = perRequestMicros(row.cpuSeconds, handled);
     return [row.target, fixed(row.load.requestsPerSecond, 0), fixed(row.load.latencyMs.p50), fixed(row.load.latencyMs.p90), fixed(row.load.latencyMs.p99), row.load.ok, errorsOf(row.load), fixed(row.cpuSeconds, 2), fixed(cpuPerRequest, 0), percent(row.otherShare), percent(row.stealShare)];
   });
   return [
@@ -66,9 +66,9 @@ function rateSection(results: BenchResults, rate: unknown): string[] {
   const paired = result.pairs.map((row) => {
     const [load, direct] = [row.load.latencyMs, row.direct.latencyMs];
     const handled = row.load.ok + row.load.non2xx;
-    const cpu = row.cpuSeconds !== undefined && handled > 0 ? fixed((row.cpuSeconds * 1e6) / handled, 0) : '–';
+    const cpu = fixed(perRequestMicros(row.cpuSeconds, handled), 0);
     const mockHandled = handled + row.direct.ok + row.direct.non2xx;
-    const mockCpu = row.mockCpuSeconds !== undefined && mockHandled > 0 ? fixed((row.mockCpuSeconds * 1e6) / mockHandled, 0) : '–';
+    const mockCpu = fixed(perRequestMicros(row.mockCpuSeconds, mockHandled), 0);
     return [
       row.target,
       fixed(row.load.requestsPerSecond, 0),

@@ -49,7 +49,8 @@ function latencyVerdicts(results: BenchResults): Verdict[] {
   return [check('added latency p50 ≤ 0.3 ms at the fixed rate', added.p50, 0.3), check('added latency p99 ≤ 1 ms at the fixed rate', added.p99, 1)];
 }
 
-const perRequestMicros = (cpuSeconds: number | undefined, requests: number) => (cpuSeconds === undefined || requests === 0 ? undefined : (cpuSeconds * 1e6) / requests);
+/** CPU microseconds per request, when both are known. */
+export const perRequestMicros = (cpuSeconds: number | undefined, requests: number) => (cpuSeconds === undefined || requests === 0 ? undefined : (cpuSeconds * 1e6) / requests);
 
 /**
  * Measured facts that bear on the latency targets, for the report to print beside them: what the direct path took in
@@ -59,9 +60,8 @@ export function latencyContext(results: BenchResults, target = 'switchyard'): st
   const row = find(results.rate?.pairs, target);
   if (!row) return undefined;
   const parts = [`in the same window the direct path itself took p50 ${ms(row.direct.latencyMs.p50)} and p99 ${ms(row.direct.latencyMs.p99)}`];
-  const atRate = (cpu: number | undefined, requests: number) => perRequestMicros(cpu, requests);
-  const mockAtRate = atRate(row.mockCpuSeconds, row.load.ok + row.load.non2xx + row.direct.ok + row.direct.non2xx);
-  const gatewayAtRate = atRate(row.cpuSeconds, row.load.ok + row.load.non2xx);
+  const mockAtRate = perRequestMicros(row.mockCpuSeconds, row.load.ok + row.load.non2xx + row.direct.ok + row.direct.non2xx);
+  const gatewayAtRate = perRequestMicros(row.cpuSeconds, row.load.ok + row.load.non2xx);
   const full = (name: string) => {
     const throughput = find(results.throughput, name);
     return throughput ? perRequestMicros(throughput.cpuSeconds, throughput.load.ok + throughput.load.non2xx) : undefined;

@@ -47,6 +47,11 @@ export class Connection {
     });
   }
 
+  /** Idle past its keep-alive time: the server may close it any moment, so it is not used again. */
+  expired(now: number): boolean {
+    return now - this.idleSince >= this.keepAliveMs;
+  }
+
   /** Reads the server's `keep-alive: timeout=N` hint, keeping a second of margin as N is when the server closes. */
   useKeepAliveHint(hint: string | string[] | undefined): void {
     if (typeof hint !== 'string') return;
@@ -54,8 +59,6 @@ export class Connection {
     if (match) this.keepAliveMs = Math.min(maxKeepAliveMs, Math.max(0, Number(match[1]) * 1_000 - 1_000));
   }
 }
-
-export type { Origin } from './open-socket.js';
 
 /** Every pool, by origin (`https://host:port`): the one registry, for lookups, sweeping and shutdown. */
 const pools = new Map<string, OriginPool>();
@@ -101,7 +104,7 @@ export class OriginPool {
     while (this.idle.length > 0) {
       const connection = this.idle.pop() as Connection;
       if (connection.closed || connection.socket.destroyed || connection.socket.readableEnded) continue;
-      if (now - connection.idleSince >= connection.keepAliveMs) {
+      if (connection.expired(now)) {
         connection.socket.destroy();
         continue;
       }
@@ -146,9 +149,14 @@ export class OriginPool {
 
   /** Closes idle connections past their keep-alive time; returns how many stay idle. */
   dropStale(now: number): number {
-    for (const connection of this.idle) if (now - connection.idleSince >= connection.keepAliveMs) connection.socket.destroy();
-    this.idle = this.idle.filter((connection) => !connection.closed && now - connection.idleSince < connection.keepAliveMs);
-    return this.idle.length;
+    const fresh: Connection[] = [];
+    for (const connection of this.idle) {
+      if (connection.closed) continue;
+      if (connection.expired(now)) connection.socket.destroy();
+      else fresh.push(connection);
+    }
+    this.idle = fresh;
+    return fresh.length;
   }
 
   private close(): void {
