@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  headerText, isRecord, replyAfterTools, replyPieces, simulatedReply, simulatedToolCalls, simulatedUsage, startLoopbackServer, throughFirst, writeJson, writeStream,
-  type ProviderBehaviour, type ProviderSimulator, type ReceivedRequest,
+  headerText, isRecord, replyAfterTools, replyPieces, simulatedReply, simulatedToolCalls, simulatedUsage, startProviderSimulator, throughFirst, writeJson, writeStream,
+  type ProviderBehaviour, type ProviderSimulator,
 } from './loopback-server.js';
 
 export interface AnthropicSimulatorOptions {
@@ -132,11 +132,9 @@ function checkHeaders(request: IncomingMessage, options: AnthropicSimulatorOptio
 
 /** Anthropic's Messages API on loopback (POST /v1/messages), speaking its documented JSON and SSE wire format. */
 export async function startAnthropicSimulator(options: AnthropicSimulatorOptions = {}): Promise<ProviderSimulator> {
-  let behaviour: ProviderBehaviour = { kind: 'ok' };
-  const received: ReceivedRequest[] = [];
-  const server = await startLoopbackServer({
+  return startProviderSimulator({
     rejectBody: (response) => sendError(response, 400, 'There was an issue with the JSON body of the request.'),
-    async answer(request, body, response) {
+    async answer(request, body, response, behaviour) {
       if (request.method !== 'POST' || request.url !== '/v1/messages') {
         sendError(response, 404, 'Not found');
         return;
@@ -153,13 +151,5 @@ export async function startAnthropicSimulator(options: AnthropicSimulatorOptions
       if (body.stream === true) await stream(body, behaviour, response);
       else writeJson(response, 200, message(body), { 'request-id': 'req_sim_01' });
     },
-  }, received);
-  return {
-    url: server.url,
-    received,
-    behave(next) {
-      behaviour = next;
-    },
-    close: server.close,
-  };
+  });
 }

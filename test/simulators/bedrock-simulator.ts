@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { encodeAwsEvent } from '../../src/providers/shared/aws-eventstream.js';
 import {
-  headerText, isRecord, replyAfterTools, replyPieces, simulatedReply, simulatedToolCalls, simulatedUsage, startLoopbackServer, throughFirst, writeJson, writeStream,
-  type ProviderBehaviour, type ProviderSimulator, type ReceivedRequest,
+  headerText, isRecord, replyAfterTools, replyPieces, simulatedReply, simulatedToolCalls, simulatedUsage, startProviderSimulator, throughFirst, writeJson, writeStream,
+  type ProviderBehaviour, type ProviderSimulator,
 } from './loopback-server.js';
 
 export interface BedrockSimulatorOptions {
@@ -165,11 +165,9 @@ function invokeEmbedding(modelId: string, body: Record<string, unknown>, respons
 
 /** Bedrock's Converse and ConverseStream APIs on loopback (POST /model/{modelId}/converse[-stream]), and InvokeModel for embeddings. */
 export async function startBedrockSimulator(options: BedrockSimulatorOptions = {}): Promise<ProviderSimulator> {
-  let behaviour: ProviderBehaviour = { kind: 'ok' };
-  const received: ReceivedRequest[] = [];
-  const server = await startLoopbackServer({
+  return startProviderSimulator({
     rejectBody: (response) => sendError(response, 400, { type: 'SerializationException', message: 'Unexpected token in the request body.' }),
-    async answer(request, body, response) {
+    async answer(request, body, response, behaviour) {
       const route = routePattern.exec(request.url ?? '');
       if (request.method !== 'POST' || !route) {
         sendError(response, 404, { type: 'UnknownOperationException', message: 'Unknown operation.' });
@@ -191,13 +189,5 @@ export async function startBedrockSimulator(options: BedrockSimulatorOptions = {
       if (route[2] === 'converse-stream') await stream(body, behaviour, response);
       else writeJson(response, 200, converseResponse(body), { 'x-amzn-requestid': 'sim-request-1' });
     },
-  }, received);
-  return {
-    url: server.url,
-    received,
-    behave(next) {
-      behaviour = next;
-    },
-    close: server.close,
-  };
+  });
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  headerText, isRecord, replyAfterTools, replyPieces, simulatedReply, simulatedToolCalls, simulatedUsage, startLoopbackServer, writeJson, writeStream,
-  type ProviderBehaviour, type ProviderSimulator, type ReceivedRequest,
+  headerText, isRecord, replyAfterTools, replyPieces, simulatedReply, simulatedToolCalls, simulatedUsage, startProviderSimulator, writeJson, writeStream,
+  type ProviderBehaviour, type ProviderSimulator,
 } from './loopback-server.js';
 
 export interface GeminiSimulatorOptions {
@@ -132,11 +132,9 @@ const routePattern = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerat
 
 /** The Gemini Developer API on loopback (POST /v1beta/models/{model}:generateContent and :streamGenerateContent). */
 export async function startGeminiSimulator(options: GeminiSimulatorOptions = {}): Promise<ProviderSimulator> {
-  let behaviour: ProviderBehaviour = { kind: 'ok' };
-  const received: ReceivedRequest[] = [];
-  const server = await startLoopbackServer({
+  return startProviderSimulator({
     rejectBody: (response) => sendError(response, { status: 400, message: 'Invalid JSON payload received.' }),
-    async answer(request, body, response) {
+    async answer(request, body, response, behaviour) {
       const url = new URL(request.url ?? '/', 'http://simulator');
       const route = routePattern.exec(url.pathname);
       if (request.method !== 'POST' || !route) {
@@ -163,13 +161,5 @@ export async function startGeminiSimulator(options: GeminiSimulatorOptions = {})
       const parts = wantsTools(body) ? toolCallParts() : [{ text: replyText(body) }];
       writeJson(response, 200, chunk(model, parts, { finished: true, outputTokens: simulatedUsage.output }));
     },
-  }, received);
-  return {
-    url: server.url,
-    received,
-    behave(next) {
-      behaviour = next;
-    },
-    close: server.close,
-  };
+  });
 }

@@ -131,6 +131,27 @@ export async function startLoopbackServer(handler: ExchangeHandler, received: Re
   };
 }
 
+/** A provider's answers, given how the simulator has been told to behave. */
+export interface SimulatedProvider {
+  answer(request: IncomingMessage, body: Record<string, unknown>, response: ServerResponse, behaviour: ProviderBehaviour): Promise<void> | void;
+  rejectBody(response: ServerResponse): void;
+}
+
+/** A loopback provider simulator: it records what it receives and answers as it was last told to behave. */
+export async function startProviderSimulator(provider: SimulatedProvider): Promise<ProviderSimulator> {
+  let behaviour: ProviderBehaviour = { kind: 'ok' };
+  const received: ReceivedRequest[] = [];
+  const server = await startLoopbackServer({ answer: (request, body, response) => provider.answer(request, body, response, behaviour), rejectBody: provider.rejectBody }, received);
+  return {
+    url: server.url,
+    received,
+    behave(next) {
+      behaviour = next;
+    },
+    close: server.close,
+  };
+}
+
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
