@@ -36,12 +36,11 @@ export function newRequestId(nowMs: number = Date.now()): string {
   }
   const time = lastMs.toString(16).padStart(12, '0');
   const at = randomBytes8();
-  const variant = hex[((pool[at] as number) & 0x3f) | 0x80] as string;
-  let tail = variant + (hex[pool[at + 1] as number] as string);
+  // The variant bits (10) go in front of the random part.
+  const variant = `${hex[((pool[at] as number) & 0x3f) | 0x80]}${hex[pool[at + 1] as number]}`;
   let node = '';
   for (let index = at + 2; index < at + 8; index += 1) node += hex[pool[index] as number] as string;
-  tail = `${tail}-${node}`;
-  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${counter.toString(16).padStart(3, '0')}-${tail}`;
+  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${counter.toString(16).padStart(3, '0')}-${variant}-${node}`;
 }
 
 /** The millisecond timestamp a request id carries. */
