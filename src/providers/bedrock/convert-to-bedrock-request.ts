@@ -1,4 +1,4 @@
-import type { AssistantMessage, ChatRequest, ContentPart, ImagePart, ResponseFormat, ToolMessage } from '../../core/canonical.js';
+import type { AssistantMessage, ChatRequest, ContentPart, FilePart, ImagePart, ResponseFormat, ToolMessage } from '../../core/canonical.js';
 import { GatewayError } from '../../core/errors.js';
 
 /** The Converse request body. https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html */
@@ -7,6 +7,7 @@ export type BedrockImageFormat = 'png' | 'jpeg' | 'gif' | 'webp';
 export type BedrockContentBlock =
   | { text: string }
   | { image: { format: BedrockImageFormat; source: { bytes: string } } }
+  | { document: { format: string; name: string; source: { bytes: string } } }
   | { toolUse: { toolUseId: string; name: string; input: unknown } }
   | { toolResult: { toolUseId: string; content: Array<{ text: string }>; status?: 'error' } };
 
@@ -41,6 +42,19 @@ function invalid(message: string, param?: string): GatewayError {
   return new GatewayError('invalid_request', message, param === undefined ? {} : { param });
 }
 
+const documentFormats: Record<string, string> = { 'application/pdf': 'pdf', 'text/plain': 'txt', 'text/csv': 'csv', 'text/html': 'html', 'text/markdown': 'md' };
+
+/** Document blocks: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_DocumentBlock.html */
+function documentBlock(part: FilePart): BedrockContentBlock {
+  const format = documentFormats[part.mediaType ?? 'application/pdf'];
+  if (!format) throw invalid(`Bedrock takes pdf, txt, csv, html and md documents, not ${part.mediaType}.`, 'messages');
+  const bytes = part.data ?? (part.text !== undefined ? Buffer.from(part.text).toString('base64') : undefined);
+  if (bytes === undefined) throw invalid('Bedrock takes documents inline only; send the file data.', 'messages');
+  // Document names allow letters, digits, spaces, hyphens, parentheses and brackets only.
+  const name = (part.filename ?? 'document').replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9 ()\[\]-]/g, '-') || 'document';
+  return { document: { format, name, source: { bytes } } };
+}
+
 function imageBlock(part: ImagePart): BedrockContentBlock {
   let data = part.data;
   let mediaType = part.mediaType;
@@ -60,6 +74,7 @@ function userBlocks(content: ContentPart[]): BedrockContentBlock[] {
   const blocks: BedrockContentBlock[] = [];
   for (const part of content) {
     if (part.type === 'image') blocks.push(imageBlock(part));
+    else if (part.type === 'file') blocks.push(documentBlock(part));
     // Converse rejects blank text blocks.
     else if (part.text !== '') blocks.push({ text: part.text });
   }

@@ -15,6 +15,10 @@ function userContent(parts: ContentPart[]): string | CohereUserContent[] {
   if (parts.length === 1 && first?.type === 'text') return first.text;
   return parts.map((part): CohereUserContent => {
     if (part.type === 'text') return { type: 'text', text: part.text };
+    if (part.type === 'file') {
+      if (part.text !== undefined) return { type: 'text', text: part.text };
+      throw new GatewayError('invalid_request', 'Cohere models take no file or document inputs; send the document text instead.', { param: 'messages' });
+    }
     const image: { url: string; detail?: string } = { url: imageUrl(part) };
     if (part.detail) image.detail = part.detail;
     return { type: 'image_url', image_url: image };

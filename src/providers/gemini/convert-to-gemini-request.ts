@@ -1,4 +1,4 @@
-import type { AssistantMessage, ChatRequest, ImagePart, Message, ToolChoice, ToolDefinition, UserMessage } from '../../core/canonical.js';
+import type { AssistantMessage, ChatRequest, FilePart, ImagePart, Message, ToolChoice, ToolDefinition, UserMessage } from '../../core/canonical.js';
 import { GatewayError } from '../../core/errors.js';
 import { isRecord } from '../shared/json-read.js';
 import { toGeminiParameters, toGeminiSchema } from './gemini-schema.js';
@@ -60,7 +60,9 @@ function pushContent(contents: GeminiContent[], role: GeminiContent['role'], par
 }
 
 function convertUserPart(part: UserMessage['content'][number]): GeminiPart {
-  return part.type === 'text' ? { text: part.text } : convertImage(part);
+  if (part.type === 'text') return { text: part.text };
+  if (part.type === 'file') return convertFile(part);
+  return convertImage(part);
 }
 
 function convertAssistant(message: AssistantMessage): GeminiPart[] {
@@ -81,6 +83,15 @@ function parseArguments(text: string): Record<string, unknown> {
   } catch {
     throw new GatewayError('invalid_request', 'An assistant tool call in the conversation has arguments that are not valid JSON.', { param: 'messages' });
   }
+}
+
+/** Documents go inline or by URI like images: https://ai.google.dev/gemini-api/docs/document-processing */
+function convertFile(file: FilePart): GeminiPart {
+  if (file.text !== undefined) return { text: file.text };
+  const mimeType = file.mediaType ?? 'application/pdf';
+  if (file.data !== undefined) return { inlineData: { mimeType, data: file.data } };
+  if (file.url !== undefined) return { fileData: { mimeType, fileUri: file.url } };
+  throw new GatewayError('invalid_request', 'Gemini takes a document inline or by URI, not by file id.', { param: 'messages' });
 }
 
 function convertImage(image: ImagePart): GeminiPart {

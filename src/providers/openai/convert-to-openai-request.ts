@@ -1,4 +1,5 @@
-import type { ChatRequest, ContentPart, EmbeddingRequest, Message, ResponseFormat, ToolChoice } from '../../core/canonical.js';
+import type { ChatRequest, ContentPart, EmbeddingRequest, FilePart, Message, ResponseFormat, ToolChoice } from '../../core/canonical.js';
+import { GatewayError } from '../../core/errors.js';
 
 /** Differences of OpenAI-compatible servers from OpenAI itself, applied when building the body. */
 export interface OpenAiWireQuirks {
@@ -10,10 +11,22 @@ export interface OpenAiWireQuirks {
   streamUsage?: boolean;
 }
 
+/** File inputs: https://platform.openai.com/docs/guides/pdf-files */
+function encodeFile(part: FilePart): Record<string, unknown> {
+  if (part.text !== undefined) return { type: 'text', text: part.text };
+  const file: Record<string, unknown> = {};
+  if (part.fileId) file.file_id = part.fileId;
+  else if (part.data !== undefined) file.file_data = `data:${part.mediaType ?? 'application/pdf'};base64,${part.data}`;
+  else throw new GatewayError('invalid_request', 'OpenAI chat takes files inline or by file id, not by URL; send the file data.', { param: 'messages' });
+  if (part.filename) file.filename = part.filename;
+  return { type: 'file', file };
+}
+
 function encodeContent(parts: ContentPart[]): string | Record<string, unknown>[] {
   if (parts.length === 1 && parts[0]?.type === 'text') return parts[0].text;
   return parts.map((part) => {
     if (part.type === 'text') return { type: 'text', text: part.text };
+    if (part.type === 'file') return encodeFile(part);
     const url = part.url ?? `data:${part.mediaType ?? 'image/png'};base64,${part.data ?? ''}`;
     return { type: 'image_url', image_url: part.detail ? { url, detail: part.detail } : { url } };
   });

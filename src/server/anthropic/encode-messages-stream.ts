@@ -88,6 +88,9 @@ export class AnthropicStreamEncoder implements ChatStreamEncoder {
         return this.finish(part.finishReason);
       case 'error':
         return this.error(part.error);
+      case 'reasoning-end':
+      case 'native':
+        return '';
     }
   }
 

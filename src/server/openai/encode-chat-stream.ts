@@ -38,6 +38,9 @@ export class OpenAiStreamEncoder {
         return `${this.prefix}[{"index":0,"delta":{},"logprobs":null,"finish_reason":${JSON.stringify(encodeFinishReason(part.finishReason))}}]}\n\n`;
       case 'error':
         return this.error(part.error);
+      case 'reasoning-end':
+      case 'native':
+        return '';
     }
   }
 
