@@ -19,8 +19,9 @@ export interface StreamSink {
   uncork?(): void;
 }
 
+/** Native events ride beside the parts they decode to, so they neither commit a stream nor count as content. */
 function isContent(part: StreamPart): boolean {
-  return part.type !== 'stream-start';
+  return part.type !== 'stream-start' && part.type !== 'native';
 }
 
 /**

@@ -37,7 +37,11 @@ export function applyPrivacy(mode: PrivacyMode, request: ChatRequest, targets: D
     found,
     requestFor: (deployment) => {
       if (deployment.private) return request;
-      redacted ??= { ...request, messages: redactMessages(request.messages).messages };
+      if (!redacted) {
+        // The client's own body holds the unredacted text, so a redacted request is sent from its canonical form.
+        const { native: _unredacted, ...rest } = request;
+        redacted = { ...rest, messages: redactMessages(request.messages).messages };
+      }
       return redacted;
     },
   };
