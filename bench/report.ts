@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { LoadResult } from './load.js';
 import type { MachineUse } from './processes.js';
 import type { StreamSummary } from './stream-client.js';
-import { addedFirstChunk, addedRateLatency, latencyContext, megabyte, perRequestMicros, verdicts, verdictText, type BenchResults } from './verdicts.js';
+import { addedFirstChunk, addedRateLatency, ingressCpuMicros, latencyContext, megabyte, perRequestMicros, verdicts, verdictText, type BenchResults } from './verdicts.js';
 
 export interface RunFacts {
   startedAt: string;
@@ -182,6 +182,27 @@ function ledgerSection(results: BenchResults): string[] {
   ];
 }
 
+function ingressSection(results: BenchResults): string[] {
+  const ingress = results.ingress;
+  if (!ingress) return [];
+  return [
+    `## 6. Responses ingress against chat ingress (same prompt, model and mock; ${ingress.rounds} interleaved rounds each)`,
+    '',
+    table(
+      ['ingress', 'answered', 'req/s per round', 'p50 ms', 'p99 ms', 'gateway CPU µs per request'],
+      ingress.load.map((row) => [row.ingress === 'responses-stored' ? 'responses, store: true (not judged)' : row.ingress, row.requests, row.runs.map((run) => fixed(run.requestsPerSecond, 0)).join(' / '), row.runs.map((run) => fixed(run.latencyMs.p50)).join(' / '), row.runs.map((run) => fixed(run.latencyMs.p99)).join(' / '), fixed(ingressCpuMicros(results, row.ingress), 1)]),
+    ),
+    '',
+    table(
+      ['stream ingress', 'complete', 'first chunk p50 ms', 'p99', 'last chunk p50 ms', 'p99'],
+      ingress.streams.map((row) => [row.ingress, `${row.summary.completed}/${row.summary.streams}`, fixed(row.summary.firstChunkMs.p50), fixed(row.summary.firstChunkMs.p99), fixed(row.summary.lastChunkMs.p50), fixed(row.summary.lastChunkMs.p99)]),
+    ),
+    '',
+    'The stream mock writes 50 chunks 1 ms apart, so a stream the gateway buffered would show its first chunk at about its last.',
+    '',
+  ];
+}
+
 function profileSection(results: BenchResults): string[] {
   if (!results.profiles || results.profiles.length === 0) return [];
   return [
@@ -228,6 +249,7 @@ export function renderMarkdown(results: BenchResults, facts: RunFacts): string {
     ...streamingSection(results),
     ...openStreamsSection(results),
     ...ledgerSection(results),
+    ...ingressSection(results),
     ...profileSection(results),
     ...(facts.notes.length > 0 ? ['## Notes', '', ...facts.notes.map((note) => `- ${note}`), ''] : []),
   ];

@@ -3,13 +3,14 @@ import { loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stopAll, watchMachine } from './processes.js';
+import { ingressCost } from './ingress-scenario.js';
 import { profileSwitchyard } from './profile.js';
 import { summaryLines, writeReport, type RunFacts } from './report.js';
 import { chatBody, concurrentStreams, fastModel, fixedRate, maxThroughput, streamingLatency, streamModel, type Settings } from './scenarios.js';
 import { directTarget, ensurePortkey, repoRoot, startMock, startPortkey, startSwitchyard, viaUpstream, type Target } from './targets.js';
 import type { BenchResults } from './verdicts.js';
 
-const scenarioNames = ['throughput', 'rate', 'streaming', 'open-streams', 'ledger'] as const;
+const scenarioNames = ['throughput', 'rate', 'streaming', 'open-streams', 'ledger', 'ingress'] as const;
 type ScenarioName = (typeof scenarioNames)[number];
 
 const usage = `Usage: npm run bench -- [options]
@@ -174,8 +175,9 @@ async function runAll(options: Options, settings: Settings, workDir: string, fac
   }
   if (has('rate')) ok = (await runScenario('2. fixed rate', facts.notes, async () => void (results.rate = await fixedRate(settings, targets)))) && ok;
   if (has('streaming')) ok = (await runScenario('3. streaming', facts.notes, async () => void (results.streaming = await streamingLatency(settings, targets.map((target) => viaUpstream(target, streamMock)))))) && ok;
+  if (has('ingress')) ok = (await runScenario('6. Responses ingress against chat ingress', facts.notes, async () => void (results.ingress = await ingressCost(settings, switchyard, options.smoke ? 1 : 3)))) && ok;
   const gatewayErrors = errorLines(switchyard.child.logFile);
-  if (gatewayErrors > 0) facts.notes.push(`Switchyard logged ${gatewayErrors} error lines during scenarios 1–3.`);
+  if (gatewayErrors > 0) facts.notes.push(`Switchyard logged ${gatewayErrors} error lines during the scenarios on the shared gateway.`);
   await stopAll();
   if (has('open-streams')) ok = (await runScenario('4. concurrent open streams', facts.notes, async () => void (results.openStreams = await concurrentStreams(settings, workDir)))) && ok;
   if (options.profile) {

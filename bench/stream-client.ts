@@ -1,7 +1,7 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { LatencyRecorder, type LatencySummary } from './load.js';
 
-/** One streamed chat completion as the client saw it. */
+/** One streamed answer (Chat Completions or Responses events) as the client saw it. */
 export interface StreamOutcome {
   status: number;
   /** Request sent to the first content delta. */
@@ -27,9 +27,14 @@ function readEvent(event: string, outcome: StreamOutcome, onContent: () => void)
       outcome.sawDone = true;
       continue;
     }
-    const parsed = JSON.parse(data) as { choices?: Array<{ delta?: { content?: unknown } }>; usage?: unknown };
+    const parsed = JSON.parse(data) as { type?: string; delta?: unknown; response?: { usage?: unknown }; choices?: Array<{ delta?: { content?: unknown } }>; usage?: unknown };
     if (parsed.usage) outcome.sawUsage = true;
-    const content = parsed.choices?.[0]?.delta?.content;
+    // Responses API streams end with response.completed (which carries the usage) instead of [DONE].
+    if (parsed.type === 'response.completed') {
+      outcome.sawDone = true;
+      if (parsed.response?.usage) outcome.sawUsage = true;
+    }
+    const content = parsed.type === 'response.output_text.delta' ? parsed.delta : parsed.choices?.[0]?.delta?.content;
     if (typeof content === 'string' && content.length > 0) {
       outcome.contentChunks += 1;
       onContent();

@@ -1,3 +1,4 @@
+import type { IngressResult } from './ingress-scenario.js';
 import type { ProfileResult } from './profile.js';
 import type { OpenStreamsResult, RateResult, StreamRow, ThroughputRow } from './scenarios.js';
 
@@ -8,6 +9,7 @@ export interface BenchResults {
   streaming?: StreamRow[];
   openStreams?: OpenStreamsResult;
   profiles?: ProfileResult[];
+  ingress?: IngressResult;
 }
 
 export interface Verdict {
@@ -117,8 +119,42 @@ function ledgerVerdict(results: BenchResults): Verdict {
   };
 }
 
+/** Gateway CPU microseconds per answered request through one ingress of the ingress scenario. */
+export function ingressCpuMicros(results: BenchResults, ingress: string): number | undefined {
+  const row = results.ingress?.load.find((candidate) => candidate.ingress === ingress);
+  return row ? perRequestMicros(row.cpuSeconds, row.requests) : undefined;
+}
+
+/** The margin allowed for run-to-run noise when comparing two ingresses' CPU per request on a shared 2-core machine. */
+export const ingressCpuMargin = 1.05;
+
+function ingressVerdicts(results: BenchResults): Verdict[] {
+  const cpuGoal = `Responses ingress CPU per request ≤ chat ingress (× ${ingressCpuMargin} for noise)`;
+  const streamGoal = 'Responses streams relayed as they arrive: complete, first chunk ≤ chat ingress + 1 ms (p50)';
+  const chat = ingressCpuMicros(results, 'chat');
+  const responses = ingressCpuMicros(results, 'responses');
+  const cpu: Verdict = chat === undefined || responses === undefined
+    ? { goal: cpuGoal, measured: 'not run', pass: undefined, shortfall: '' }
+    : { goal: cpuGoal, measured: `${responses.toFixed(1)} µs vs ${chat.toFixed(1)} µs (${(responses / chat).toFixed(3)}×)`, pass: responses <= chat * ingressCpuMargin, shortfall: responses <= chat * ingressCpuMargin ? '' : `over by ${(responses - chat * ingressCpuMargin).toFixed(1)} µs` };
+  const chatStream = results.ingress?.streams.find((row) => row.ingress === 'chat')?.summary;
+  const responsesStream = results.ingress?.streams.find((row) => row.ingress === 'responses')?.summary;
+  if (!chatStream || !responsesStream) return [cpu, { goal: streamGoal, measured: 'not run', pass: undefined, shortfall: '' }];
+  const added = responsesStream.firstChunkMs.p50 - chatStream.firstChunkMs.p50;
+  const complete = responsesStream.completed === responsesStream.streams && responsesStream.streams > 0;
+  const pass = complete && added <= 1;
+  return [
+    cpu,
+    {
+      goal: streamGoal,
+      measured: `${responsesStream.completed}/${responsesStream.streams} complete; first chunk p50 ${ms(responsesStream.firstChunkMs.p50)} vs chat ${ms(chatStream.firstChunkMs.p50)}, last chunk p50 ${ms(responsesStream.lastChunkMs.p50)}`,
+      pass,
+      shortfall: pass ? '' : complete ? `first chunk later by ${ms(added - 1)}` : `${responsesStream.streams - responsesStream.completed} streams incomplete`,
+    },
+  ];
+}
+
 export function verdicts(results: BenchResults): Verdict[] {
-  return [...latencyVerdicts(results), throughputVerdict(results), streamingVerdict(results), ...memoryVerdicts(results), ledgerVerdict(results)];
+  return [...latencyVerdicts(results), throughputVerdict(results), streamingVerdict(results), ...memoryVerdicts(results), ledgerVerdict(results), ...ingressVerdicts(results)];
 }
 
 export const verdictText = (verdict: Verdict) => (verdict.pass === undefined ? 'n/a' : verdict.pass ? 'PASS' : 'FAIL');

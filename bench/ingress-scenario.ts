@@ -1,0 +1,96 @@
+import { runAutocannon, type LoadResult } from './load.js';
+import { sampleProcess, watchMachine } from './processes.js';
+import { measureStreams, type StreamSummary } from './stream-client.js';
+import { chatCompletionChunks } from './mock-upstream.js';
+import { chatBody, fastModel, streamModel, type Settings } from './scenarios.js';
+import type { SwitchyardTarget } from './targets.js';
+
+/** The ingresses compared: the same prompt and model through Chat Completions and through the Responses API. */
+export type IngressName = 'chat' | 'responses' | 'responses-stored';
+
+const ingressPath: Record<IngressName, string> = { chat: '/v1/chat/completions', responses: '/v1/responses', 'responses-stored': '/v1/responses' };
+
+/** The Responses twin of `chatBody`: same system text, prompt, limit and temperature. */
+export function responsesBody(model: string, options: { stream?: boolean; store?: boolean } = {}): string {
+  return JSON.stringify({
+    model,
+    instructions: 'You are a terse assistant.',
+    input: 'Say hello to the benchmark in five words or fewer, please.',
+    max_output_tokens: 16,
+    temperature: 0,
+    store: options.store ?? false,
+    ...(options.stream ? { stream: true } : {}),
+  });
+}
+
+function bodyFor(ingress: IngressName, model: string, stream: boolean): string {
+  if (ingress === 'chat') return chatBody(model, stream);
+  return responsesBody(model, { stream, store: ingress === 'responses-stored' });
+}
+
+export interface IngressLoadRow {
+  ingress: IngressName;
+  /** The closed-loop runs, alternated with the other ingresses so that drift in the machine falls on all of them. */
+  runs: LoadResult[];
+  /** Gateway CPU seconds over all runs of this ingress. */
+  cpuSeconds: number | undefined;
+  requests: number;
+  stealShare: number | undefined;
+}
+
+export interface IngressStreamRow {
+  ingress: IngressName;
+  summary: StreamSummary;
+}
+
+export interface IngressResult {
+  load: IngressLoadRow[];
+  streams: IngressStreamRow[];
+  rounds: number;
+}
+
+const cpuOf = (target: SwitchyardTarget) => sampleProcess(target.child.pid)?.cpuSeconds;
+
+/**
+ * Scenario 6: what the Responses ingress costs against the chat ingress. Each ingress gets `rounds` closed-loop runs,
+ * interleaved (chat, responses, stored responses, chat, ...), and the gateway's CPU time per answered request is
+ * compared. Stored responses write each answer to the store as well; they are reported, not judged, since chat has
+ * no such work. Then streams through both ingresses from a mock that paces its 50 chunks 1 ms apart: a relayed
+ * stream shows its first chunk long before its last.
+ */
+export async function ingressCost(settings: Settings, target: SwitchyardTarget, rounds = 3): Promise<IngressResult> {
+  const ingresses: IngressName[] = ['chat', 'responses', 'responses-stored'];
+  const rows = new Map<IngressName, IngressLoadRow>(ingresses.map((ingress) => [ingress, { ingress, runs: [], cpuSeconds: 0, requests: 0, stealShare: 0 }]));
+  const runSeconds = Math.max(1, Math.round(settings.durationSeconds / rounds));
+  for (const ingress of ingresses) {
+    settings.log(`  ingress → ${ingress}: warm-up ${settings.warmupSeconds}s`);
+    await runAutocannon({ url: `${new URL(target.url).origin}${ingressPath[ingress]}`, headers: target.headers, body: bodyFor(ingress, fastModel, false), connections: settings.connections, durationSeconds: settings.warmupSeconds });
+  }
+  for (let round = 0; round < rounds; round += 1) {
+    for (const ingress of ingresses) {
+      const row = rows.get(ingress) as IngressLoadRow;
+      settings.log(`  ingress → ${ingress}: round ${round + 1}/${rounds}, ${runSeconds}s at ${settings.connections} connections`);
+      const before = cpuOf(target);
+      const machine = watchMachine();
+      const load = await runAutocannon({ url: `${new URL(target.url).origin}${ingressPath[ingress]}`, headers: target.headers, body: bodyFor(ingress, fastModel, false), connections: settings.connections, durationSeconds: runSeconds });
+      const use = machine.stop();
+      const after = cpuOf(target);
+      row.runs.push(load);
+      row.requests += load.ok;
+      row.cpuSeconds = before === undefined || after === undefined || row.cpuSeconds === undefined ? undefined : row.cpuSeconds + (after - before);
+      row.stealShare = use && row.stealShare !== undefined ? Math.max(row.stealShare, use.stealShare) : undefined;
+    }
+  }
+  for (const row of rows.values()) {
+    const refused = row.runs.reduce((sum, run) => sum + run.non2xx + run.errors, 0);
+    if (row.requests === 0 || refused > 0) throw new Error(`the ${row.ingress} ingress answered ${row.requests} requests and refused or failed ${refused}`);
+  }
+  const streams: IngressStreamRow[] = [];
+  for (const ingress of ['chat', 'responses'] as const) {
+    settings.log(`  ingress streams → ${ingress}: ${settings.streams.sequential} sequential`);
+    const streamTarget = { url: `${new URL(target.url).origin}${ingressPath[ingress]}`, headers: target.headers };
+    const measured = await measureStreams(streamTarget, bodyFor(ingress, streamModel, true), { sequential: settings.streams.sequential, concurrency: 1, rounds: 0, expectedChunks: chatCompletionChunks });
+    streams.push({ ingress, summary: measured.sequential });
+  }
+  return { load: [...rows.values()], streams, rounds };
+}
