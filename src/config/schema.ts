@@ -1,3 +1,4 @@
+import { entraAuthSchema } from '../providers/azure/entra-auth.js';
 import { z } from 'zod';
 import { budgetSpecSchema, rateLimitSpecSchema } from '../limits/limit-types.js';
 
@@ -51,7 +52,13 @@ const provider = z
     /** Type-specific settings: `apiVersion` (Azure), `region`/`accessKeyId`/`secretAccessKey` (Bedrock), `project`/`location` (Vertex). */
     options: z.record(z.unknown()).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((value, context) => {
+    // azure-openai: options.auth chooses Microsoft Entra ID (client secret, managed or workload identity) over api-key.
+    if (value.type !== 'azure-openai' || value.options?.auth === undefined) return;
+    const parsed = entraAuthSchema.safeParse(value.options.auth);
+    for (const issue of parsed.error?.issues ?? []) context.addIssue({ ...issue, path: ['options', 'auth', ...issue.path] });
+  });
 
 const model = z
   .object({

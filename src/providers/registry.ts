@@ -1,4 +1,5 @@
 import type { ProviderAdapter } from '../core/provider.js';
+import { withEntraAuth } from './azure/entra-auth.js';
 import { anthropicAdapter } from './anthropic/anthropic-adapter.js';
 import { cohereAdapter } from './cohere/cohere-adapter.js';
 import { stabilityChatAdapter } from './images/stability-chat-adapter.js';
@@ -8,7 +9,7 @@ import { openAiCompatibleAdapters } from './openai/openai-adapter.js';
 import { openAiHostProfiles } from './openai/openai-compatible-hosts.js';
 
 const adapters = new Map<string, ProviderAdapter>();
-for (const adapter of [...openAiCompatibleAdapters(), anthropicAdapter, bedrockAdapter, geminiAdapter, vertexAdapter, cohereAdapter, stabilityChatAdapter]) adapters.set(adapter.type, adapter);
+for (const adapter of [...openAiCompatibleAdapters().map((adapter) => (adapter.type === 'azure-openai' ? withEntraAuth(adapter) : adapter)), anthropicAdapter, bedrockAdapter, geminiAdapter, vertexAdapter, cohereAdapter, stabilityChatAdapter]) adapters.set(adapter.type, adapter);
 
 export function adapterFor(type: string): ProviderAdapter | undefined {
   return adapters.get(type);

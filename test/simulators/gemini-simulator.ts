@@ -113,6 +113,8 @@ async function stream(chunks: Array<Record<string, unknown>>, behaviour: Provide
 
 function checkKey(request: IncomingMessage, url: URL, options: GeminiSimulatorOptions, response: ServerResponse): boolean {
   const key = headerText(request, 'x-goog-api-key') ?? url.searchParams.get('key') ?? undefined;
+  // Vertex AI takes OAuth bearer tokens instead of API keys.
+  if (url.pathname.startsWith('/v1/projects/') && /^Bearer \S+$/.test(headerText(request, 'authorization') ?? '')) return true;
   if (key === undefined || key === '') {
     sendError(response, { status: 403, message: "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API." });
     return false;
@@ -128,7 +130,8 @@ function checkKey(request: IncomingMessage, url: URL, options: GeminiSimulatorOp
   return true;
 }
 
-const routePattern = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
+/** The Gemini API path, and the Vertex AI one (https://cloud.google.com/vertex-ai/generative-ai/docs/reference/rest). */
+const routePattern = /^(?:\/v1beta\/models|\/v1\/projects\/[^/]+\/locations\/[^/]+\/publishers\/google\/models)\/([^/:]+):(generateContent|streamGenerateContent)$/;
 
 /** The Gemini Developer API on loopback (POST /v1beta/models/{model}:generateContent and :streamGenerateContent). */
 export async function startGeminiSimulator(options: GeminiSimulatorOptions = {}): Promise<ProviderSimulator> {

@@ -1,86 +1,85 @@
 import type { ChatRequest, EmbeddingRequest } from '../../core/canonical.js';
-import { GatewayError } from '../../core/errors.js';
 import type { ProviderAdapter, ProviderEndpoint, UpstreamRequest } from '../../core/provider.js';
 import { bedrockEmbeddingBatchSize, convertToBedrockEmbeddingBody, parseBedrockEmbeddingResponse } from './bedrock-embedding.js';
 import { classifyBedrockError } from './bedrock-error.js';
 import { parseBedrockResponse } from './bedrock-response.js';
 import { BedrockStreamDecoder } from './bedrock-stream.js';
 import { convertToBedrockRequest } from './convert-to-bedrock-request.js';
-import { signRequest, type AwsCredentials } from './sigv4.js';
+import { profileRegion, resolveAwsCredentials, staticAwsCredentials, stringOption } from './aws-credentials.js';
+import { signRequest } from './sigv4.js';
 
 const defaultRegion = 'us-east-1';
 
-function option(endpoint: ProviderEndpoint, ...names: string[]): string | undefined {
-  for (const name of names) {
-    const value = endpoint.options?.[name];
-    if (typeof value === 'string' && value !== '') return value;
-  }
-  return undefined;
-}
-
+/** An explicitly configured region: options, then the environment the AWS SDKs read. */
 export function bedrockRegion(endpoint: ProviderEndpoint): string {
-  return option(endpoint, 'region', 'AWS_REGION', 'AWS_DEFAULT_REGION') ?? defaultRegion;
+  return configuredRegion(endpoint) ?? defaultRegion;
 }
 
-export function bedrockBaseUrl(endpoint: ProviderEndpoint): string {
-  const base = endpoint.baseUrl ? endpoint.baseUrl : `https://bedrock-runtime.${bedrockRegion(endpoint)}.amazonaws.com`;
+function configuredRegion(endpoint: ProviderEndpoint): string | undefined {
+  return stringOption(endpoint, 'region', 'AWS_REGION', 'AWS_DEFAULT_REGION') ?? nonEmpty(process.env.AWS_REGION) ?? nonEmpty(process.env.AWS_DEFAULT_REGION);
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/** The configured region, else the `region` of the AWS profile in the shared config file, else us-east-1. */
+async function resolveRegion(endpoint: ProviderEndpoint): Promise<string> {
+  return configuredRegion(endpoint) ?? (await profileRegion(stringOption(endpoint, 'profile'))) ?? defaultRegion;
+}
+
+function baseUrlFor(endpoint: ProviderEndpoint, region: string): string {
+  const base = endpoint.baseUrl ? endpoint.baseUrl : `https://bedrock-runtime.${region}.amazonaws.com`;
   return base.replace(/\/+$/, '');
 }
 
-function credentialsOf(endpoint: ProviderEndpoint): AwsCredentials | undefined {
-  const accessKeyId = option(endpoint, 'accessKeyId', 'AWS_ACCESS_KEY_ID');
-  const secretAccessKey = option(endpoint, 'secretAccessKey', 'AWS_SECRET_ACCESS_KEY');
-  if (!accessKeyId || !secretAccessKey) return undefined;
-  const sessionToken = option(endpoint, 'sessionToken', 'AWS_SESSION_TOKEN');
-  return sessionToken ? { accessKeyId, secretAccessKey, sessionToken } : { accessKeyId, secretAccessKey };
+export function bedrockBaseUrl(endpoint: ProviderEndpoint): string {
+  return baseUrlFor(endpoint, bedrockRegion(endpoint));
 }
 
 /**
- * Signs with SigV4 when an access key is configured; otherwise sends a Bedrock API key as a bearer token.
- * https://docs.aws.amazon.com/bedrock/latest/userguide/api-keys-use.html
+ * Signs with SigV4 when an access key is configured or the AWS default credential chain finds one; sends a Bedrock
+ * API key as a bearer token when only `apiKey` is set (https://docs.aws.amazon.com/bedrock/latest/userguide/api-keys-use.html).
  */
-function authorize(request: UpstreamRequest, endpoint: ProviderEndpoint): UpstreamRequest {
-  const credentials = credentialsOf(endpoint);
-  if (credentials) {
-    const headers = signRequest({
-      method: request.method,
-      url: request.url,
-      headers: request.headers,
-      body: request.body,
-      credentials,
-      region: bedrockRegion(endpoint),
-      service: 'bedrock',
-      date: new Date(),
-    });
-    return { ...request, headers };
+async function authorize(request: UpstreamRequest, endpoint: ProviderEndpoint, region: string): Promise<UpstreamRequest> {
+  if (endpoint.apiKey && !staticAwsCredentials(endpoint)) {
+    return { ...request, headers: { ...request.headers, authorization: `Bearer ${endpoint.apiKey}` } };
   }
-  if (endpoint.apiKey) return { ...request, headers: { ...request.headers, authorization: `Bearer ${endpoint.apiKey}` } };
-  throw new GatewayError(
-    'upstream_authentication_failed',
-    `Bedrock provider '${endpoint.name}' has no credentials: set accessKeyId and secretAccessKey (or a Bedrock API key as apiKey).`,
-    { provider: endpoint.name },
-  );
+  const credentials = await resolveAwsCredentials(endpoint);
+  const headers = signRequest({
+    method: request.method,
+    url: request.url,
+    headers: request.headers,
+    body: request.body,
+    credentials,
+    region,
+    service: 'bedrock',
+    date: new Date(),
+  });
+  return { ...request, headers };
 }
 
-export function buildBedrockChatRequest(request: ChatRequest, upstreamModel: string, endpoint: ProviderEndpoint): UpstreamRequest {
+export async function buildBedrockChatRequest(request: ChatRequest, upstreamModel: string, endpoint: ProviderEndpoint): Promise<UpstreamRequest> {
   const operation = request.stream ? 'converse-stream' : 'converse';
+  const region = await resolveRegion(endpoint);
   const unsigned: UpstreamRequest = {
-    url: `${bedrockBaseUrl(endpoint)}/model/${encodeURIComponent(upstreamModel)}/${operation}`,
+    url: `${baseUrlFor(endpoint, region)}/model/${encodeURIComponent(upstreamModel)}/${operation}`,
     method: 'POST',
     headers: { ...endpoint.headers, 'content-type': 'application/json' },
     body: JSON.stringify(convertToBedrockRequest(request)),
   };
-  return authorize(unsigned, endpoint);
+  return authorize(unsigned, endpoint, region);
 }
 
-export function buildBedrockEmbeddingRequest(request: EmbeddingRequest, upstreamModel: string, endpoint: ProviderEndpoint): UpstreamRequest {
+export async function buildBedrockEmbeddingRequest(request: EmbeddingRequest, upstreamModel: string, endpoint: ProviderEndpoint): Promise<UpstreamRequest> {
+  const region = await resolveRegion(endpoint);
   const unsigned: UpstreamRequest = {
-    url: `${bedrockBaseUrl(endpoint)}/model/${encodeURIComponent(upstreamModel)}/invoke`,
+    url: `${baseUrlFor(endpoint, region)}/model/${encodeURIComponent(upstreamModel)}/invoke`,
     method: 'POST',
     headers: { ...endpoint.headers, 'content-type': 'application/json', accept: 'application/json' },
     body: JSON.stringify(convertToBedrockEmbeddingBody(request, upstreamModel)),
   };
-  return authorize(unsigned, endpoint);
+  return authorize(unsigned, endpoint, region);
 }
 
 /** AWS Bedrock: chat through Converse and ConverseStream, embeddings through InvokeModel (Titan and Cohere bodies). */

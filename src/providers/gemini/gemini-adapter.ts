@@ -7,7 +7,7 @@ import { convertToGeminiEmbeddingBody, convertToVertexEmbeddingBody, parseGemini
 import { classifyGeminiError } from './gemini-error.js';
 import { parseGeminiResponse } from './gemini-response.js';
 import { GeminiStreamDecoder } from './gemini-stream.js';
-import { getVertexAccessToken, parseServiceAccount, type TokenExchangeOptions } from './vertex-auth.js';
+import { getVertexAccessToken, getVertexDefaultAccessToken, parseServiceAccount, type TokenExchangeOptions } from './vertex-auth.js';
 
 export const geminiDefaultBaseUrl = 'https://generativelanguage.googleapis.com';
 
@@ -96,9 +96,7 @@ async function vertexAccessToken(endpoint: ProviderEndpoint, options: TokenExcha
   const { serviceAccount } = readVertexSettings(endpoint);
   if (serviceAccount !== undefined) return getVertexAccessToken(parseServiceAccount(serviceAccount), options);
   if (endpoint.apiKey !== undefined && endpoint.apiKey !== '') return endpoint.apiKey;
-  throw new GatewayError('upstream_authentication_failed', `Vertex AI provider "${endpoint.name}" needs options.serviceAccount or an access token as apiKey.`, {
-    provider: endpoint.name,
-  });
+  return getVertexDefaultAccessToken(options);
 }
 
 /** Gemini on Vertex AI: the same body and responses, a project-scoped URL and OAuth bearer tokens. */

@@ -45,7 +45,7 @@ test('the JWT is RS256-signed by the service account and claims the cloud-platfo
   assert.ok(verify('RSA-SHA256', Buffer.from(`${header}.${claims}`), publicKey, Buffer.from(signature, 'base64url')));
 });
 
-test('the token exchange posts the jwt-bearer grant and the token is cached until a minute before expiry', async () => {
+test('the token exchange posts the jwt-bearer grant and the token is cached until five minutes before expiry', async () => {
   const calls: RecordedCall[] = [];
   let now = 1_700_000_000_000;
   let issued = 0;
@@ -63,10 +63,10 @@ test('the token exchange posts the jwt-bearer grant and the token is cached unti
   const [header, claims, signature] = assertion.split('.') as [string, string, string];
   assert.ok(verify('RSA-SHA256', Buffer.from(`${header}.${claims}`), publicKey, Buffer.from(signature, 'base64url')));
 
-  now += 3_500_000;
+  now += 3_200_000;
   assert.equal(await getVertexAccessToken(key, options), 'ya29.token-1');
   assert.equal(calls.length, 1);
-  now += 60_000;
+  now += 120_000;
   assert.equal(await getVertexAccessToken(key, options), 'ya29.token-2');
   assert.equal(calls.length, 2);
 });

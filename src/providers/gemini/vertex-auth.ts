@@ -6,7 +6,7 @@ export const cloudPlatformScope = 'https://www.googleapis.com/auth/cloud-platfor
 const defaultTokenUri = 'https://oauth2.googleapis.com/token';
 const jwtLifetimeSeconds = 3600;
 /** A cached token is replaced this long before Google says it expires. */
-const refreshMarginMs = 60_000;
+const refreshMarginMs = 5 * 60_000;
 
 export interface ServiceAccountKey {
   clientEmail: string;
@@ -126,4 +126,66 @@ export async function getVertexAccessToken(key: ServiceAccountKey, options: Toke
   const token = await pending;
   cache.tokens.set(cacheKey, token);
   return token.accessToken;
+}
+
+interface AdcClient {
+  getAccessToken(): Promise<string | null | undefined>;
+}
+let adcClient: Promise<AdcClient> | undefined;
+let adcKeyFile: Promise<ServiceAccountKey | undefined> | undefined;
+
+async function readKeyFile(path: string): Promise<ServiceAccountKey | undefined> {
+  const { readFile } = await import('node:fs/promises');
+  const text = await readFile(path, 'utf8').catch((error: unknown) => {
+    throw configError(`GOOGLE_APPLICATION_CREDENTIALS (${path}) could not be read: ${error instanceof Error ? error.message : String(error)}`);
+  });
+  const parsed: unknown = JSON.parse(text);
+  // Service-account keys are signed here, so their token_uri is honoured; every other kind goes to google-auth-library.
+  return isRecord(parsed) && parsed.type === 'service_account' ? parseServiceAccount(parsed) : undefined;
+}
+
+async function createAdcClient(): Promise<AdcClient> {
+  const { importOptional } = await import('../shared/cloud-identity/optional-import.js');
+  const library = await importOptional('google-auth-library', 'Vertex AI with Application Default Credentials', () => import('google-auth-library'));
+  const auth = new library.GoogleAuth({ scopes: [cloudPlatformScope] });
+  const client = await auth.getClient();
+  return { getAccessToken: async () => (await client.getAccessToken()).token };
+}
+
+/**
+ * Application Default Credentials as Google's libraries find them: a service-account key named by
+ * GOOGLE_APPLICATION_CREDENTIALS (exchanged here, at its token_uri), else google-auth-library (authorized-user
+ * or external-account files, gcloud's default file, the metadata server at GCE_METADATA_HOST), which caches
+ * tokens and refreshes them before they expire.
+ */
+export async function getVertexDefaultAccessToken(options: TokenExchangeOptions = {}): Promise<string> {
+  const path = process.env.GOOGLE_APPLICATION_CREDENTIALS;
+  if (path !== undefined && path !== '') {
+    adcKeyFile ??= readKeyFile(path).catch((error: unknown) => {
+      adcKeyFile = undefined;
+      throw error;
+    });
+    const key = await adcKeyFile;
+    if (key) return getVertexAccessToken(key, options);
+  }
+  adcClient ??= createAdcClient().catch((error: unknown) => {
+    adcClient = undefined;
+    throw error;
+  });
+  let token: string | null | undefined;
+  try {
+    token = await (await adcClient).getAccessToken();
+  } catch (error) {
+    if (error instanceof GatewayError) throw error;
+    throw new GatewayError('upstream_authentication_failed', `Vertex AI: Application Default Credentials found no token: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  if (!token) throw configError('Application Default Credentials returned no access token.');
+  return token;
+}
+
+/** Forgets the Application Default Credentials found so far (tests, and environment changes). */
+export function resetVertexDefaultCredentials(): void {
+  adcClient = undefined;
+  adcKeyFile = undefined;
+  sharedCache.tokens.clear();
 }
