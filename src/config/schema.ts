@@ -50,8 +50,14 @@ const provider = z
     timeouts: timeouts.optional(),
     /** Type-specific settings: `apiVersion` (Azure), `region`/`accessKeyId`/`secretAccessKey` (Bedrock), `project`/`location` (Vertex). */
     options: z.record(z.unknown()).optional(),
+    /** Which API of the host to call: `chat` (Chat Completions, the default) or `responses` (openai and azure-openai only). */
+    api: z.enum(['chat', 'responses']).optional(),
   })
-  .strict();
+  .strict()
+  .refine((value) => value.api !== 'responses' || value.type === 'openai' || value.type === 'azure-openai', {
+    message: 'api: responses is only available on providers of type openai or azure-openai',
+    path: ['api'],
+  });
 
 const model = z
   .object({
