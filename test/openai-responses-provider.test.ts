@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type OpenAI from 'openai';
 import { replyAfterTools, simulatedReply, type ProviderSimulator } from './simulators/loopback-server.js';
 import { responsesCallIds, simulatedReasoning, startOpenAiResponsesSimulator } from './simulators/openai-responses-simulator.js';
+import { parseConfig } from '../src/config/load-config.js';
 import { startTestGateway, type TestGateway } from './support/test-gateway.js';
 
 type Body = Record<string, unknown>;
@@ -115,4 +116,8 @@ describe('an OpenAI provider configured with api: responses, called through /v1/
       simulator.behave({ kind: 'ok' });
     }
   });
+});
+
+test('api: responses on a provider type without a Responses API is a configuration error naming the field', () => {
+  assert.throws(() => parseConfig({ providers: { claude: { type: 'anthropic', api: 'responses', apiKey: 'k' } } }, {}), /providers\.claude\.api|api: responses/);
 });
