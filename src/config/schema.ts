@@ -51,9 +51,14 @@ const provider = z
     timeouts: timeouts.optional(),
     /** Type-specific settings: `apiVersion` (Azure), `region`/`accessKeyId`/`secretAccessKey` (Bedrock), `project`/`location` (Vertex). */
     options: z.record(z.unknown()).optional(),
+    /** Which API of the host to call: `chat` (Chat Completions, the default) or `responses` (openai and azure-openai only). */
+    api: z.enum(['chat', 'responses']).optional(),
   })
   .strict()
   .superRefine((value, context) => {
+    if (value.api === 'responses' && value.type !== 'openai' && value.type !== 'azure-openai') {
+      context.addIssue({ code: z.ZodIssueCode.custom, message: 'api: responses is only available on providers of type openai or azure-openai', path: ['api'] });
+    }
     // azure-openai: options.auth chooses Microsoft Entra ID (client secret, managed or workload identity) over api-key.
     if (value.type !== 'azure-openai' || value.options?.auth === undefined) return;
     const parsed = entraAuthSchema.safeParse(value.options.auth);

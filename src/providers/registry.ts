@@ -7,11 +7,25 @@ import { bedrockAdapter } from './bedrock/bedrock-adapter.js';
 import { geminiAdapter, vertexAdapter } from './gemini/gemini-adapter.js';
 import { openAiCompatibleAdapters } from './openai/openai-adapter.js';
 import { openAiHostProfiles } from './openai/openai-compatible-hosts.js';
+import { createResponsesAdapter, type ResponsesHost } from './openai-responses/openai-responses-adapter.js';
 
 const adapters = new Map<string, ProviderAdapter>();
 for (const adapter of [...openAiCompatibleAdapters().map((adapter) => (adapter.type === 'azure-openai' ? withEntraAuth(adapter) : adapter)), anthropicAdapter, bedrockAdapter, geminiAdapter, vertexAdapter, cohereAdapter, stabilityChatAdapter]) adapters.set(adapter.type, adapter);
 
-export function adapterFor(type: string): ProviderAdapter | undefined {
+/** Hosts that also serve the Responses API (`api: responses`); embeddings still go through the chat adapter's endpoint. */
+const responsesAdapters = new Map<string, ProviderAdapter>();
+for (const host of ['openai', 'azure-openai'] as const satisfies readonly ResponsesHost[]) {
+  const chat = adapters.get(host);
+  const responses = createResponsesAdapter(host);
+  if (chat?.buildEmbeddingRequest) responses.buildEmbeddingRequest = chat.buildEmbeddingRequest;
+  if (chat?.parseEmbeddingResponse) responses.parseEmbeddingResponse = chat.parseEmbeddingResponse;
+  if (chat?.embeddingBatchSize) responses.embeddingBatchSize = chat.embeddingBatchSize;
+  responsesAdapters.set(host, responses);
+}
+
+/** The adapter of a provider type; `api` picks another API of the same host (`responses` for OpenAI and Azure). */
+export function adapterFor(type: string, api?: 'chat' | 'responses'): ProviderAdapter | undefined {
+  if (api === 'responses') return responsesAdapters.get(type);
   return adapters.get(type);
 }
 

@@ -80,7 +80,7 @@ export class ModelRegistry {
 
   private build(model: string, providerName: string, upstreamModel: string, configPrice: Deployment['price']): Deployment {
     const provider = this.config.providers[providerName] as ProviderConfig;
-    const adapter = adapterFor(provider.type);
+    const adapter = adapterFor(provider.type, provider.api);
     if (!adapter) throw new GatewayError('internal_error', `Provider type "${provider.type}" has no adapter.`);
     const catalogPrice = this.catalog.lookup(priceFamily(provider.type, upstreamModel), upstreamModel);
     const price = configPrice ?? catalogPrice;

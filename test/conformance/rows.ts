@@ -6,6 +6,7 @@ import { bedrockKit } from './kits/bedrock.js';
 import { cohereKit } from './kits/cohere.js';
 import { geminiKit } from './kits/gemini.js';
 import { openAiKit } from './kits/openai.js';
+import { openAiResponsesKit } from './kits/openai-responses.js';
 import type { WireKit } from './wire-kit.js';
 
 /** One line of the matrix: a provider type, the adapter that serves it, and its wire kit. */
@@ -26,6 +27,7 @@ const openAiWireHosts = ['openai', 'azure-openai', 'groq', 'mistral', 'deepseek'
 export function conformanceRows(): ConformanceRow[] {
   return [
     ...openAiWireHosts.map((type) => ({ name: type, adapter: registered(type), kit: openAiKit(type) })),
+    { name: 'openai (api: responses)', adapter: adapterFor('openai', 'responses') ?? registered('openai'), kit: openAiResponsesKit() },
     { name: 'anthropic', adapter: registered('anthropic'), kit: anthropicKit() },
     { name: 'gemini', adapter: registered('gemini'), kit: geminiKit('gemini') },
     { name: 'vertex', adapter: registered('vertex'), kit: geminiKit('vertex') },
