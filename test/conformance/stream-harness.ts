@@ -18,7 +18,8 @@ export function decodeStream(adapter: ProviderAdapter, upstreamModel: string, by
   }
   for (const event of framer.flush()) parts.push(...decoder.decode(event));
   parts.push(...decoder.end());
-  return parts;
+  // Native parts relay upstream events to an ingress of the same format; the canonical parts are what is checked.
+  return parts.filter((part) => part.type !== 'native');
 }
 
 export interface StreamedToolCall {
