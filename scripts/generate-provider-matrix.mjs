@@ -100,7 +100,14 @@ function render(document) {
     '',
     footnotes.render(),
     '',
+    ...handWritten(),
   ].join('\n');
+}
+
+/** Hand-written sections that the matrix cannot show (field rules per target), kept in docs/provider-fields.md. */
+function handWritten() {
+  const path = join(dirname(outputPath), 'provider-fields.md');
+  return existsSync(path) ? [readFileSync(path, 'utf8').trimEnd(), ''] : [];
 }
 
 const markdown = render(readResults());

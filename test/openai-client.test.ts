@@ -36,7 +36,7 @@ describe('the official openai client through Switchyard', () => {
     assert.equal(sent?.body.temperature, 0.2);
     assert.equal(sent?.body.seed, 7);
     assert.deepEqual(sent?.body.stop, ['END']);
-    assert.equal(sent?.body.max_completion_tokens, 50);
+    assert.equal(sent?.body.max_tokens, 50, 'the client\'s body reaches OpenAI as sent');
   });
 
   test('relays a stream chunk by chunk with usage at the end when asked', async () => {

@@ -17,8 +17,18 @@ export function exactCacheKey(request: ChatRequest, scope: string): string {
     request.seed ?? null,
     request.reasoningEffort ?? null,
     request.parallelToolCalls ?? null,
+    nativeAnswerFields(request),
   ]);
   return createHash('sha256').update(material).digest('base64url');
+}
+
+/** OpenAI chat fields outside the canonical request that change the answer an OpenAI-wire provider returns. */
+const openAiAnswerFields = ['n', 'logprobs', 'top_logprobs', 'modalities', 'audio', 'web_search_options', 'prediction', 'verbosity', 'service_tier'];
+
+function nativeAnswerFields(request: ChatRequest): unknown[] | null {
+  if (request.native?.format !== 'openai-chat') return null;
+  const body = request.native.body;
+  return openAiAnswerFields.map((name) => body[name] ?? null);
 }
 
 function messageText(message: Message): string {

@@ -199,7 +199,7 @@ export type StreamPart =
   | { type: 'reasoning-delta'; text: string }
   /** Closes the reasoning block so far with what the provider needs to accept it back. */
   | { type: 'reasoning-end'; part: ReasoningPart }
-  | { type: 'tool-call-start'; index: number; id: string; name: string }
+  | { type: 'tool-call-start'; index: number; id: string; name: string; providerMetadata?: ProviderMetadata }
   | { type: 'tool-call-delta'; index: number; argumentsDelta: string }
   | { type: 'usage'; usage: Usage }
   | { type: 'finish'; finishReason: FinishReason; rawFinishReason: string | undefined }

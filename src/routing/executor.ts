@@ -2,6 +2,7 @@ import type { ChatRequest, ChatResponse, Usage } from '../core/canonical.js';
 import type { Deployment } from '../core/deployment.js';
 import { GatewayError } from '../core/errors.js';
 import { sendUpstreamBuffered } from '../providers/shared/http-client.js';
+import { assertRequestFitsDeployment } from '../providers/openai/openai-fields-fit.js';
 import { openUpstreamStream } from '../providers/shared/upstream-stream.js';
 import { StreamRelay, type StreamSink } from './stream-relay.js';
 import { runAttempts, type ExecutionContext } from './attempt-loop.js';
@@ -26,6 +27,7 @@ export interface ChatOptions {
 export function executeChat(request: ChatRequest, targets: Deployment[], context: ExecutionContext, options: ChatOptions = {}): Promise<ChatOutcome> {
   return runAttempts<ChatOutcome>(targets, context, async (deployment, record, started) => {
     const sent = options.requestFor ? options.requestFor(deployment) : request;
+    assertRequestFitsDeployment(sent, deployment);
     const upstream = await deployment.adapter.buildChatRequest(sent, deployment.upstreamModel, deployment.endpoint);
     const response = await sendUpstreamBuffered(upstream, { provider: deployment.provider, timeouts: deployment.timeouts });
     const text = response.body.toString('utf8');
@@ -60,6 +62,7 @@ export interface StreamOutcome {
 export function executeStream(request: ChatRequest, targets: Deployment[], context: ExecutionContext, options: ChatOptions = {}): Promise<StreamOutcome> {
   return runAttempts<StreamOutcome>(targets, context, async (deployment, record, started) => {
     const sent = options.requestFor ? options.requestFor(deployment) : request;
+    assertRequestFitsDeployment(sent, deployment);
     const upstream = await deployment.adapter.buildChatRequest(sent, deployment.upstreamModel, deployment.endpoint);
     const relay = new StreamRelay(sent, deployment, context, { record, started });
     const stream = await openUpstreamStream(upstream, { provider: deployment.provider, timeouts: deployment.timeouts, signal: context.signal }, relay);

@@ -71,8 +71,11 @@ function chunk(model: string, parts: unknown[], options: { finished: boolean; ou
   return { candidates: [candidate], usageMetadata: usageMetadata(options.outputTokens), modelVersion: model, responseId: 'sim-gemini-response-1' };
 }
 
+/** The signature the simulated model puts on its first function call, as Gemini 3 does; it must come back next turn. */
+export const simulatedThoughtSignature = 'c2ltLXRob3VnaHQtc2lnbmF0dXJlLTQyLXNwcmluZ3M=';
+
 function toolCallParts(): Array<Record<string, unknown>> {
-  return simulatedToolCalls.map((call) => ({ functionCall: { name: call.name, args: call.input } }));
+  return simulatedToolCalls.map((call, index) => ({ functionCall: { name: call.name, args: call.input }, ...(index === 0 ? { thoughtSignature: simulatedThoughtSignature } : {}) }));
 }
 
 function replyText(body: Record<string, unknown>): string {

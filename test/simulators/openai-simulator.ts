@@ -46,14 +46,24 @@ function completion(body: Record<string, unknown>, withUsage: boolean): Record<s
   const message: Record<string, unknown> = wantsTools(body)
     ? { role: 'assistant', content: null, tool_calls: [{ id: 'call_sim_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }], refusal: null }
     : { role: 'assistant', content: json ? '{"answer":42}' : reply, refusal: null };
+  const count = typeof body.n === 'number' ? body.n : 1;
+  const choices = Array.from({ length: count }, (_, index) => ({ index, message, logprobs: logprobsFor(body, String(message.content ?? '')), finish_reason: wantsTools(body) ? 'tool_calls' : 'stop' }));
   return {
     id: 'chatcmpl-sim-1',
     object: 'chat.completion',
     created: 1_760_000_000,
     model: body.model,
-    choices: [{ index: 0, message, logprobs: null, finish_reason: wantsTools(body) ? 'tool_calls' : 'stop' }],
+    choices,
+    ...(typeof body.service_tier === 'string' ? { service_tier: body.service_tier } : {}),
+    system_fingerprint: 'fp_sim',
     ...(withUsage ? { usage: simulatorUsage } : {}),
   };
+}
+
+/** Log probabilities as OpenAI returns them (`choices[].logprobs.content`), when the request asked. */
+function logprobsFor(body: Record<string, unknown>, text: string): Record<string, unknown> | null {
+  if (body.logprobs !== true) return null;
+  return { content: [{ token: text, logprob: -0.25, bytes: [...Buffer.from(text)], top_logprobs: [] }], refusal: null };
 }
 
 function chunk(body: Record<string, unknown>, choices: unknown[], extra: Record<string, unknown> = {}): string {
@@ -72,8 +82,9 @@ export function streamEvents(body: Record<string, unknown>, withUsage: boolean, 
     events.push(chunk(body, [{ index: 0, delta: {}, finish_reason: 'tool_calls' }]));
   } else {
     const words = Array.from({ length: pieces }, (_, index) => `w${index} `);
-    for (const word of words) events.push(chunk(body, [{ index: 0, delta: { content: word }, logprobs: null, finish_reason: null }]));
-    events.push(chunk(body, [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }]));
+    const indexes = Array.from({ length: typeof body.n === 'number' ? body.n : 1 }, (_, index) => index);
+    for (const word of words) events.push(chunk(body, indexes.map((index) => ({ index, delta: { content: word }, logprobs: logprobsFor(body, word), finish_reason: null }))));
+    events.push(chunk(body, indexes.map((index) => ({ index, delta: {}, logprobs: null, finish_reason: 'stop' }))));
   }
   const options = body.stream_options as { include_usage?: boolean } | undefined;
   if (withUsage && options?.include_usage) events.push(chunk(body, [], { usage: simulatorUsage }));

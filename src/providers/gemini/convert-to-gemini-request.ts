@@ -5,12 +5,13 @@ import { toGeminiParameters, toGeminiSchema } from './gemini-schema.js';
 import type { GeminiContent, GeminiFunctionDeclaration, GeminiGenerationConfig, GeminiPart, GeminiRequestBody, GeminiThinkingConfig, GeminiToolConfig } from './gemini-wire.js';
 
 /**
- * The canonical request keeps no thought signatures, and Gemini 3 rejects replayed function calls without one;
- * this documented placeholder skips the check (https://ai.google.dev/gemini-api/docs/thought-signatures).
+ * Gemini 3 rejects replayed function calls without their thought signature. The real one, kept on the tool call, is
+ * sent back; when none is known (the conversation came from another provider, or the client dropped it), this
+ * documented placeholder skips the check (https://ai.google.dev/gemini-api/docs/thought-signatures).
  */
 const placeholderThoughtSignature = 'skip_thought_signature_validator';
 
-export function convertToGeminiRequest(request: ChatRequest): GeminiRequestBody {
+export function convertToGeminiRequest(request: ChatRequest, upstreamModel = ''): GeminiRequestBody {
   const system = request.messages.flatMap((message) => (message.role === 'system' && message.content !== '' ? [{ text: message.content }] : []));
   const body: GeminiRequestBody = { contents: convertMessages(request.messages) };
   if (system.length > 0) body.systemInstruction = { parts: system };
@@ -18,7 +19,7 @@ export function convertToGeminiRequest(request: ChatRequest): GeminiRequestBody 
     body.tools = [{ functionDeclarations: request.tools.map(convertTool) }];
     if (request.toolChoice !== undefined) body.toolConfig = convertToolChoice(request.toolChoice);
   }
-  const generationConfig = convertGenerationConfig(request);
+  const generationConfig = convertGenerationConfig(request, upstreamModel);
   if (Object.keys(generationConfig).length > 0) body.generationConfig = generationConfig;
   return body;
 }
@@ -69,9 +70,15 @@ function convertAssistant(message: AssistantMessage): GeminiPart[] {
   const parts: GeminiPart[] = message.content.map((part) => ({ text: part.text }));
   (message.toolCalls ?? []).forEach((call, index) => {
     const part: GeminiPart = { functionCall: { name: call.name, args: parseArguments(call.arguments) } };
-    if (index === 0) part.thoughtSignature = placeholderThoughtSignature;
+    const signature = call.providerMetadata?.gemini?.thoughtSignature;
+    if (typeof signature === 'string' && signature !== '') part.thoughtSignature = signature;
+    else if (index === 0) part.thoughtSignature = placeholderThoughtSignature;
     parts.push(part);
   });
+  // A signature on a text answer goes back on its last text part; Gemini accepts the turn without it.
+  const textSignature = message.reasoningParts?.find((part) => part.format === 'gemini' && part.signature)?.signature;
+  const lastText = parts.filter((part) => part.text !== undefined && part.text !== '').at(-1);
+  if (textSignature && lastText && (message.toolCalls ?? []).length === 0) lastText.thoughtSignature = textSignature;
   return parts;
 }
 
@@ -143,7 +150,7 @@ function convertToolChoice(choice: ToolChoice): GeminiToolConfig {
   return { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: [choice.name] } };
 }
 
-function convertGenerationConfig(request: ChatRequest): GeminiGenerationConfig {
+function convertGenerationConfig(request: ChatRequest, upstreamModel: string): GeminiGenerationConfig {
   const config: GeminiGenerationConfig = {};
   if (request.temperature !== undefined) config.temperature = request.temperature;
   if (request.topP !== undefined) config.topP = request.topP;
@@ -156,14 +163,21 @@ function convertGenerationConfig(request: ChatRequest): GeminiGenerationConfig {
     config.responseMimeType = 'application/json';
     config.responseSchema = toGeminiSchema(format.schema);
   }
-  if (request.reasoningEffort !== undefined) config.thinkingConfig = thinkingConfigFor(request.reasoningEffort);
+  if (request.reasoningEffort !== undefined) config.thinkingConfig = thinkingConfigFor(request.reasoningEffort, upstreamModel);
   return config;
 }
 
 /** Token budgets per effort; `thinkingBudget` is understood by every Gemini thinking model (https://ai.google.dev/gemini-api/docs/thinking). */
 const thinkingBudgets = new Map<string, number>([['none', 0], ['minimal', 128], ['low', 1024], ['medium', 8192], ['high', 24576], ['xhigh', 32768]]);
 
-function thinkingConfigFor(effort: string): GeminiThinkingConfig {
+/**
+ * Gemini 3 models take a thinking level instead of a budget and cannot turn thinking off: the lighter efforts ask
+ * for `low`, the others for `high`, the two levels every Gemini 3 model knows.
+ */
+function thinkingConfigFor(effort: string, upstreamModel: string): GeminiThinkingConfig {
+  if (/gemini-3/.test(upstreamModel)) {
+    return { thinkingLevel: effort === 'none' || effort === 'minimal' || effort === 'low' ? 'low' : 'high', includeThoughts: true };
+  }
   // Unknown efforts ask for dynamic thinking (-1), letting the model choose its budget.
   const budget = thinkingBudgets.get(effort) ?? -1;
   return { thinkingBudget: budget, includeThoughts: budget !== 0 };

@@ -38,7 +38,7 @@ export const geminiAdapter: ProviderAdapter = {
   streamFraming: 'sse',
   buildChatRequest(request: ChatRequest, upstreamModel: string, endpoint: ProviderEndpoint): UpstreamRequest {
     const url = `${trimSlash(endpoint.baseUrl)}/v1beta/models/${modelId(upstreamModel)}:${chatAction(request)}`;
-    return postJson(url, endpoint, apiKeyHeader(endpoint), convertToGeminiRequest(request));
+    return postJson(url, endpoint, apiKeyHeader(endpoint), convertToGeminiRequest(request, upstreamModel));
   },
   parseChatResponse: (body, upstreamModel) => parseGeminiResponse(body, upstreamModel, 'Gemini'),
   createStreamDecoder: (upstreamModel) => new GeminiStreamDecoder(upstreamModel, { label: 'Gemini', provider: 'gemini' }),
@@ -106,7 +106,7 @@ export function createVertexAdapter(options: TokenExchangeOptions = {}): Provide
     streamFraming: 'sse',
     async buildChatRequest(request: ChatRequest, upstreamModel: string, endpoint: ProviderEndpoint): Promise<UpstreamRequest> {
       const url = vertexModelUrl(endpoint, upstreamModel, chatAction(request));
-      const body = convertToGeminiRequest(request);
+      const body = convertToGeminiRequest(request, upstreamModel);
       const token = await vertexAccessToken(endpoint, options);
       return postJson(url, endpoint, { authorization: `Bearer ${token}` }, body);
     },

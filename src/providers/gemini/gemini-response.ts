@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { ChatResponse, FinishReason, Usage } from '../../core/canonical.js';
+import type { ChatResponse, FinishReason, ReasoningPart, ToolCall, Usage } from '../../core/canonical.js';
 import { GatewayError } from '../../core/errors.js';
 import { asArray, asNumber, asRecord, asString, isRecord, type JsonRecord } from '../shared/json-read.js';
 
 export type GeminiOutputPart =
-  | { kind: 'text'; text: string }
-  | { kind: 'reasoning'; text: string }
-  | { kind: 'tool-call'; name: string; arguments: string };
+  | { kind: 'text'; text: string; signature?: string }
+  | { kind: 'reasoning'; text: string; signature?: string }
+  | { kind: 'tool-call'; name: string; arguments: string; signature?: string };
 
 /** What one `GenerateContentResponse` (a whole response, or one streamed chunk) says, already narrowed. */
 export interface GeminiChunk {
@@ -39,14 +39,17 @@ export function readGeminiChunk(body: JsonRecord): GeminiChunk {
 function readPart(value: unknown): GeminiOutputPart[] {
   const part = asRecord(value);
   const text = asString(part.text);
+  // Thought signatures come on function calls and on text parts (https://ai.google.dev/gemini-api/docs/thought-signatures).
+  const signature = asString(part.thoughtSignature);
+  const signed = signature ? { signature } : {};
   if (text !== undefined) {
-    if (text === '') return [];
-    return [{ kind: part.thought === true ? 'reasoning' : 'text', text }];
+    if (text === '' && !signature) return [];
+    return [{ kind: part.thought === true ? 'reasoning' : 'text', text, ...signed }];
   }
   const call = asRecord(part.functionCall);
   const name = asString(call.name);
   if (name === undefined) return [];
-  return [{ kind: 'tool-call', name, arguments: JSON.stringify(isRecord(call.args) ? call.args : {}) }];
+  return [{ kind: 'tool-call', name, arguments: JSON.stringify(isRecord(call.args) ? call.args : {}), ...signed }];
 }
 
 const filteredReasons = new Set(['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY', 'OTHER_BLOCK']);
@@ -83,10 +86,13 @@ export function parseGeminiResponse(body: unknown, upstreamModel: string, provid
   const text: string[] = [];
   const reasoning: string[] = [];
   const toolCalls: ChatResponse['toolCalls'] = [];
+  const reasoningParts: ReasoningPart[] = [];
   for (const part of chunk.parts) {
-    if (part.kind === 'text') text.push(part.text);
-    else if (part.kind === 'reasoning') reasoning.push(part.text);
-    else toolCalls.push({ id: geminiCallId(toolCalls.length), name: part.name, arguments: part.arguments });
+    if (part.kind === 'tool-call') toolCalls.push(geminiToolCall(geminiCallId(toolCalls.length), part));
+    else {
+      (part.kind === 'text' ? text : reasoning).push(part.text);
+      if (part.signature) reasoningParts.push(geminiReasoningPart(part.kind === 'reasoning' ? part.text : '', part.signature));
+    }
   }
   const response: ChatResponse = {
     id: chunk.id ?? `gemini-${randomUUID()}`,
@@ -99,7 +105,20 @@ export function parseGeminiResponse(body: unknown, upstreamModel: string, provid
     usage: chunk.usage,
   };
   if (reasoning.length > 0) response.reasoning = reasoning.join('');
+  if (reasoningParts.length > 0) response.reasoningParts = reasoningParts;
   return response;
+}
+
+/** A function call with its thought signature kept, to be sent back to Gemini on the next turn. */
+export function geminiToolCall(id: string, part: { name: string; arguments: string; signature?: string }): ToolCall {
+  const call: ToolCall = { id, name: part.name, arguments: part.arguments };
+  if (part.signature) call.providerMetadata = { gemini: { thoughtSignature: part.signature } };
+  return call;
+}
+
+/** The signature of a text or thought part, kept as a Gemini reasoning part. */
+export function geminiReasoningPart(text: string, signature: string): ReasoningPart {
+  return { text, format: 'gemini', signature };
 }
 
 const responseTag = () => Math.random().toString(36).slice(2, 10);

@@ -37,11 +37,11 @@ test('a text stream starts, streams deltas, then emits usage before the finish',
   ]);
 });
 
-test('parallel function calls each get a start and one delta with the whole arguments', () => {
+test('parallel function calls each get a start and one delta with the whole arguments, the first with its thought signature', () => {
   const parts = replay('gemini-parallel-tools.chunks.txt').map((part) => (part.type === 'tool-call-start' ? { ...part, id: part.id.replace(/^call_[a-z0-9]+_/, 'call_') } : part));
   assert.deepEqual(parts.slice(1, 6), [
     { type: 'text-delta', text: "I'll look up both cities." },
-    { type: 'tool-call-start', index: 0, id: 'call_0', name: 'get_forecast' },
+    { type: 'tool-call-start', index: 0, id: 'call_0', name: 'get_forecast', providerMetadata: { gemini: { thoughtSignature: 'CqQBAdHtim8example0redacted0signatureQ==' } } },
     { type: 'tool-call-delta', index: 0, argumentsDelta: '{"city":"Oslo","unit":"celsius"}' },
     { type: 'tool-call-start', index: 1, id: 'call_1', name: 'get_local_time' },
     { type: 'tool-call-delta', index: 1, argumentsDelta: '{"city":"Tokyo"}' },

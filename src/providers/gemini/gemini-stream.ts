@@ -3,7 +3,7 @@ import { GatewayError } from '../../core/errors.js';
 import type { StreamDecoder, StreamEvent } from '../../core/provider.js';
 import { asNumber, asRecord, isRecord } from '../shared/json-read.js';
 import { classifyGeminiError, type GeminiErrorSource } from './gemini-error.js';
-import { geminiCallIdFactory, mapGeminiFinishReason, readGeminiChunk } from './gemini-response.js';
+import { geminiCallIdFactory, geminiReasoningPart, geminiToolCall, mapGeminiFinishReason, readGeminiChunk } from './gemini-response.js';
 
 /**
  * Decodes `streamGenerateContent?alt=sse`: every event is a whole GenerateContentResponse carrying the next
@@ -56,11 +56,13 @@ export class GeminiStreamDecoder implements StreamDecoder {
       });
     }
     for (const part of chunk.parts) {
-      if (part.kind === 'text') parts.push({ type: 'text-delta', text: part.text });
-      else if (part.kind === 'reasoning') parts.push({ type: 'reasoning-delta', text: part.text });
-      else {
+      if (part.kind !== 'tool-call') {
+        if (part.text !== '') parts.push(part.kind === 'text' ? { type: 'text-delta', text: part.text } : { type: 'reasoning-delta', text: part.text });
+        if (part.signature) parts.push({ type: 'reasoning-end', part: geminiReasoningPart(part.kind === 'reasoning' ? part.text : '', part.signature) });
+      } else {
         const index = this.toolCalls++;
-        parts.push({ type: 'tool-call-start', index, id: this.callId(index), name: part.name });
+        const call = geminiToolCall(this.callId(index), part);
+        parts.push({ type: 'tool-call-start', index, id: call.id, name: call.name, ...(call.providerMetadata ? { providerMetadata: call.providerMetadata } : {}) });
         parts.push({ type: 'tool-call-delta', index, argumentsDelta: part.arguments });
       }
     }

@@ -22,7 +22,9 @@ export interface GeminiFunctionDeclaration {
 }
 
 export interface GeminiThinkingConfig {
-  thinkingBudget: number;
+  thinkingBudget?: number;
+  /** Gemini 3 models (https://ai.google.dev/gemini-api/docs/thinking#thinking-levels). */
+  thinkingLevel?: 'low' | 'high';
   includeThoughts: boolean;
 }
 

@@ -1,6 +1,8 @@
 import type { ChatRequest } from '../../core/canonical.js';
 import type { ProviderAdapter, ProviderEndpoint, UpstreamRequest } from '../../core/provider.js';
 import { convertToOpenAiEmbeddingRequest, convertToOpenAiRequest } from './convert-to-openai-request.js';
+import { nativeChatBody } from './native-chat-body.js';
+import { assertOpenAiFieldsFit } from './openai-fields-fit.js';
 import { openAiHostProfiles, type OpenAiHostProfile } from './openai-compatible-hosts.js';
 import { classifyOpenAiError } from './openai-error.js';
 import { parseOpenAiChatResponse, parseOpenAiEmbeddingResponse } from './openai-response.js';
@@ -34,12 +36,14 @@ export function createOpenAiCompatibleAdapter(profile: OpenAiHostProfile): Provi
     type: profile.type,
     streamFraming: 'sse',
     buildChatRequest(request, upstreamModel, endpoint): UpstreamRequest {
-      const body = convertToOpenAiRequest(request, upstreamModel, profile);
+      const native = nativeChatBody(request, upstreamModel, profile);
+      const body = native ?? convertToOpenAiRequest(request, upstreamModel, profile);
+      if (!native) assertOpenAiFieldsFit(request, profile.type);
       applyProfile(profile, request, body);
       return { url: url(endpoint, upstreamModel, 'chat/completions'), method: 'POST', headers: headersFor(profile, endpoint), body: JSON.stringify(body) };
     },
-    parseChatResponse: (body, upstreamModel) => parseOpenAiChatResponse(body, upstreamModel, profile.type),
-    createStreamDecoder: (upstreamModel) => new OpenAiStreamDecoder(upstreamModel, profile.type),
+    parseChatResponse: (body, upstreamModel) => parseOpenAiChatResponse(body, upstreamModel, profile.type, profile.passThrough === true),
+    createStreamDecoder: (upstreamModel) => new OpenAiStreamDecoder(upstreamModel, profile.type, profile.passThrough === true),
     classifyError: (context, endpoint) => classifyOpenAiError(context, endpoint),
   };
   if (profile.supportsEmbeddings) {

@@ -14,6 +14,12 @@ export interface OpenAiHostProfile extends OpenAiWireQuirks {
   /** Builds the URL of an operation; defaults to `${baseUrl}/${operation}`. */
   url?: (endpoint: ProviderEndpoint, upstreamModel: string, operation: 'chat/completions' | 'embeddings') => string;
   supportsEmbeddings?: boolean;
+  /**
+   * The host takes the client's Chat Completions body as sent (with the model replaced), so fields the gateway does
+   * not model (`n`, `logprobs`, `prompt_cache_key`, `service_tier`, audio, ...) reach it; its answers are returned
+   * to an OpenAI client unchanged. Hosts without it get a body built from the canonical request.
+   */
+  passThrough?: boolean;
 }
 
 const local = { legacyMaxTokens: true, supportsEmbeddings: true } as const;
@@ -26,14 +32,15 @@ function azureUrl(endpoint: ProviderEndpoint, upstreamModel: string, operation: 
 }
 
 export const openAiHostProfiles: Record<string, OpenAiHostProfile> = {
-  openai: { type: 'openai', defaultBaseUrl: 'https://api.openai.com/v1', supportsEmbeddings: true },
-  'azure-openai': { type: 'azure-openai', defaultBaseUrl: '', auth: 'api-key', url: azureUrl, supportsEmbeddings: true },
+  openai: { type: 'openai', defaultBaseUrl: 'https://api.openai.com/v1', supportsEmbeddings: true, passThrough: true },
+  'azure-openai': { type: 'azure-openai', defaultBaseUrl: '', auth: 'api-key', url: azureUrl, supportsEmbeddings: true, passThrough: true },
   groq: { type: 'groq', defaultBaseUrl: 'https://api.groq.com/openai/v1', unsupported: ['logit_bias', 'logprobs', 'top_logprobs', 'seed'] },
   together: { type: 'together', defaultBaseUrl: 'https://api.together.xyz/v1', legacyMaxTokens: true, supportsEmbeddings: true },
   fireworks: { type: 'fireworks', defaultBaseUrl: 'https://api.fireworks.ai/inference/v1', legacyMaxTokens: true, supportsEmbeddings: true },
   deepseek: { type: 'deepseek', defaultBaseUrl: 'https://api.deepseek.com/v1', legacyMaxTokens: true, unsupported: ['seed', 'user'] },
   xai: { type: 'xai', defaultBaseUrl: 'https://api.x.ai/v1' },
-  openrouter: { type: 'openrouter', defaultBaseUrl: 'https://openrouter.ai/api/v1', legacyMaxTokens: true },
+  // OpenRouter forwards the OpenAI body to the model's provider and ignores what it does not support (https://openrouter.ai/docs/api-reference/parameters).
+  openrouter: { type: 'openrouter', defaultBaseUrl: 'https://openrouter.ai/api/v1', legacyMaxTokens: true, passThrough: true },
   // Perplexity has no tool calling and no stream usage option (https://docs.perplexity.ai/api-reference/chat-completions-post).
   perplexity: { type: 'perplexity', defaultBaseUrl: 'https://api.perplexity.ai', legacyMaxTokens: true, unsupported: ['tools', 'tool_choice', 'parallel_tool_calls', 'seed', 'user', 'stream_options'], streamUsage: false },
   mistral: {

@@ -41,7 +41,8 @@ function parseToolCalls(value: unknown): ToolCall[] {
   });
 }
 
-export function parseOpenAiChatResponse(body: unknown, upstreamModel: string, provider: string): ChatResponse {
+/** `native` keeps the body for an OpenAI client (every choice, logprobs, audio, annotations, service_tier). */
+export function parseOpenAiChatResponse(body: unknown, upstreamModel: string, provider: string, native = false): ChatResponse {
   if (!isRecord(body) || !Array.isArray(body.choices)) {
     throw new GatewayError('upstream_error', `Provider "${provider}" returned a response that is not a chat completion.`, { provider });
   }
@@ -60,6 +61,7 @@ export function parseOpenAiChatResponse(body: unknown, upstreamModel: string, pr
     usage: parseOpenAiUsage(body.usage),
   };
   if (reasoning) response.reasoning = reasoning;
+  if (native) response.native = { format: 'openai-chat', body };
   const refusal = asString(message.refusal);
   if (refusal && !response.text) response.text = refusal;
   return response;

@@ -20,6 +20,8 @@ export class OpenAiStreamDecoder implements StreamDecoder {
   constructor(
     private readonly upstreamModel: string,
     private readonly provider: string,
+    /** Emit each chunk as a `native` part too, for an OpenAI client to receive unchanged. */
+    private readonly native = false,
   ) {}
 
   decode(event: StreamEvent): StreamPart[] {
@@ -36,7 +38,7 @@ export class OpenAiStreamDecoder implements StreamDecoder {
       const message = asString(chunk.error.message) ?? 'unknown error';
       return this.fail(`Provider "${this.provider}" reported an error mid-stream: ${message}`);
     }
-    const parts: StreamPart[] = [];
+    const parts: StreamPart[] = this.native ? [{ type: 'native', format: 'openai-chat', event: event.event, data: event.data }] : [];
     const choices = asArray(chunk.choices);
     // Azure opens with a chunk holding only prompt_filter_results, with an empty id and model.
     if (!this.started && choices.length === 0 && !asString(chunk.id) && chunk.usage === undefined) return parts;

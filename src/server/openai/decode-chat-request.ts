@@ -1,4 +1,5 @@
-import type { AssistantMessage, ChatRequest, ContentPart, Message, ResponseFormat, ToolChoice, ToolDefinition } from '../../core/canonical.js';
+import type { AssistantMessage, ChatRequest, ContentPart, FilePart, Message, ToolCall, ResponseFormat, ToolChoice, ToolDefinition } from '../../core/canonical.js';
+import { checkOpenAiOnlyFields, decodeReasoningEffort } from './decode-chat-options.js';
 import { invalid, optionalBoolean, optionalNumber, optionalString, requireArray, requireObject, requireString, type Json } from './field-reader.js';
 
 function decodeText(value: unknown, param: string): string {
@@ -24,13 +25,41 @@ function decodeImage(part: Json, param: string): ContentPart {
 
 function decodeUserContent(value: unknown, param: string): ContentPart[] {
   if (typeof value === 'string') return [{ type: 'text', text: value }];
-  return requireArray(value, param).map((item, index) => {
+  return requireArray(value, param).map((item, index): ContentPart | ContentPart[] => {
     const path = `${param}[${index}]`;
     const part = requireObject(item, path);
     if (part.type === 'text') return { type: 'text', text: requireString(part.text, `${path}.text`) };
     if (part.type === 'image_url') return decodeImage(part, path);
-    throw invalid(`${path}.type`, `unsupported content part type ${JSON.stringify(part.type)}; use "text" or "image_url".`);
-  });
+    if (part.type === 'file') return decodeFile(part, path);
+    // Audio input reaches only an OpenAI-wire provider, in the native body; other targets refuse it by name.
+    if (part.type === 'input_audio') {
+      const audio = requireObject(part.input_audio, `${path}.input_audio`);
+      requireString(audio.data, `${path}.input_audio.data`);
+      return [];
+    }
+    throw invalid(`${path}.type`, `unsupported content part type ${JSON.stringify(part.type)}; use "text", "image_url", "file" or "input_audio".`);
+  }).flat();
+}
+
+/** File inputs (https://platform.openai.com/docs/guides/pdf-files): inline as a data URL, or by uploaded file id. */
+function decodeFile(part: Json, param: string): FilePart {
+  const file = requireObject(part.file, `${param}.file`);
+  const decoded: FilePart = { type: 'file' };
+  const fileId = optionalString(file.file_id, `${param}.file.file_id`);
+  const data = optionalString(file.file_data, `${param}.file.file_data`);
+  const filename = optionalString(file.filename, `${param}.file.filename`);
+  if (fileId === undefined && data === undefined) throw invalid(`${param}.file`, 'needs "file_data" or "file_id".');
+  if (fileId !== undefined) decoded.fileId = fileId;
+  if (data !== undefined) {
+    const match = /^data:([^;,]+);base64,/.exec(data);
+    if (match) {
+      decoded.mediaType = match[1] as string;
+      decoded.data = data.slice(match[0].length);
+    } else decoded.data = data;
+  }
+  if (filename !== undefined) decoded.filename = filename;
+  if (decoded.mediaType === undefined && filename?.toLowerCase().endsWith('.pdf')) decoded.mediaType = 'application/pdf';
+  return decoded;
 }
 
 function decodeAssistant(message: Json, param: string): AssistantMessage {
@@ -41,10 +70,23 @@ function decodeAssistant(message: Json, param: string): AssistantMessage {
       const path = `${param}.tool_calls[${index}]`;
       const call = requireObject(item, path);
       const fn = requireObject(call.function, `${path}.function`);
-      return { id: requireString(call.id, `${path}.id`), name: requireString(fn.name, `${path}.function.name`), arguments: optionalString(fn.arguments, `${path}.function.arguments`) ?? '' };
+      const decodedCall: ToolCall = { id: requireString(call.id, `${path}.id`), name: requireString(fn.name, `${path}.function.name`), arguments: optionalString(fn.arguments, `${path}.function.arguments`) ?? '' };
+      const signature = geminiSignatureOf(call);
+      if (signature !== undefined) decodedCall.providerMetadata = { gemini: { thoughtSignature: signature } };
+      return decodedCall;
     });
   }
   return decoded;
+}
+
+/** A Gemini thought signature the client echoes on a tool call, as `extra_content.google.thought_signature`. */
+function geminiSignatureOf(call: Json): string | undefined {
+  const extra = call.extra_content;
+  if (typeof extra !== 'object' || extra === null) return undefined;
+  const google = (extra as Json).google;
+  if (typeof google !== 'object' || google === null) return undefined;
+  const signature = (google as Json).thought_signature;
+  return typeof signature === 'string' && signature !== '' ? signature : undefined;
 }
 
 function decodeMessage(value: unknown, index: number): Message {
@@ -133,10 +175,13 @@ export function decodeChatRequest(value: unknown): ChatRequest {
   if (seed !== undefined) request.seed = seed;
   const user = optionalString(body.user, 'user');
   if (user !== undefined) request.user = user;
-  const effort = optionalString(body.reasoning_effort, 'reasoning_effort');
+  const effort = decodeReasoningEffort(body);
   if (effort !== undefined) request.reasoningEffort = effort;
+  checkOpenAiOnlyFields(body);
   if (request.stream && body.stream_options !== undefined && body.stream_options !== null) {
     request.streamUsage = optionalBoolean(requireObject(body.stream_options, 'stream_options').include_usage, 'stream_options.include_usage') ?? false;
   }
+  // Every field, modelled or not, reaches an OpenAI-wire provider as the client wrote it.
+  request.native = { format: 'openai-chat', body };
   return request;
 }

@@ -1,13 +1,16 @@
 import type { StreamPart, Usage } from '../../core/canonical.js';
 import type { GatewayError } from '../../core/errors.js';
 import { openAiErrorBody } from '../error-envelope.js';
-import { encodeFinishReason, encodeUsage } from './encode-chat-response.js';
+import { encodeFinishReason, encodeToolCall, encodeUsage } from './encode-chat-response.js';
 
 /** Encodes canonical stream parts as OpenAI chat.completion.chunk server-sent events. One per stream. */
 export class OpenAiStreamEncoder {
   private created = Math.floor(Date.now() / 1000);
   private prefix: string;
   private roleSent = false;
+  /** Set once upstream chunks arrive as they came (an OpenAI-wire provider): canonical parts are then not re-encoded. */
+  private native = false;
+  private nativeUsageSent = false;
 
   constructor(
     private readonly id: string,
@@ -19,6 +22,8 @@ export class OpenAiStreamEncoder {
 
   /** Returns the SSE text for a part ('' when the part has no wire form). */
   encode(part: StreamPart): string {
+    if (part.type === 'native') return part.format === 'openai-chat' ? this.relay(part.data) : '';
+    if (this.native && part.type !== 'error') return '';
     switch (part.type) {
       case 'stream-start':
         this.created = part.created;
@@ -29,7 +34,7 @@ export class OpenAiStreamEncoder {
       case 'reasoning-delta':
         return this.delta({ reasoning_content: part.text });
       case 'tool-call-start':
-        return this.delta({ tool_calls: [{ index: part.index, id: part.id, type: 'function', function: { name: part.name, arguments: '' } }] });
+        return this.delta({ tool_calls: [{ index: part.index, ...encodeToolCall({ id: part.id, name: part.name, arguments: '', ...(part.providerMetadata ? { providerMetadata: part.providerMetadata } : {}) }) }] });
       case 'tool-call-delta':
         return this.delta({ tool_calls: [{ index: part.index, function: { arguments: part.argumentsDelta } }] });
       case 'usage':
@@ -39,15 +44,35 @@ export class OpenAiStreamEncoder {
       case 'error':
         return this.error(part.error);
       case 'reasoning-end':
-      case 'native':
         return '';
     }
   }
 
   /** The closing events: the usage chunk when the client asked for it, then `[DONE]`. */
   close(usage: Usage | undefined): string {
-    const usageChunk = this.includeUsage && usage ? `${this.prefix}[],"usage":${JSON.stringify(encodeUsage(usage))}}\n\n` : '';
+    const usageChunk = this.includeUsage && usage && !this.nativeUsageSent ? `${this.prefix}[],"usage":${JSON.stringify(encodeUsage(usage))}}\n\n` : '';
     return `${usageChunk}data: [DONE]\n\n`;
+  }
+
+  /**
+   * Writes an upstream chunk unchanged but for the model name. Usage the gateway asked for on the client's behalf
+   * (the ledger needs it) is kept from a client that did not ask: the usage-only chunk and the `usage: null` fields.
+   */
+  private relay(data: string): string {
+    this.native = true;
+    let chunk: Record<string, unknown>;
+    try {
+      chunk = JSON.parse(data) as Record<string, unknown>;
+    } catch {
+      return '';
+    }
+    if (typeof chunk.model === 'string' && chunk.model !== '') chunk.model = this.model;
+    if (!this.includeUsage && 'usage' in chunk) {
+      if (Array.isArray(chunk.choices) && chunk.choices.length === 0) return '';
+      delete chunk.usage;
+    }
+    if (this.includeUsage && chunk.usage !== null && chunk.usage !== undefined) this.nativeUsageSent = true;
+    return `data: ${JSON.stringify(chunk)}\n\n`;
   }
 
   error(error: GatewayError): string {
