@@ -33,7 +33,7 @@ export interface ChatCall {
   principal: Principal;
   requestId: string;
   customer: string | null;
-  endpoint: 'chat' | 'messages';
+  endpoint: 'chat' | 'messages' | 'responses';
   startedAtMs: number;
 }
 

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import OpenAI from 'openai';
+import { startAnthropicSimulator } from './simulators/anthropic-simulator.js';
+import { startOpenAiSimulator, type OpenAiSimulator } from './simulators/openai-simulator.js';
+import { startTestGateway, type TestGateway } from './support/test-gateway.js';
+
+describe('the official openai client calls POST /v1/responses through Switchyard', () => {
+  let openai: OpenAiSimulator;
+  let anthropic: Awaited<ReturnType<typeof startAnthropicSimulator>>;
+  let gateway: TestGateway;
+
+  before(async () => {
+    openai = await startOpenAiSimulator();
+    anthropic = await startAnthropicSimulator();
+    gateway = await startTestGateway({
+      providers: { oa: { type: 'openai', baseUrl: openai.url, apiKey: 'k' }, an: { type: 'anthropic', baseUrl: anthropic.url, apiKey: 'k' } },
+      models: { house: { provider: 'oa', model: 'house-v1' }, claude: { provider: 'an', model: 'claude-sim' } },
+    });
+  });
+
+  after(async () => {
+    await gateway.stop();
+    await openai.close();
+    await anthropic.close();
+  });
+
+  for (const model of ['house', 'claude']) {
+    test(`${model}: a plain request returns a completed response object`, async () => {
+      const response = await gateway.client.responses.create({ model, input: 'hi', instructions: 'Be brief.', max_output_tokens: 50 });
+      assert.match(response.id, /^resp_/);
+      assert.equal(response.object, 'response');
+      assert.equal(response.status, 'completed');
+      assert.ok(response.output_text.length > 0);
+      assert.equal(response.output[0]?.type, 'message');
+      assert.ok((response.usage?.total_tokens ?? 0) > 0);
+    });
+
+    test(`${model}: a streamed request yields the documented events in order`, async () => {
+      const stream = await gateway.client.responses.create({ model, input: 'hi', stream: true });
+      const types: string[] = [];
+      const sequence: number[] = [];
+      let text = '';
+      for await (const event of stream) {
+        types.push(event.type);
+        sequence.push(event.sequence_number);
+        if (event.type === 'response.output_text.delta') text += event.delta;
+      }
+      assert.equal(types[0], 'response.created');
+      assert.equal(types[1], 'response.in_progress');
+      assert.equal(types.at(-1), 'response.completed');
+      assert.ok(types.includes('response.output_text.delta'));
+      assert.deepEqual(sequence, sequence.map((_, i) => i));
+      assert.ok(text.length > 0);
+    });
+  }
+
+  test('a previous_response_id that was never stored is a 404 naming the field', async () => {
+    await assert.rejects(gateway.client.responses.create({ model: 'house', input: 'hi', previous_response_id: 'resp_missing' }), (error: unknown) => {
+      assert.ok(error instanceof OpenAI.APIError);
+      assert.equal(error.status, 404);
+      assert.equal(error.param, 'previous_response_id');
+      return true;
+    });
+  });
+
+  test('a built-in tool on a provider that is not a Responses API provider is a 400 naming the tool', async () => {
+    await assert.rejects(gateway.client.responses.create({ model: 'claude', input: 'hi', tools: [{ type: 'web_search' }] }), (error: unknown) => {
+      assert.ok(error instanceof OpenAI.APIError);
+      assert.equal(error.status, 400);
+      assert.equal(error.param, 'tools[0].type');
+      return true;
+    });
+  });
+
+  test('an unknown input item type is a 400 naming the item', async () => {
+    const input = [{ role: 'user', content: 'a' }, { type: 'bogus' }] as unknown as OpenAI.Responses.ResponseInput;
+    await assert.rejects(gateway.client.responses.create({ model: 'house', input }), (error: unknown) => {
+      assert.ok(error instanceof OpenAI.APIError);
+      assert.equal(error.param, 'input[1].type');
+      return true;
+    });
+  });
+});
