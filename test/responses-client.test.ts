@@ -34,6 +34,8 @@ describe('the official openai client calls POST /v1/responses through Switchyard
       assert.ok(response.output_text.length > 0);
       assert.equal(response.output[0]?.type, 'message');
       assert.ok((response.usage?.total_tokens ?? 0) > 0);
+      assert.equal(response.instructions, 'Be brief.');
+      assert.equal(response.max_output_tokens, 50);
     });
 
     test(`${model}: a streamed request yields the documented events in order`, async () => {
