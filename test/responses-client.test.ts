@@ -57,6 +57,25 @@ describe('the official openai client calls POST /v1/responses through Switchyard
     });
   }
 
+  test('a function tool loop: the call comes back as a function_call item and its output is sent upstream as a tool message', async () => {
+    const tools: OpenAI.Responses.Tool[] = [{ type: 'function', name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } }, strict: false }];
+    const first = await gateway.client.responses.create({ model: 'house', input: 'Weather in Paris?', tools });
+    const call = first.output.find((item) => item.type === 'function_call');
+    assert.ok(call && call.type === 'function_call');
+    assert.equal(call.name, 'get_weather');
+    assert.equal(call.arguments, '{"city":"Paris"}');
+    assert.match(call.id ?? '', /^fc_/);
+    const second = await gateway.client.responses.create({
+      model: 'house', tools, tool_choice: 'none',
+      input: [{ role: 'user', content: 'Weather in Paris?' }, call, { type: 'function_call_output', call_id: call.call_id, output: 'sunny' }],
+    });
+    assert.equal(second.status, 'completed');
+    const sent = openai.received.at(-1)?.body.messages as { role: string; tool_call_id?: string; content?: unknown }[];
+    assert.deepEqual(sent.map((m) => m.role), ['user', 'assistant', 'tool']);
+    assert.equal(sent[2]?.tool_call_id, call.call_id);
+    assert.equal(sent[2]?.content, 'sunny');
+  });
+
   test('a previous_response_id that was never stored is a 404 naming the field', async () => {
     await assert.rejects(gateway.client.responses.create({ model: 'house', input: 'hi', previous_response_id: 'resp_missing' }), (error: unknown) => {
       assert.ok(error instanceof OpenAI.APIError);
