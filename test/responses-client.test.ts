@@ -2,20 +2,31 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
 import { startAnthropicSimulator } from './simulators/anthropic-simulator.js';
+import { startBedrockSimulator } from './simulators/bedrock-simulator.js';
+import { startGeminiSimulator } from './simulators/gemini-simulator.js';
 import { startOpenAiSimulator, type OpenAiSimulator } from './simulators/openai-simulator.js';
 import { startTestGateway, type TestGateway } from './support/test-gateway.js';
 
 describe('the official openai client calls POST /v1/responses through Switchyard', () => {
   let openai: OpenAiSimulator;
   let anthropic: Awaited<ReturnType<typeof startAnthropicSimulator>>;
+  let gemini: Awaited<ReturnType<typeof startGeminiSimulator>>;
+  let bedrock: Awaited<ReturnType<typeof startBedrockSimulator>>;
   let gateway: TestGateway;
 
   before(async () => {
     openai = await startOpenAiSimulator();
     anthropic = await startAnthropicSimulator();
+    gemini = await startGeminiSimulator();
+    bedrock = await startBedrockSimulator();
     gateway = await startTestGateway({
-      providers: { oa: { type: 'openai', baseUrl: openai.url, apiKey: 'k' }, an: { type: 'anthropic', baseUrl: anthropic.url, apiKey: 'k' } },
-      models: { house: { provider: 'oa', model: 'house-v1' }, claude: { provider: 'an', model: 'claude-sim' } },
+      providers: { oa: { type: 'openai', baseUrl: openai.url, apiKey: 'k' }, an: { type: 'anthropic', baseUrl: anthropic.url, apiKey: 'k' },
+        ge: { type: 'gemini', baseUrl: gemini.url, apiKey: 'gemini-sim-key' },
+        br: { type: 'bedrock', baseUrl: bedrock.url, options: { region: 'eu-west-3', accessKeyId: 'AKIASIMULATOR', secretAccessKey: 'simulator-secret-key' } },
+      },
+      models: { house: { provider: 'oa', model: 'house-v1' }, claude: { provider: 'an', model: 'claude-sim' },
+        gemini: { provider: 'ge', model: 'gemini-2.5-flash' }, 'bedrock-claude': { provider: 'br', model: 'anthropic.claude-3-5-haiku-20241022-v1:0' },
+      },
     });
   });
 
@@ -23,9 +34,11 @@ describe('the official openai client calls POST /v1/responses through Switchyard
     await gateway.stop();
     await openai.close();
     await anthropic.close();
+    await gemini.close();
+    await bedrock.close();
   });
 
-  for (const model of ['house', 'claude']) {
+  for (const model of ['house', 'claude', 'gemini', 'bedrock-claude']) {
     test(`${model}: a plain request returns a completed response object`, async () => {
       const response = await gateway.client.responses.create({ model, input: 'hi', instructions: 'Be brief.', max_output_tokens: 50 });
       assert.match(response.id, /^resp_/);
