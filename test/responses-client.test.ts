@@ -89,6 +89,20 @@ describe('the official openai client calls POST /v1/responses through Switchyard
     assert.equal(sent[2]?.content, 'sunny');
   });
 
+  test('the ledger records the request under the responses endpoint', async () => {
+    const { response, data } = await gateway.client.responses.create({ model: 'house', input: 'hi' }).withResponse();
+    assert.equal(data.status, 'completed');
+    const id = response.headers.get('x-request-id');
+    let record: Response | undefined;
+    for (let attempt = 0; attempt < 50 && record?.status !== 200; attempt++) {
+      record = await gateway.admin(`/admin/requests/${id}`);
+      if (record.status !== 200) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const row = (await record!.json()) as { endpoint: string; status: number };
+    assert.equal(row.endpoint, 'responses');
+    assert.equal(row.status, 200);
+  });
+
   test('a previous_response_id that was never stored is a 404 naming the field', async () => {
     await assert.rejects(gateway.client.responses.create({ model: 'house', input: 'hi', previous_response_id: 'resp_missing' }), (error: unknown) => {
       assert.ok(error instanceof OpenAI.APIError);
