@@ -49,7 +49,7 @@ export interface AttemptRecord extends TokenCounts {
 export interface RequestRecord extends TokenCounts {
   id: string;
   startedAt: number;
-  endpoint: 'chat' | 'messages' | 'embeddings' | 'images';
+  endpoint: 'chat' | 'messages' | 'responses' | 'embeddings' | 'images';
   keyId: string | null;
   customer: string | null;
   team: string | null;

@@ -13,6 +13,7 @@ import { anthropicMessagesCodec } from './anthropic/anthropic-messages-codec.js'
 import { decodeMessagesRequest } from './anthropic/decode-messages-request.js';
 import { decodeChatRequest } from './openai/decode-chat-request.js';
 import { openAiChatCodec } from './openai/openai-chat-codec.js';
+import { decodeResponsesIngress, responsesCodec } from './responses/responses-codec.js';
 import type { ChatRequest } from '../core/canonical.js';
 
 /** An ingress that speaks chat: how to decode its body and encode its answers. */
@@ -24,12 +25,13 @@ export interface ChatIngress {
 const chatIngresses = new Map<string, ChatIngress>([
   ['/v1/chat/completions', { decode: decodeChatRequest, codec: openAiChatCodec }],
   ['/v1/messages', { decode: decodeMessagesRequest, codec: anthropicMessagesCodec }],
+  ['/v1/responses', { decode: decodeResponsesIngress, codec: responsesCodec }],
 ]);
 
 async function handleChat(gateway: Gateway, ingress: ChatIngress, request: IncomingMessage, response: ServerResponse, principal: Principal, requestId: string, startedAtMs: number) {
   if (!gateway.ledger.hasRoom()) throw new GatewayError('gateway_overloaded', 'The gateway is catching up on accounting writes; retry in a moment.', { retryAfterMs: 1000 });
   const chat = ingress.decode(await readJsonBody(request, gateway.config.server.bodyLimitBytes));
-  const endpoint = ingress.codec.dialect === 'anthropic' ? 'messages' : 'chat';
+  const endpoint = ingress.codec === responsesCodec ? 'responses' : ingress.codec.dialect === 'anthropic' ? 'messages' : 'chat';
   await runChat(gateway, { request: chat, principal, requestId, customer: customerOf(request, chat.user), endpoint, startedAtMs }, { request, response }, ingress.codec);
 }
 

@@ -37,7 +37,7 @@ export function serveCached(answer: CachedAnswer, request: ChatRequest, http: { 
   record.cacheHit = true;
   record.savedUsd = answer.costUsd;
   if (!request.stream) {
-    const body = JSON.stringify(codec.encodeResponse(answer.response, answer.usage, requestId, request.model));
+    const body = JSON.stringify(codec.encodeResponse(answer.response, answer.usage, requestId, request.model, request));
     response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-switchyard-cache': 'hit' });
     response.end(body);
     return;

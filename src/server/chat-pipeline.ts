@@ -17,7 +17,7 @@ import type { CachePlan } from '../cache/response-cache.js';
 /** How an ingress writes answers in its own wire format. */
 export interface ChatCodec {
   dialect: ErrorDialect;
-  encodeResponse(response: ChatResponse, usage: Usage, requestId: string, model: string): unknown;
+  encodeResponse(response: ChatResponse, usage: Usage, requestId: string, model: string, request?: ChatRequest): unknown;
   createStreamEncoder(requestId: string, model: string, request: ChatRequest): ChatStreamEncoder;
 }
 
@@ -33,7 +33,7 @@ export interface ChatCall {
   principal: Principal;
   requestId: string;
   customer: string | null;
-  endpoint: 'chat' | 'messages';
+  endpoint: 'chat' | 'messages' | 'responses';
   startedAtMs: number;
 }
 
@@ -97,7 +97,7 @@ export async function runChat(gateway: Gateway, call: ChatCall, http: { request:
       const outcome = await executeChat(request, routePlan.targets, context, options);
       // The client left while the provider worked: the answer was bought but never delivered.
       if (http.response.destroyed) status = 499;
-      const body = JSON.stringify(codec.encodeResponse(outcome.response, outcome.usage, requestId, request.model));
+      const body = JSON.stringify(codec.encodeResponse(outcome.response, outcome.usage, requestId, request.model, request));
       http.response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(cachePlan ? { 'x-switchyard-cache': 'miss' } : {}) });
       http.response.end(body);
       save?.(outcome.response, outcome.usage);

@@ -1,0 +1,61 @@
+import type { ChatResponse, Usage } from '../../core/canonical.js';
+import type { Json } from '../openai/field-reader.js';
+
+/** The OpenAI Responses `usage` object from canonical usage. */
+export function encodeResponsesUsage(usage: Usage | undefined): Json | null {
+  if (!usage) return null;
+  const input = usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
+  return {
+    input_tokens: input,
+    input_tokens_details: { cached_tokens: usage.cacheReadTokens },
+    output_tokens: usage.outputTokens,
+    output_tokens_details: { reasoning_tokens: usage.reasoningTokens },
+    total_tokens: input + usage.outputTokens,
+  };
+}
+
+/** Status and incomplete details from the canonical finish reason. */
+export function responsesStatus(response: Pick<ChatResponse, 'finishReason'>): { status: string; incomplete_details: Json | null } {
+  if (response.finishReason === 'length') return { status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } };
+  if (response.finishReason === 'content-filter') return { status: 'incomplete', incomplete_details: { reason: 'content_filter' } };
+  if (response.finishReason === 'error') return { status: 'failed', incomplete_details: null };
+  return { status: 'completed', incomplete_details: null };
+}
+
+/** The output items of a finished response: reasoning, then the message, then function calls. */
+export function encodeResponsesOutput(response: ChatResponse, responseId: string): Json[] {
+  const output: Json[] = [];
+  (response.reasoningParts ?? []).forEach((part, index) => {
+    const summary = part.summary ?? (part.text ? [part.text] : []);
+    const item: Json = { type: 'reasoning', id: part.id ?? `rs_${responseId.slice(5)}_${index}`, summary: summary.map((text) => ({ type: 'summary_text', text })) };
+    if (part.encrypted !== undefined && part.format === 'openai-responses') item.encrypted_content = part.encrypted;
+    output.push(item);
+  });
+  if (response.text !== '') {
+    output.push({
+      type: 'message', id: `msg_${responseId.slice(5)}`, status: 'completed', role: 'assistant',
+      content: [{ type: 'output_text', text: response.text, annotations: [] }],
+    });
+  }
+  response.toolCalls.forEach((call, index) => {
+    output.push({ type: 'function_call', id: `fc_${responseId.slice(5)}_${index}`, call_id: call.id, name: call.name, arguments: call.arguments, status: 'completed' });
+  });
+  return output;
+}
+
+/** The full `response` object; `echo` holds the request fields OpenAI echoes back (instructions, tools, ...). */
+export function encodeResponsesResponse(response: ChatResponse, responseId: string, createdAt: number, echo: Json): Json {
+  const output = encodeResponsesOutput(response, responseId);
+  return {
+    id: responseId,
+    object: 'response',
+    created_at: createdAt,
+    ...responsesStatus(response),
+    error: null,
+    model: response.model,
+    output,
+    output_text: response.text,
+    usage: encodeResponsesUsage(response.usage),
+    ...echo,
+  };
+}
