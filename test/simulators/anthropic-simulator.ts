@@ -3,6 +3,7 @@ import {
   headerText, isRecord, replyAfterTools, replyPieces, simulatedReply, simulatedToolCalls, simulatedUsage, startProviderSimulator, throughFirst, writeJson, writeStream,
   type ProviderBehaviour, type ProviderSimulator,
 } from './loopback-server.js';
+import { scriptedAgentTurn } from './scripted-agent.js';
 
 export interface AnthropicSimulatorOptions {
   /** When set, any other `x-api-key` is refused with 401 as the real API does. */
@@ -33,11 +34,19 @@ function lastTurnHasToolResults(body: Record<string, unknown>): boolean {
 }
 
 function wantsTools(body: Record<string, unknown>): boolean {
+  const script = scriptedAgentTurn('anthropic', body, lastTurnHasToolResults(body));
+  if (script) return script.calls.length > 0;
   const choice = isRecord(body.tool_choice) ? body.tool_choice.type : undefined;
   return Array.isArray(body.tools) && body.tools.length > 0 && choice !== 'none' && !lastTurnHasToolResults(body);
 }
 
+function toolCalls(body: Record<string, unknown>): ReadonlyArray<{ name: string; input: unknown; fragments: readonly string[] }> {
+  return scriptedAgentTurn('anthropic', body, lastTurnHasToolResults(body))?.calls ?? simulatedToolCalls;
+}
+
 function replyText(body: Record<string, unknown>): string {
+  const script = scriptedAgentTurn('anthropic', body, lastTurnHasToolResults(body));
+  if (script) return script.text;
   return lastTurnHasToolResults(body) ? replyAfterTools : simulatedReply;
 }
 
@@ -53,7 +62,7 @@ function finalUsage(): Record<string, unknown> {
 function message(body: Record<string, unknown>): Record<string, unknown> {
   const tools = wantsTools(body);
   const content = tools
-    ? simulatedToolCalls.map((call, index) => ({ type: 'tool_use', id: anthropicToolUseIds[index], name: call.name, input: call.input }))
+    ? toolCalls(body).map((call, index) => ({ type: 'tool_use', id: anthropicToolUseIds[index], name: call.name, input: call.input }))
     : [{ type: 'text', text: replyText(body) }];
   return {
     id: 'msg_sim_01',
@@ -75,7 +84,7 @@ function contentEvents(body: Record<string, unknown>): Array<Record<string, unkn
       { type: 'content_block_stop', index: 0 },
     ];
   }
-  return simulatedToolCalls.flatMap((call, index) => [
+  return toolCalls(body).flatMap((call, index) => [
     { type: 'content_block_start', index, content_block: { type: 'tool_use', id: anthropicToolUseIds[index], name: call.name, input: {} } },
     { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: '' } },
     ...call.fragments.map((partial_json) => ({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json } })),
@@ -135,7 +144,8 @@ export async function startAnthropicSimulator(options: AnthropicSimulatorOptions
   return startProviderSimulator({
     rejectBody: (response) => sendError(response, 400, 'There was an issue with the JSON body of the request.'),
     async answer(request, body, response, behaviour) {
-      if (request.method !== 'POST' || request.url !== '/v1/messages') {
+      // Claude Code and the SDK's beta calls add `?beta=true`.
+      if (request.method !== 'POST' || request.url?.split('?')[0] !== '/v1/messages') {
         sendError(response, 404, 'Not found');
         return;
       }

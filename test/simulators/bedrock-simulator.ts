@@ -4,6 +4,7 @@ import {
   headerText, isRecord, replyAfterTools, replyPieces, simulatedReply, simulatedToolCalls, simulatedUsage, startProviderSimulator, throughFirst, writeJson, writeStream,
   type ProviderBehaviour, type ProviderSimulator,
 } from './loopback-server.js';
+import { scriptedAgentTurn } from './scripted-agent.js';
 
 export interface BedrockSimulatorOptions {
   /** When set, a signature made with any other access key is refused as the real service does. */
@@ -62,11 +63,19 @@ function lastTurnHasToolResults(body: Record<string, unknown>): boolean {
 }
 
 function wantsTools(body: Record<string, unknown>): boolean {
+  const script = scriptedAgentTurn('bedrock', body, lastTurnHasToolResults(body));
+  if (script) return script.calls.length > 0;
   const config = isRecord(body.toolConfig) ? body.toolConfig : undefined;
   return Array.isArray(config?.tools) && config.tools.length > 0 && !lastTurnHasToolResults(body);
 }
 
+function toolCalls(body: Record<string, unknown>): ReadonlyArray<{ name: string; input: unknown; fragments: readonly string[] }> {
+  return scriptedAgentTurn('bedrock', body, lastTurnHasToolResults(body))?.calls ?? simulatedToolCalls;
+}
+
 function replyText(body: Record<string, unknown>): string {
+  const script = scriptedAgentTurn('bedrock', body, lastTurnHasToolResults(body));
+  if (script) return script.text;
   return lastTurnHasToolResults(body) ? replyAfterTools : simulatedReply;
 }
 
@@ -78,7 +87,7 @@ function usage(): Record<string, number> {
 function converseResponse(body: Record<string, unknown>): Record<string, unknown> {
   const tools = wantsTools(body);
   const content = tools
-    ? simulatedToolCalls.map((call, index) => ({ toolUse: { toolUseId: bedrockToolUseIds[index], name: call.name, input: call.input } }))
+    ? toolCalls(body).map((call, index) => ({ toolUse: { toolUseId: bedrockToolUseIds[index], name: call.name, input: call.input } }))
     : [{ text: replyText(body) }];
   return { output: { message: { role: 'assistant', content } }, stopReason: tools ? 'tool_use' : 'end_turn', usage: usage(), metrics: { latencyMs: 412 } };
 }
@@ -90,7 +99,7 @@ function contentEvents(body: Record<string, unknown>): Array<[string, Record<str
       ['contentBlockStop', { contentBlockIndex: 0 }],
     ];
   }
-  return simulatedToolCalls.flatMap((call, contentBlockIndex): Array<[string, Record<string, unknown>]> => [
+  return toolCalls(body).flatMap((call, contentBlockIndex): Array<[string, Record<string, unknown>]> => [
     ['contentBlockStart', { contentBlockIndex, start: { toolUse: { toolUseId: bedrockToolUseIds[contentBlockIndex], name: call.name } } }],
     ...call.fragments.map((input): [string, Record<string, unknown>] => ['contentBlockDelta', { contentBlockIndex, delta: { toolUse: { input } } }]),
     ['contentBlockStop', { contentBlockIndex }],

@@ -3,6 +3,7 @@ import {
   headerText, isRecord, replyAfterTools, replyPieces, simulatedReply, simulatedToolCalls, simulatedUsage, startProviderSimulator, writeJson, writeStream,
   type ProviderBehaviour, type ProviderSimulator,
 } from './loopback-server.js';
+import { scriptedAgentTurn } from './scripted-agent.js';
 
 export interface GeminiSimulatorOptions {
   /** When set, any other key is refused with 400 API_KEY_INVALID as the real API does. */
@@ -48,6 +49,8 @@ function lastTurnHasToolResults(body: Record<string, unknown>): boolean {
 }
 
 function wantsTools(body: Record<string, unknown>): boolean {
+  const script = scriptedAgentTurn('gemini', body, lastTurnHasToolResults(body));
+  if (script) return script.calls.length > 0;
   const mode = isRecord(body.toolConfig) && isRecord(body.toolConfig.functionCallingConfig) ? body.toolConfig.functionCallingConfig.mode : undefined;
   const declared = Array.isArray(body.tools) && body.tools.some((tool) => isRecord(tool) && Array.isArray(tool.functionDeclarations));
   return declared && mode !== 'NONE' && !lastTurnHasToolResults(body);
@@ -74,11 +77,14 @@ function chunk(model: string, parts: unknown[], options: { finished: boolean; ou
 /** The signature the simulated model puts on its first function call, as Gemini 3 does; it must come back next turn. */
 export const simulatedThoughtSignature = 'c2ltLXRob3VnaHQtc2lnbmF0dXJlLTQyLXNwcmluZ3M=';
 
-function toolCallParts(): Array<Record<string, unknown>> {
-  return simulatedToolCalls.map((call, index) => ({ functionCall: { name: call.name, args: call.input }, ...(index === 0 ? { thoughtSignature: simulatedThoughtSignature } : {}) }));
+function toolCallParts(body: Record<string, unknown>): Array<Record<string, unknown>> {
+  const calls = scriptedAgentTurn('gemini', body, lastTurnHasToolResults(body))?.calls ?? simulatedToolCalls;
+  return calls.map((call, index) => ({ functionCall: { name: call.name, args: call.input }, ...(index === 0 ? { thoughtSignature: simulatedThoughtSignature } : {}) }));
 }
 
 function replyText(body: Record<string, unknown>): string {
+  const script = scriptedAgentTurn('gemini', body, lastTurnHasToolResults(body));
+  if (script) return script.text;
   return lastTurnHasToolResults(body) ? replyAfterTools : simulatedReply;
 }
 
@@ -89,7 +95,7 @@ function replyText(body: Record<string, unknown>): string {
  */
 export function geminiStreamChunks(body: Record<string, unknown>, model: string): Array<Record<string, unknown>> {
   if (wantsTools(body)) {
-    const calls = toolCallParts().map((part, index) => chunk(model, [part], { finished: false, outputTokens: 3 * (index + 1) }));
+    const calls = toolCallParts(body).map((part, index) => chunk(model, [part], { finished: false, outputTokens: 3 * (index + 1) }));
     return [...calls, chunk(model, [{ text: '' }], { finished: true, outputTokens: simulatedUsage.output })];
   }
   const pieces = replyPieces(replyText(body));
@@ -164,7 +170,7 @@ export async function startGeminiSimulator(options: GeminiSimulatorOptions = {})
         else writeJson(response, 200, chunks);
         return;
       }
-      const parts = wantsTools(body) ? toolCallParts() : [{ text: replyText(body) }];
+      const parts = wantsTools(body) ? toolCallParts(body) : [{ text: replyText(body) }];
       writeJson(response, 200, chunk(model, parts, { finished: true, outputTokens: simulatedUsage.output }));
     },
   });

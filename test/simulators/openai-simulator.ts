@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { openAiLastTurnHasToolResults, scriptedAgentTurn, writeOpenAiScriptedTurn } from './scripted-agent.js';
 
 /** What the simulator received, so tests can check exactly what reached the "provider". */
 export interface ReceivedRequest {
@@ -117,6 +118,8 @@ async function answer(behaviour: SimulatorBehaviour, body: Record<string, unknow
     return;
   }
   const withUsage = behaviour.kind !== 'no-usage';
+  const script = scriptedAgentTurn('openai-chat', body, openAiLastTurnHasToolResults(body));
+  if (script) return writeOpenAiScriptedTurn(response, body, script, simulatorUsage);
   if (!body.stream) {
     const text = JSON.stringify(completion(body, withUsage));
     response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });

@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const enabled = process.env.SWITCHYARD_AGENT_CLIENTS === '1';
+
+interface Row {
+  client: string;
+  provider: string;
+  pass: boolean;
+  detail: string;
+}
+
+test(
+  'real agent clients (Claude Code, Codex CLI, Agents SDK, AI SDK, LangChain, openai responses) finish their task through the gateway to every provider format',
+  { skip: enabled ? false : 'set SWITCHYARD_AGENT_CLIENTS=1 to run the agent clients (they need test/agent-clients installed, see npm run test:clients)', timeout: 1_800_000 },
+  () => {
+    const ensured = spawnSync('sh', ['scripts/ensure-agent-clients.sh'], { cwd: root, stdio: 'inherit', timeout: 600_000 });
+    assert.equal(ensured.status, 0, 'installing test/agent-clients failed');
+    const run = spawnSync(process.execPath, ['test/agent-clients/run-clients.mjs'], { cwd: root, encoding: 'utf8', timeout: 1_700_000 });
+    const line = run.stdout.split('\n').find((text) => text.startsWith('RESULT '));
+    assert.ok(line, `the runner printed no result:\n${run.stdout}\n${run.stderr}`);
+    const rows = JSON.parse(line.slice('RESULT '.length)) as Row[];
+    assert.ok(rows.length > 0);
+    const failed = rows.filter((row) => !row.pass).map((row) => `${row.client} x ${row.provider}: ${row.detail}`);
+    assert.deepEqual(failed, []);
+    assert.equal(run.status, 0);
+  },
+);
