@@ -72,6 +72,8 @@ const model = z
     price: price.optional(),
     /** Requests and tokens per minute across every caller of this model name. */
     rateLimit: rateLimitSpecSchema.optional(),
+    /** `auto`: the gateway adds prompt-cache breakpoints for providers that need explicit ones (Anthropic, Bedrock). */
+    promptCache: z.literal('auto').optional(),
   })
   .strict();
 
@@ -132,6 +134,8 @@ const routeCommon = {
   retry: retry.default({}),
   rules: z.array(rule).optional(),
   shadow: shadow.optional(),
+  /** `auto`: the gateway adds prompt-cache breakpoints for providers that need explicit ones (Anthropic, Bedrock). */
+  promptCache: z.literal('auto').optional(),
 };
 
 const target = z.string().min(1);

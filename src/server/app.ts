@@ -18,7 +18,7 @@ import type { ChatRequest } from '../core/canonical.js';
 
 /** An ingress that speaks chat: how to decode its body and encode its answers. */
 export interface ChatIngress {
-  decode(body: unknown): ChatRequest;
+  decode(body: unknown, headers?: IncomingMessage['headers']): ChatRequest;
   codec: ChatCodec;
 }
 
@@ -30,7 +30,7 @@ const chatIngresses = new Map<string, ChatIngress>([
 
 async function handleChat(gateway: Gateway, ingress: ChatIngress, request: IncomingMessage, response: ServerResponse, principal: Principal, requestId: string, startedAtMs: number) {
   if (!gateway.ledger.hasRoom()) throw new GatewayError('gateway_overloaded', 'The gateway is catching up on accounting writes; retry in a moment.', { retryAfterMs: 1000 });
-  const chat = ingress.decode(await readJsonBody(request, gateway.config.server.bodyLimitBytes));
+  const chat = ingress.decode(await readJsonBody(request, gateway.config.server.bodyLimitBytes), request.headers);
   const endpoint = ingress.codec === responsesCodec ? 'responses' : ingress.codec.dialect === 'anthropic' ? 'messages' : 'chat';
   await runChat(gateway, { request: chat, principal, requestId, customer: customerOf(request, chat.user), endpoint, startedAtMs }, { request, response }, ingress.codec);
 }

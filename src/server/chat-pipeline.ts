@@ -10,6 +10,7 @@ import type { Gateway } from './gateway.js';
 import { newRequestRecord, settleRequestRecord } from './request-record.js';
 import { runShadow } from './shadow-request.js';
 import { chatSpendSubject, type Admission } from './spend-control.js';
+import { targetsForServerTools } from './anthropic/server-tools.js';
 import { lookupCached, serveCached, StreamCollector } from './cached-answer.js';
 import type { CachedAnswer } from '../cache/cache-store.js';
 import type { CachePlan } from '../cache/response-cache.js';
@@ -74,6 +75,8 @@ export async function runChat(gateway: Gateway, call: ChatCall, http: { request:
     assertModelAllowed(call.principal, request.model);
     routePlan = plan(gateway, call, http.request.headers);
     record.route = routePlan.route ?? null;
+    if (routePlan.routeConfig?.promptCache === 'auto' || gateway.config.models[request.model]?.promptCache === 'auto') request.promptCache = 'auto';
+    routePlan = { ...routePlan, targets: targetsForServerTools(request, routePlan.targets) };
     if (routePlan.routeConfig) {
       context.retry = routePlan.routeConfig.retry;
       context.maxAttempts = routePlan.routeConfig.maxAttempts;

@@ -1,3 +1,5 @@
+import type { ChatRequest } from '../../core/canonical.js';
+import { addCacheBreakpoints } from './anthropic-prompt-cache.js';
 import type { ProviderAdapter, ProviderEndpoint, UpstreamRequest } from '../../core/provider.js';
 import { classifyAnthropicError } from './anthropic-error.js';
 import { parseAnthropicResponse } from './anthropic-response.js';
@@ -12,10 +14,27 @@ export function anthropicMessagesUrl(baseUrl: string): string {
   return base.endsWith('/v1') ? `${base}/messages` : `${base}/v1/messages`;
 }
 
-function headersFor(endpoint: ProviderEndpoint): Record<string, string> {
+function headersFor(endpoint: ProviderEndpoint, request: ChatRequest): Record<string, string> {
   const headers: Record<string, string> = { 'content-type': 'application/json', 'anthropic-version': anthropicVersion };
   if (endpoint.apiKey) headers['x-api-key'] = endpoint.apiKey;
+  const beta = request.native?.format === 'anthropic' ? request.native.headers?.['anthropic-beta'] : undefined;
+  if (beta) headers['anthropic-beta'] = beta;
   return { ...headers, ...endpoint.headers };
+}
+
+/**
+ * The client's own Messages API body, sent as it came (every field, known or not) with the upstream model; `stream`
+ * follows the canonical request, which the gateway may have changed.
+ */
+export function nativeMessagesBody(request: ChatRequest, upstreamModel: string): Record<string, unknown> | undefined {
+  if (request.native?.format !== 'anthropic') return undefined;
+  const { stream: _stream, ...rest } = request.native.body;
+  return request.stream ? { ...rest, model: upstreamModel, stream: true } : { ...rest, model: upstreamModel };
+}
+
+export function anthropicRequestBody(request: ChatRequest, upstreamModel: string): Record<string, unknown> {
+  const body = nativeMessagesBody(request, upstreamModel) ?? convertToAnthropicRequest(request, upstreamModel);
+  return request.promptCache === 'auto' ? addCacheBreakpoints(body) : body;
 }
 
 /** Anthropic's Messages API (https://docs.anthropic.com/en/api/messages). It has no embeddings endpoint. */
@@ -26,8 +45,8 @@ export const anthropicAdapter: ProviderAdapter = {
     return {
       url: anthropicMessagesUrl(endpoint.baseUrl),
       method: 'POST',
-      headers: headersFor(endpoint),
-      body: JSON.stringify(convertToAnthropicRequest(request, upstreamModel)),
+      headers: headersFor(endpoint, request),
+      body: JSON.stringify(anthropicRequestBody(request, upstreamModel)),
     };
   },
   parseChatResponse: parseAnthropicResponse,

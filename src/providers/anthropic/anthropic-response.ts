@@ -1,4 +1,4 @@
-import type { ChatResponse, FinishReason, ToolCall, Usage } from '../../core/canonical.js';
+import type { ChatResponse, FinishReason, ReasoningPart, ToolCall, Usage } from '../../core/canonical.js';
 import { GatewayError } from '../../core/errors.js';
 
 export function asRecord(value: unknown): Record<string, unknown> | undefined {
@@ -47,6 +47,12 @@ export function toUsage(raw: unknown): Usage | undefined {
   };
 }
 
+export function thinkingPart(text: string, signature: string | undefined): ReasoningPart {
+  const part: ReasoningPart = { text, format: 'anthropic' };
+  if (signature) part.signature = signature;
+  return part;
+}
+
 function toToolCall(block: Record<string, unknown>): ToolCall {
   return {
     id: stringField(block, 'id') ?? '',
@@ -63,14 +69,15 @@ export function parseAnthropicResponse(body: unknown, upstreamModel: string): Ch
     throw new GatewayError('upstream_error', 'The Anthropic provider returned a response that is not a Messages API message.');
   }
   const texts: string[] = [];
-  const thoughts: string[] = [];
+  const reasoning: ReasoningPart[] = [];
   const toolCalls: ToolCall[] = [];
   for (const item of content) {
     const block = asRecord(item);
     const type = stringField(block, 'type');
     if (!block) continue;
     if (type === 'text') texts.push(stringField(block, 'text') ?? '');
-    else if (type === 'thinking') thoughts.push(stringField(block, 'thinking') ?? '');
+    else if (type === 'thinking') reasoning.push(thinkingPart(stringField(block, 'thinking') ?? '', stringField(block, 'signature')));
+    else if (type === 'redacted_thinking') reasoning.push({ text: '', format: 'anthropic', encrypted: stringField(block, 'data') ?? '' });
     else if (type === 'tool_use') toolCalls.push(toToolCall(block));
   }
   const stopReason = stringField(message, 'stop_reason');
@@ -83,7 +90,12 @@ export function parseAnthropicResponse(body: unknown, upstreamModel: string): Ch
     finishReason: mapStopReason(stopReason),
     rawFinishReason: stopReason,
     usage: toUsage(message.usage),
+    native: { format: 'anthropic', body: message },
   };
-  if (thoughts.length > 0) response.reasoning = thoughts.join('');
+  if (reasoning.length > 0) {
+    response.reasoningParts = reasoning;
+    const text = reasoning.map((part) => part.text).join('');
+    if (text !== '') response.reasoning = text;
+  }
   return response;
 }

@@ -11,8 +11,13 @@ function payloads(name: string): string[] {
   return text.split('\n').filter((line) => line.trim() !== '');
 }
 
-/** Replays payloads as Anthropic's SSE wire text, in small uneven chunks, through the shared parser and the decoder. */
+/** Replays payloads as Anthropic's SSE wire text and returns the canonical parts (native ones are checked apart). */
 function replay(lines: string[]): StreamPart[] {
+  return replayAll(lines).filter((part) => part.type !== 'native');
+}
+
+/** Replays payloads as Anthropic's SSE wire text, in small uneven chunks, through the shared parser and the decoder. */
+function replayAll(lines: string[]): StreamPart[] {
   const wire = lines.map((line) => `event: ${(JSON.parse(line) as { type: string }).type}\ndata: ${line}\n\n`).join('');
   const parser = new SseParser();
   const decoder = createAnthropicStreamDecoder('fallback-model');
@@ -52,6 +57,7 @@ test('thinking, text and two parallel tool calls stream with tool indexes counte
     { type: 'stream-start', id: 'msg_01GxParallelToolsRedacted', model: 'claude-sonnet-4-5-20250929', created: 0 },
     { type: 'reasoning-delta', text: 'Two cities,' },
     { type: 'reasoning-delta', text: ' so two lookups.' },
+    { type: 'reasoning-end', part: { text: 'Two cities, so two lookups.', format: 'anthropic', signature: 'EqQBCkYIBRgCKkBredactedStreamSignature0000' } },
     { type: 'text-delta', text: "I'll check both cities." },
     { type: 'tool-call-start', index: 0, id: 'toolu_01WeatherOsloRedacted', name: 'get_weather' },
     { type: 'tool-call-delta', index: 0, argumentsDelta: '{"city": "Os' },
@@ -116,4 +122,31 @@ test('a repeated message_start is ignored before content and is an error after i
   const [first, second] = [replay([start, start, '{"type":"message_stop"}']), replay([...payloads('truncated.chunks.txt'), start])];
   assert.deepEqual(first.map((part) => part.type), ['stream-start', 'usage', 'finish']);
   assert.deepEqual(second.map((part) => part.type), ['stream-start', 'text-delta', 'text-delta', 'error']);
+});
+
+test('every upstream event comes out once as a native part, in order, with its data unchanged', () => {
+  const lines = payloads('parallel-tool-calls.chunks.txt');
+  const native = replayAll(lines).filter((part) => part.type === 'native');
+  assert.deepEqual(native.map((part) => part.type === 'native' && JSON.parse(part.data)), lines.map((line) => JSON.parse(line)));
+  assert.ok(native.every((part) => part.type === 'native' && part.format === 'anthropic' && part.event === JSON.parse(part.data).type));
+});
+
+test('a thinking block ends with a reasoning-end carrying the signature assembled from signature_delta', () => {
+  const lines = [
+    { type: 'message_start', message: { id: 'msg_1', model: 'claude-x', usage: { input_tokens: 5, output_tokens: 1 } } },
+    { type: 'content_block_start', index: 0, content_block: { type: 'thinking', thinking: '', signature: '' } },
+    { type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: 'Let me ' } },
+    { type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: 'think.' } },
+    { type: 'content_block_delta', index: 0, delta: { type: 'signature_delta', signature: 'EqQBCkYIBxgC' } },
+    { type: 'content_block_stop', index: 0 },
+    { type: 'content_block_start', index: 1, content_block: { type: 'redacted_thinking', data: 'EmwKAhgBEgy3' } },
+    { type: 'content_block_stop', index: 1 },
+    { type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 9 } },
+    { type: 'message_stop' },
+  ].map((event) => JSON.stringify(event));
+  const ends = replay(lines).filter((part) => part.type === 'reasoning-end');
+  assert.deepEqual(ends, [
+    { type: 'reasoning-end', part: { text: 'Let me think.', format: 'anthropic', signature: 'EqQBCkYIBxgC' } },
+    { type: 'reasoning-end', part: { text: '', format: 'anthropic', encrypted: 'EmwKAhgBEgy3' } },
+  ]);
 });

@@ -2,11 +2,12 @@ import type { StreamPart } from '../../core/canonical.js';
 import { GatewayError } from '../../core/errors.js';
 import type { StreamDecoder, StreamEvent } from '../../core/provider.js';
 import { anthropicGatewayError, readAnthropicErrorEnvelope } from './anthropic-error.js';
-import { asRecord, mapStopReason, numberField, stringField, toUsage } from './anthropic-response.js';
+import { asRecord, mapStopReason, numberField, stringField, thinkingPart, toUsage } from './anthropic-response.js';
 
 type BlockState =
   | { kind: 'text' }
-  | { kind: 'reasoning' }
+  | { kind: 'reasoning'; text: string; signature: string }
+  | { kind: 'redacted'; data: string }
   | { kind: 'tool'; index: number; sentArguments: boolean }
   | { kind: 'ignored' };
 
@@ -36,8 +37,14 @@ export class AnthropicStreamDecoder implements StreamDecoder {
     this.upstreamModel = upstreamModel;
   }
 
+  /** Every upstream event goes on beside its canonical parts, for an Anthropic ingress to relay as it came. */
   decode(event: StreamEvent): StreamPart[] {
     if (this.done) return [];
+    const parts = this.decodeEvent(event);
+    return [{ type: 'native', format: 'anthropic', event: event.event, data: event.data }, ...parts];
+  }
+
+  private decodeEvent(event: StreamEvent): StreamPart[] {
     const payload = parsePayload(event.data);
     if (!payload) return this.fail(streamFailure('sent a stream event that is not a JSON object.'));
     switch (stringField(payload, 'type') ?? event.event) {
@@ -97,10 +104,13 @@ export class AnthropicStreamDecoder implements StreamDecoder {
     const block = asRecord(payload.content_block);
     const type = stringField(block, 'type');
     if (type === 'text' || type === 'thinking') {
-      const kind = type === 'text' ? 'text' : 'reasoning';
-      this.blocks.set(index, { kind });
       const initial = stringField(block, type) ?? '';
-      return initial === '' ? [] : [{ type: kind === 'text' ? 'text-delta' : 'reasoning-delta', text: initial }];
+      this.blocks.set(index, type === 'text' ? { kind: 'text' } : { kind: 'reasoning', text: initial, signature: stringField(block, 'signature') ?? '' });
+      return initial === '' ? [] : [{ type: type === 'text' ? 'text-delta' : 'reasoning-delta', text: initial }];
+    }
+    if (type === 'redacted_thinking') {
+      this.blocks.set(index, { kind: 'redacted', data: stringField(block, 'data') ?? '' });
+      return [];
     }
     if (type !== 'tool_use') {
       this.blocks.set(index, { kind: 'ignored' });
@@ -127,7 +137,12 @@ export class AnthropicStreamDecoder implements StreamDecoder {
     }
     if (type === 'thinking_delta' && state?.kind === 'reasoning') {
       const text = stringField(delta, 'thinking') ?? '';
+      state.text += text;
       return text === '' ? [] : [{ type: 'reasoning-delta', text }];
+    }
+    if (type === 'signature_delta' && state?.kind === 'reasoning') {
+      state.signature += stringField(delta, 'signature') ?? '';
+      return [];
     }
     if (type === 'input_json_delta' && state?.kind === 'tool') {
       const fragment = stringField(delta, 'partial_json') ?? '';
@@ -135,7 +150,7 @@ export class AnthropicStreamDecoder implements StreamDecoder {
       state.sentArguments = true;
       return [{ type: 'tool-call-delta', index: state.index, argumentsDelta: fragment }];
     }
-    // signature_delta and citations_delta have no canonical counterpart.
+    // citations_delta has no canonical counterpart; it reaches Anthropic clients in the native part.
     return [];
   }
 
@@ -146,6 +161,8 @@ export class AnthropicStreamDecoder implements StreamDecoder {
       state.sentArguments = true;
       return [{ type: 'tool-call-delta', index: state.index, argumentsDelta: '{}' }];
     }
+    if (state?.kind === 'reasoning') return [{ type: 'reasoning-end', part: thinkingPart(state.text, state.signature) }];
+    if (state?.kind === 'redacted') return [{ type: 'reasoning-end', part: { text: '', format: 'anthropic', encrypted: state.data } }];
     return [];
   }
 

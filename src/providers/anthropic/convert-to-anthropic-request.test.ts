@@ -32,7 +32,7 @@ test('sampling options, stop sequences, user and stream map to their Anthropic n
   assert.equal('seed' in body, false);
 });
 
-test('every system message is joined into the top-level system prompt', () => {
+test('leading system messages form the system prompt; a later one is user text at its place', () => {
   const body = convert({
     messages: [
       { role: 'system', content: 'You are terse.' },
@@ -40,8 +40,8 @@ test('every system message is joined into the top-level system prompt', () => {
       { role: 'system', content: 'Answer in French.' },
     ],
   });
-  assert.equal(body.system, 'You are terse.\n\nAnswer in French.');
-  assert.deepEqual(body.messages, [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }]);
+  assert.equal(body.system, 'You are terse.');
+  assert.deepEqual(body.messages, [{ role: 'user', content: [{ type: 'text', text: 'Hi' }, { type: 'text', text: 'Answer in French.' }] }]);
 });
 
 test('consecutive messages of the same role are merged into one turn', () => {

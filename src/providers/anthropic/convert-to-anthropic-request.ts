@@ -1,4 +1,5 @@
-import type { ChatRequest, ContentPart, ImagePart, Message, ResponseFormat, ToolCall, ToolChoice } from '../../core/canonical.js';
+import type { AssistantMessage, ChatRequest, ContentPart, FilePart, ImagePart, Message, ResponseFormat, SystemMessage, ToolCall, ToolChoice } from '../../core/canonical.js';
+import { cacheControl } from './anthropic-prompt-cache.js';
 import { GatewayError } from '../../core/errors.js';
 
 type AnthropicBlock = { type: string } & Record<string, unknown>;
@@ -40,11 +41,25 @@ function jsonInstruction(format: ResponseFormat | undefined): string | undefined
   return `${base} The JSON must match this JSON Schema named "${format.name}"${described}:\n${JSON.stringify(format.schema)}`;
 }
 
-function systemPrompt(request: ChatRequest): string | undefined {
-  const parts = request.messages.flatMap((message) => (message.role === 'system' && message.content !== '' ? [message.content] : []));
+/** The system messages before the first turn; later ones are sent as user text (see `convertMessages`). */
+function leadingSystem(messages: Message[]): SystemMessage[] {
+  const index = messages.findIndex((message) => message.role !== 'system');
+  return (index === -1 ? messages : messages.slice(0, index)) as SystemMessage[];
+}
+
+/** System text blocks, each keeping its cache breakpoint: https://docs.anthropic.com/en/docs/build-with-claude/prompt-caching */
+function systemBlocks(request: ChatRequest): AnthropicBlock[] | string | undefined {
+  const blocks = leadingSystem(request.messages).flatMap((message): AnthropicBlock[] => {
+    if (message.content === '') return [];
+    const block: AnthropicBlock = { type: 'text', text: message.content };
+    if (message.cache) block.cache_control = cacheControl(message.cache);
+    return [block];
+  });
   const instruction = jsonInstruction(request.responseFormat);
-  if (instruction) parts.push(instruction);
-  return parts.length > 0 ? parts.join('\n\n') : undefined;
+  if (instruction) blocks.push({ type: 'text', text: instruction });
+  if (blocks.length === 0) return undefined;
+  // Without breakpoints the plain string form is enough.
+  return blocks.some((block) => block.cache_control) ? blocks : blocks.map((block) => block.text).join('\n\n');
 }
 
 function parseDataUrl(url: string): { mediaType: string; data: string } {
@@ -70,11 +85,42 @@ function imageBlock(part: ImagePart): AnthropicBlock {
   throw invalid('An image part has neither a URL nor data.', 'messages');
 }
 
+/** Document sources: https://docs.anthropic.com/en/docs/build-with-claude/pdf-support */
+function documentBlock(part: FilePart): AnthropicBlock {
+  let source: Record<string, unknown>;
+  if (part.fileId !== undefined) source = { type: 'file', file_id: part.fileId };
+  else if (part.data !== undefined) source = { type: 'base64', media_type: part.mediaType ?? 'application/pdf', data: part.data };
+  else if (part.text !== undefined) source = { type: 'text', media_type: 'text/plain', data: part.text };
+  else if (part.url !== undefined) source = { type: 'url', url: part.url };
+  else throw invalid('A file part has no data, text, URL or file id.', 'messages');
+  const block: AnthropicBlock = { type: 'document', source };
+  if (part.filename) block.title = part.filename;
+  return block;
+}
+
 function contentBlocks(parts: ContentPart[]): AnthropicBlock[] {
   // Anthropic rejects empty text blocks.
   return parts.flatMap((part): AnthropicBlock[] => {
-    if (part.type === 'image') return [imageBlock(part)];
-    return part.text === '' ? [] : [{ type: 'text', text: part.text }];
+    let block: AnthropicBlock;
+    if (part.type === 'image') block = imageBlock(part);
+    else if (part.type === 'file') block = documentBlock(part);
+    else if (part.text === '') return [];
+    else block = { type: 'text', text: part.text };
+    if (part.cache) block.cache_control = cacheControl(part.cache);
+    return [block];
+  });
+}
+
+/**
+ * Thinking goes back with its signature and redacted thinking with its data, as Anthropic requires in tool loops
+ * (https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking#preserving-thinking-blocks). Reasoning of
+ * other formats, or without a signature, is dropped: Anthropic rejects unsigned thinking blocks.
+ */
+function reasoningBlocks(message: AssistantMessage): AnthropicBlock[] {
+  return (message.reasoningParts ?? []).flatMap((part): AnthropicBlock[] => {
+    if (part.format !== 'anthropic') return [];
+    if (part.encrypted !== undefined) return [{ type: 'redacted_thinking', data: part.encrypted }];
+    return part.signature !== undefined ? [{ type: 'thinking', thinking: part.text, signature: part.signature }] : [];
   });
 }
 
@@ -92,17 +138,22 @@ function toolInput(call: ToolCall): Record<string, unknown> {
   return input as Record<string, unknown>;
 }
 
-function convertMessage(message: Exclude<Message, { role: 'system' }>): AnthropicMessage {
+/**
+ * A system message after the conversation started has no place in the Messages API, whose `system` is one prompt
+ * before every turn: it is sent as a user text block at its position, which keeps its order and its cache breakpoint.
+ */
+function convertMessage(message: Message): AnthropicMessage {
+  if (message.role === 'system') return { role: 'user', content: contentBlocks([{ type: 'text', text: message.content, ...(message.cache ? { cache: message.cache } : {}) }]) };
   if (message.role === 'user') return { role: 'user', content: contentBlocks(message.content) };
   if (message.role === 'tool') {
     const result: AnthropicBlock = { type: 'tool_result', tool_use_id: message.toolCallId };
     if (message.content !== '') result.content = message.content;
     if (message.isError) result.is_error = true;
+    if (message.cache) result.cache_control = cacheControl(message.cache);
     return { role: 'user', content: [result] };
   }
-  // Prior reasoning is dropped: Anthropic only accepts thinking blocks with the signature the canonical message does not keep.
   const toolUses = (message.toolCalls ?? []).map((call): AnthropicBlock => ({ type: 'tool_use', id: call.id, name: call.name, input: toolInput(call) }));
-  return { role: 'assistant', content: [...contentBlocks(message.content), ...toolUses] };
+  return { role: 'assistant', content: [...reasoningBlocks(message), ...contentBlocks(message.content), ...toolUses] };
 }
 
 /** Tool results must open a user turn: https://docs.anthropic.com/en/docs/agents-and-tools/tool-use/implement-tool-use */
@@ -114,8 +165,7 @@ function merge(role: AnthropicMessage['role'], first: AnthropicBlock[], second: 
 
 function convertMessages(messages: Message[]): AnthropicMessage[] {
   const converted: AnthropicMessage[] = [];
-  for (const message of messages) {
-    if (message.role === 'system') continue;
+  for (const message of messages.slice(leadingSystem(messages).length)) {
     const next = convertMessage(message);
     if (next.content.length === 0) continue;
     const previous = converted.at(-1);
@@ -138,11 +188,14 @@ function toolChoiceFor(choice: ToolChoice | undefined, parallelToolCalls: boolea
 
 function addTools(body: Record<string, unknown>, request: ChatRequest): void {
   if (!request.tools || request.tools.length === 0) return;
-  body.tools = request.tools.map((tool) => {
+  const tools: Record<string, unknown>[] = request.tools.map((tool) => {
     const converted: Record<string, unknown> = { name: tool.name, input_schema: { type: 'object', ...tool.parameters } };
     if (tool.description) converted.description = tool.description;
     return converted;
   });
+  body.tools = tools;
+  const last = tools.at(-1);
+  if (request.cacheTools && last) last.cache_control = cacheControl(request.cacheTools);
   const toolChoice = toolChoiceFor(request.toolChoice, request.parallelToolCalls);
   if (toolChoice) body.tool_choice = toolChoice;
 }
@@ -151,7 +204,7 @@ function addTools(body: Record<string, unknown>, request: ChatRequest): void {
 export function convertToAnthropicRequest(request: ChatRequest, upstreamModel: string): Record<string, unknown> {
   const thinkingBudget = thinkingBudgetFor(request.reasoningEffort);
   const body: Record<string, unknown> = { model: upstreamModel, max_tokens: maxTokensFor(request.maxTokens, thinkingBudget) };
-  const system = systemPrompt(request);
+  const system = systemBlocks(request);
   if (system) body.system = system;
   body.messages = convertMessages(request.messages);
   if (thinkingBudget !== undefined) {

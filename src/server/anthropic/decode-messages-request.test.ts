@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { GatewayError } from '../../core/errors.js';
-import { decodeMessagesRequest } from './decode-messages-request.js';
+import { anthropicServerTools, decodeMessagesRequest } from './decode-messages-request.js';
 
 const pixel = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk';
 
@@ -60,7 +60,7 @@ test('a full conversation decodes every block kind into canonical messages in or
     {
       role: 'user',
       content: [
-        { type: 'text', text: 'What is in these pictures?' },
+        { type: 'text', text: 'What is in these pictures?', cache: {} },
         { type: 'image', url: `data:image/png;base64,${pixel}`, data: pixel, mediaType: 'image/png' },
         { type: 'image', url: 'https://example.com/harbour.jpg' },
       ],
@@ -73,6 +73,10 @@ test('a full conversation decodes every block kind into canonical messages in or
         { id: 'toolu_2', name: 'get_time', arguments: '{}' },
       ],
       reasoning: 'Look up the weather first.',
+      reasoningParts: [
+        { text: 'Look up the weather first.', format: 'anthropic', signature: 'sig-abc' },
+        { text: '', format: 'anthropic', encrypted: 'opaque' },
+      ],
     },
     { role: 'tool', toolCallId: 'toolu_1', content: '4 degrees' },
     { role: 'tool', toolCallId: 'toolu_2', content: '09:00\nCET', isError: true },
@@ -106,12 +110,15 @@ test('parameters, tools and tool choice map to their canonical fields', () => {
     tool_choice: { type: 'any', disable_parallel_tool_use: true },
     thinking: { type: 'enabled', budget_tokens: 4096 },
   }));
-  assert.deepEqual(request, {
+  const { native, ...canonical } = request;
+  assert.equal(native?.format, 'anthropic');
+  assert.deepEqual(canonical, {
     model: 'claude-sonnet',
     maxTokens: 512,
     stream: true,
     messages: [
-      { role: 'system', content: 'You are terse.\n\nAnswer in French.' },
+      { role: 'system', content: 'You are terse.' },
+      { role: 'system', content: 'Answer in French.', cache: {} },
       { role: 'user', content: [{ type: 'text', text: 'Hi' }] },
     ],
     temperature: 0.3,
@@ -168,7 +175,8 @@ test('top-level problems name their field', () => {
   rejects(base({ metadata: { user_id: 5 } }), 'metadata.user_id');
   rejects(base({ stream: 'yes' }), 'stream');
   rejects(base({ tools: [{ name: 'x' }] }), 'tools[0].input_schema');
-  rejects(base({ tools: [{ type: 'web_search_20250305', name: 'web_search' }] }), 'tools[0].type', /not supported/);
+  rejects(base({ tools: [{ type: 7, name: 'web_search' }] }), 'tools[0].type');
+  rejects(base({ system: [{ type: 'text', text: 'x', cache_control: { type: 'forever' } }] }), 'system[0].cache_control.type');
   rejects(base({ tool_choice: { type: 'required' } }), 'tool_choice.type');
   rejects(base({ tool_choice: { type: 'tool' } }), 'tool_choice.name');
   rejects(base({ thinking: { type: 'enabled' } }), 'thinking.budget_tokens');
@@ -180,15 +188,44 @@ test('message and block problems name the path down to the field', () => {
   rejects(turns({ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/bmp', data: pixel } }] }), 'messages[2].content[0].source.media_type', /image\/png/);
   rejects(turns({ role: 'user', content: [{ type: 'image', source: { type: 'file', file_id: 'file_1' } }] }), 'messages[2].content[0].source.type');
   rejects(turns({ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: '' } }] }), 'messages[2].content[0].source.data');
-  rejects(turns({ role: 'user', content: [{ type: 'text', text: 'see' }, { type: 'document', source: { type: 'text', data: 'x' } }] }), 'messages[2].content[1].type', /document blocks are not supported/);
+  rejects(turns({ role: 'user', content: [{ type: 'text', text: 'see' }, { type: 'document', source: { type: 'zip', data: 'x' } }] }), 'messages[2].content[1].source.type');
   rejects(turns({ role: 'user', content: [{ type: 'tool_use', id: 't', name: 'n', input: {} }] }), 'messages[2].content[0].type');
   rejects(turns({ role: 'user', content: [{ type: 'tool_result', content: 'x' }] }), 'messages[2].content[0].tool_use_id');
-  rejects(turns({ role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: [{ type: 'image', source: {} }] }] }), 'messages[2].content[0].content[0].type');
+  rejects(turns({ role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: [{ type: 'tool_use' }] }] }), 'messages[2].content[0].content[0].type');
   rejects(turns({ role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', is_error: 'yes' }] }), 'messages[2].content[0].is_error');
   rejects(turns({ role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'n', input: '{}' }] }), 'messages[2].content[0].input');
   rejects(turns({ role: 'assistant', content: [{ type: 'tool_result', tool_use_id: 't' }] }), 'messages[2].content[0].type');
   rejects(turns({ role: 'assistant', content: [{ type: 'thinking' }] }), 'messages[2].content[0].thinking');
-  rejects(turns({ role: 'system', content: 'x' }), 'messages[2].role');
+  rejects(turns({ role: 'developer', content: 'x' }), 'messages[2].role');
+  rejects(turns({ role: 'system', content: [{ type: 'image' }] }), 'messages[2].content[0].type');
   rejects(turns({ role: 'user', content: 5 }), 'messages[2].content');
   rejects(turns({ role: 'user', content: [{ type: 'text' }] }), 'messages[2].content[0].text');
+});
+
+test('Claude Code requests decode: mid-conversation system messages, documents, tool markers, server tools and the beta header', () => {
+  const body = base({
+    system: [{ type: 'text', text: 'You are Claude Code.', cache_control: { type: 'ephemeral', ttl: '1h' } }],
+    messages: [
+      { role: 'user', content: [{ type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0=' }, title: 'spec.pdf' }, { type: 'text', text: 'Read it.' }] },
+      { role: 'assistant', content: [{ type: 'server_tool_use', id: 'srvtoolu_1', name: 'web_search', input: { query: 'x' } }, { type: 'web_search_tool_result', tool_use_id: 'srvtoolu_1', content: [] }, { type: 'text', text: 'Read.' }] },
+      { role: 'system', content: 'The user switched to plan mode.' },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'text', text: 'ok' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: pixel } }], cache_control: { type: 'ephemeral' } }] },
+    ],
+    tools: [{ name: 'Bash', input_schema: { type: 'object' }, cache_control: { type: 'ephemeral' } }, { type: 'web_search_20250305', name: 'web_search', max_uses: 3 }],
+    context_management: { edits: [{ type: 'clear_tool_uses_20250919' }] },
+    some_future_field: { on: true },
+  });
+  const request = decodeMessagesRequest(body, { 'anthropic-beta': 'context-management-2025-06-27' });
+  assert.deepEqual(request.messages, [
+    { role: 'system', content: 'You are Claude Code.', cache: { ttl: '1h' } },
+    { role: 'user', content: [{ type: 'file', mediaType: 'application/pdf', data: 'JVBERi0=', filename: 'spec.pdf' }, { type: 'text', text: 'Read it.' }] },
+    { role: 'assistant', content: [{ type: 'text', text: 'Read.' }] },
+    { role: 'system', content: 'The user switched to plan mode.' },
+    { role: 'tool', toolCallId: 'toolu_1', content: 'ok', cache: {} },
+    { role: 'user', content: [{ type: 'image', url: `data:image/png;base64,${pixel}`, data: pixel, mediaType: 'image/png' }] },
+  ]);
+  assert.deepEqual(request.tools, [{ name: 'Bash', parameters: { type: 'object' } }]);
+  assert.deepEqual(request.cacheTools, {});
+  assert.deepEqual(request.native, { format: 'anthropic', body, headers: { 'anthropic-beta': 'context-management-2025-06-27' } });
+  assert.deepEqual(anthropicServerTools(request), ['web_search (web_search_20250305)']);
 });

@@ -1,57 +1,7 @@
-import type { AssistantMessage, ChatRequest, ContentPart, ImagePart, Message, SystemMessage, ToolCall, ToolDefinition, ToolMessage } from '../../core/canonical.js';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { AssistantMessage, ChatRequest, ContentPart, Message, ReasoningPart, SystemMessage, ToolCall, ToolDefinition, ToolMessage } from '../../core/canonical.js';
+import { decodeCacheControl, decodeContentBlock, decodeReasoning, decodeToolResult, decodeToolUse, isPresent, unsupportedBlock } from './decode-messages-content.js';
 import { invalid, optionalBoolean, optionalNumber, optionalString, requireArray, requireObject, requireString, type Json } from '../openai/field-reader.js';
-
-/** Image formats the Messages API accepts: https://docs.anthropic.com/en/docs/build-with-claude/vision */
-const imageMediaTypes = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
-
-function isPresent(value: unknown): boolean {
-  return value !== undefined && value !== null;
-}
-
-function unsupportedBlock(type: unknown, path: string, allowed: string): never {
-  if (type === 'document') throw invalid(`${path}.type`, 'document blocks are not supported by this gateway; send the document text as a text block.');
-  throw invalid(`${path}.type`, `content block type ${JSON.stringify(type)} is not supported here; use ${allowed}.`);
-}
-
-function decodeText(block: Json, path: string): ContentPart {
-  return { type: 'text', text: requireString(block.text, `${path}.text`) };
-}
-
-function decodeImage(block: Json, path: string): ImagePart {
-  const source = requireObject(block.source, `${path}.source`);
-  if (source.type === 'url') return { type: 'image', url: requireString(source.url, `${path}.source.url`) };
-  if (source.type !== 'base64') throw invalid(`${path}.source.type`, `expected "base64" or "url", got ${JSON.stringify(source.type)}.`);
-  const mediaType = requireString(source.media_type, `${path}.source.media_type`);
-  if (!imageMediaTypes.includes(mediaType)) {
-    throw invalid(`${path}.source.media_type`, `expected one of ${imageMediaTypes.map((type) => `"${type}"`).join(', ')}, got ${JSON.stringify(mediaType)}.`);
-  }
-  const data = requireString(source.data, `${path}.source.data`);
-  if (data === '') throw invalid(`${path}.source.data`, 'must not be empty.');
-  return { type: 'image', url: `data:${mediaType};base64,${data}`, data, mediaType };
-}
-
-function decodeToolResultContent(value: unknown, path: string): string {
-  if (!isPresent(value)) return '';
-  if (typeof value === 'string') return value;
-  return requireArray(value, path)
-    .map((item, index) => {
-      const blockPath = `${path}[${index}]`;
-      const block = requireObject(item, blockPath);
-      if (block.type !== 'text') unsupportedBlock(block.type, blockPath, '"text" (tool results carry text only)');
-      return requireString(block.text, `${blockPath}.text`);
-    })
-    .join('\n');
-}
-
-function decodeToolResult(block: Json, path: string): ToolMessage {
-  const message: ToolMessage = {
-    role: 'tool',
-    toolCallId: requireString(block.tool_use_id, `${path}.tool_use_id`),
-    content: decodeToolResultContent(block.content, `${path}.content`),
-  };
-  if (optionalBoolean(block.is_error, `${path}.is_error`) === true) message.isError = true;
-  return message;
-}
 
 /** Tool results become canonical tool messages ahead of the rest of the turn, which every provider accepts. */
 function decodeUserTurn(content: unknown, path: string): Message[] {
@@ -61,40 +11,57 @@ function decodeUserTurn(content: unknown, path: string): Message[] {
   requireArray(content, path).forEach((item, index) => {
     const blockPath = `${path}[${index}]`;
     const block = requireObject(item, blockPath);
-    if (block.type === 'text') parts.push(decodeText(block, blockPath));
-    else if (block.type === 'image') parts.push(decodeImage(block, blockPath));
-    else if (block.type === 'tool_result') results.push(decodeToolResult(block, blockPath));
-    else unsupportedBlock(block.type, blockPath, '"text", "image" or "tool_result" in user messages');
+    const part = decodeContentBlock(block, blockPath);
+    if (part) parts.push(part);
+    else if (block.type === 'tool_result') {
+      const { message, attachments } = decodeToolResult(block, blockPath);
+      results.push(message);
+      parts.push(...attachments);
+    } else unsupportedBlock(block.type, blockPath, '"text", "image", "document" or "tool_result" in user messages');
   });
   if (parts.length === 0 && results.length > 0) return results;
   return [...results, { role: 'user', content: parts }];
-}
-
-function decodeToolUse(block: Json, path: string): ToolCall {
-  return {
-    id: requireString(block.id, `${path}.id`),
-    name: requireString(block.name, `${path}.name`),
-    arguments: JSON.stringify(requireObject(block.input, `${path}.input`)),
-  };
 }
 
 function decodeAssistantTurn(content: unknown, path: string): AssistantMessage {
   if (typeof content === 'string') return { role: 'assistant', content: content === '' ? [] : [{ type: 'text', text: content }] };
   const message: AssistantMessage = { role: 'assistant', content: [] };
   const toolCalls: ToolCall[] = [];
-  const thoughts: string[] = [];
+  const reasoning: ReasoningPart[] = [];
   requireArray(content, path).forEach((item, index) => {
     const blockPath = `${path}[${index}]`;
     const block = requireObject(item, blockPath);
     if (block.type === 'text') message.content.push({ type: 'text', text: requireString(block.text, `${blockPath}.text`) });
     else if (block.type === 'tool_use') toolCalls.push(decodeToolUse(block, blockPath));
-    else if (block.type === 'thinking') thoughts.push(requireString(block.thinking, `${blockPath}.thinking`));
-    // Redacted thinking is encrypted for Anthropic alone and has no canonical form.
-    else if (block.type !== 'redacted_thinking') unsupportedBlock(block.type, blockPath, '"text", "tool_use" or "thinking" in assistant messages');
+    else if (block.type === 'thinking' || block.type === 'redacted_thinking') reasoning.push(decodeReasoning(block, blockPath));
+    // Server tool blocks (server_tool_use, web_search_tool_result, ...) only mean something to Anthropic, which gets them in the native body.
+    else if (typeof block.type !== 'string' || !serverBlockTypes.test(block.type)) {
+      unsupportedBlock(block.type, blockPath, '"text", "tool_use", "thinking" or "redacted_thinking" in assistant messages');
+    }
   });
   if (toolCalls.length > 0) message.toolCalls = toolCalls;
-  if (thoughts.length > 0) message.reasoning = thoughts.join('');
+  if (reasoning.length > 0) {
+    message.reasoningParts = reasoning;
+    const text = reasoning.map((part) => part.text).join('');
+    if (text !== '') message.reasoning = text;
+  }
   return message;
+}
+
+const serverBlockTypes = /^(server_tool_use|mcp_tool_use|mcp_tool_result|container_upload|[a-z_]+_tool_result)$/;
+
+function systemBlocks(value: unknown, path: string): SystemMessage[] {
+  if (typeof value === 'string') return value === '' ? [] : [{ role: 'system', content: value }];
+  if (!Array.isArray(value)) throw invalid(path, 'expected a string or an array of text blocks.');
+  return value.flatMap((item, index): SystemMessage[] => {
+    const blockPath = `${path}[${index}]`;
+    const block = requireObject(item, blockPath);
+    if (block.type !== 'text') throw invalid(`${blockPath}.type`, `expected "text", got ${JSON.stringify(block.type)}.`);
+    const message: SystemMessage = { role: 'system', content: requireString(block.text, `${blockPath}.text`) };
+    const cache = decodeCacheControl(block, blockPath);
+    if (cache) message.cache = cache;
+    return message.content === '' && !cache ? [] : [message];
+  });
 }
 
 function decodeMessage(value: unknown, index: number): Message[] {
@@ -105,35 +72,30 @@ function decodeMessage(value: unknown, index: number): Message[] {
   }
   if (message.role === 'user') return decodeUserTurn(message.content, `${path}.content`);
   if (message.role === 'assistant') return [decodeAssistantTurn(message.content, `${path}.content`)];
-  throw invalid(`${path}.role`, `expected "user" or "assistant", got ${JSON.stringify(message.role)}; put system text in the top-level "system" field.`);
+  // Claude Code sends system reminders as messages of role system in the middle of the conversation.
+  if (message.role === 'system') return systemBlocks(message.content, `${path}.content`);
+  throw invalid(`${path}.role`, `expected "user", "assistant" or "system", got ${JSON.stringify(message.role)}.`);
 }
 
-function decodeSystem(value: unknown): SystemMessage | undefined {
-  if (!isPresent(value)) return undefined;
-  if (typeof value !== 'string' && !Array.isArray(value)) throw invalid('system', 'expected a string or an array of text blocks.');
-  const text = typeof value === 'string'
-    ? value
-    : value
-        .map((item, index) => {
-          const block = requireObject(item, `system[${index}]`);
-          if (block.type !== 'text') throw invalid(`system[${index}].type`, `expected "text", got ${JSON.stringify(block.type)}.`);
-          return requireString(block.text, `system[${index}].text`);
-        })
-        .join('\n\n');
-  return text === '' ? undefined : { role: 'system', content: text };
+function decodeSystem(value: unknown): SystemMessage[] {
+  return isPresent(value) ? systemBlocks(value, 'system') : [];
 }
 
-function decodeTool(value: unknown, index: number): ToolDefinition {
+/** Server tools (web search, code execution, ...) run at Anthropic; only the native body carries them. */
+function decodeTool(value: unknown, index: number, request: ChatRequest): ToolDefinition | undefined {
   const path = `tools[${index}]`;
   const tool = requireObject(value, path);
   if (isPresent(tool.type) && tool.type !== 'custom') {
-    throw invalid(`${path}.type`, `server tool ${JSON.stringify(tool.type)} is not supported; define a client tool with name and input_schema.`);
+    requireString(tool.type, `${path}.type`);
+    return undefined;
   }
   const definition: ToolDefinition = { name: requireString(tool.name, `${path}.name`), parameters: requireObject(tool.input_schema, `${path}.input_schema`) };
   const description = optionalString(tool.description, `${path}.description`);
   if (description !== undefined) definition.description = description;
   const strict = optionalBoolean(tool.strict, `${path}.strict`);
   if (strict !== undefined) definition.strict = strict;
+  const cache = decodeCacheControl(tool, path);
+  if (cache) request.cacheTools = cache;
   return definition;
 }
 
@@ -190,7 +152,7 @@ function decodeSampling(body: Json, request: ChatRequest): void {
 
 function decodeTooling(body: Json, request: ChatRequest): void {
   if (isPresent(body.tools)) {
-    const tools = requireArray(body.tools, 'tools').map(decodeTool);
+    const tools = requireArray(body.tools, 'tools').flatMap((tool, index) => decodeTool(tool, index, request) ?? []);
     if (tools.length > 0) request.tools = tools;
   }
   if (isPresent(body.tool_choice)) decodeToolChoice(body.tool_choice, request);
@@ -200,8 +162,15 @@ function decodeTooling(body: Json, request: ChatRequest): void {
   }
 }
 
+/** The headers of the client that an Anthropic provider needs too. */
+function nativeHeaders(headers: IncomingHttpHeaders | undefined): Record<string, string> {
+  const beta = headers?.['anthropic-beta'];
+  const value = Array.isArray(beta) ? beta.join(',') : beta;
+  return value ? { 'anthropic-beta': value } : {};
+}
+
 /** Decodes an Anthropic Messages API body (https://docs.anthropic.com/en/api/messages) into the canonical request, naming the field of every problem. */
-export function decodeMessagesRequest(value: unknown): ChatRequest {
+export function decodeMessagesRequest(value: unknown, headers?: IncomingHttpHeaders): ChatRequest {
   const body = requireObject(value, 'body');
   const model = requireString(body.model, 'model');
   if (model.length === 0) throw invalid('model', 'must not be empty.');
@@ -209,15 +178,24 @@ export function decodeMessagesRequest(value: unknown): ChatRequest {
   const maxTokens = optionalNumber(body.max_tokens, 'max_tokens', { min: 1, integer: true }) as number;
   const turns = requireArray(body.messages, 'messages');
   if (turns.length === 0) throw invalid('messages', 'must contain at least one message.');
-  const system = decodeSystem(body.system);
-  const messages = turns.flatMap(decodeMessage);
   const request: ChatRequest = {
     model,
-    messages: system ? [system, ...messages] : messages,
+    messages: [...decodeSystem(body.system), ...turns.flatMap(decodeMessage)],
     maxTokens,
     stream: optionalBoolean(body.stream, 'stream') ?? false,
+    native: { format: 'anthropic', body, headers: nativeHeaders(headers) },
   };
   decodeSampling(body, request);
   decodeTooling(body, request);
+  if (isPresent(body.context_management)) requireObject(body.context_management, 'context_management');
   return request;
+}
+
+/** The server tools of a request (`web_search_20250305`, ...), which no provider but Anthropic can run. */
+export function anthropicServerTools(request: ChatRequest): string[] {
+  if (request.native?.format !== 'anthropic' || !Array.isArray(request.native.body.tools)) return [];
+  return request.native.body.tools.flatMap((tool: unknown) => {
+    const record = typeof tool === 'object' && tool !== null ? (tool as Record<string, unknown>) : {};
+    return typeof record.type === 'string' && record.type !== 'custom' ? [typeof record.name === 'string' ? `${record.name} (${record.type})` : record.type] : [];
+  });
 }

@@ -40,11 +40,24 @@ export function toolInput(argumentsText: string): Record<string, unknown> {
   return {};
 }
 
+/**
+ * Anthropic's reasoning goes back with its signature or redacted data. Reasoning of other providers has no signature an
+ * Anthropic model would accept; it is shown as thinking with an empty signature, which the decoder drops on the way back.
+ */
+function reasoningBlocks(response: ChatResponse): Record<string, unknown>[] {
+  const parts = response.reasoningParts ?? [];
+  if (parts.length === 0) return response.reasoning ? [{ type: 'thinking', thinking: response.reasoning, signature: '' }] : [];
+  return parts.map((part) => {
+    if (part.format === 'anthropic' && part.encrypted !== undefined) return { type: 'redacted_thinking', data: part.encrypted };
+    return { type: 'thinking', thinking: part.text, signature: part.format === 'anthropic' ? (part.signature ?? '') : '' };
+  });
+}
+
 /** Encodes a canonical response as a Messages API message (https://docs.anthropic.com/en/api/messages). */
 export function encodeMessagesResponse(response: ChatResponse, usage: Usage, message: { id: string; model: string }): Record<string, unknown> {
-  const content: Record<string, unknown>[] = [];
-  // The canonical response keeps no signature; clients sending this block back get it dropped by the decoder.
-  if (response.reasoning) content.push({ type: 'thinking', thinking: response.reasoning, signature: '' });
+  // An Anthropic provider's message goes back as it came (server tool blocks, citations, signatures), under the name the client asked for.
+  if (response.native?.format === 'anthropic') return { ...response.native.body, model: message.model };
+  const content: Record<string, unknown>[] = reasoningBlocks(response);
   if (response.text !== '') content.push({ type: 'text', text: response.text });
   for (const call of response.toolCalls) content.push({ type: 'tool_use', id: call.id, name: call.name, input: toolInput(call.arguments) });
   return {

@@ -40,7 +40,8 @@ function roundTrip(wire: string): unknown[] {
   }
   for (const event of parser.flush()) parts.push(...decoder.decode(event));
   parts.push(...decoder.end());
-  return parts.map((part) => {
+  // A thinking block decodes with a reasoning-end of its own; the canonical parts compared here have none.
+  return parts.filter((part) => part.type !== 'native' && part.type !== 'reasoning-end').map((part) => {
     if (part.type === 'stream-start') return { ...part, created: 0 };
     if (part.type === 'usage') return { type: 'usage', usage: { ...part.usage, raw: undefined } };
     return part;
@@ -235,4 +236,50 @@ test('round trip: an error after the first token comes back as a classified erro
   const last = parts.at(-1);
   assert.ok(last?.type === 'error');
   assert.equal(last.error.code, 'rate_limited');
+});
+
+test('reasoning-end closes the thinking block with its signature_delta; redacted thinking gets a block of its own', () => {
+  const list = events(encodeAll([
+    start,
+    { type: 'reasoning-delta', text: 'Think.' },
+    { type: 'reasoning-end', part: { text: 'Think.', format: 'anthropic', signature: 'EqQBsig' } },
+    { type: 'reasoning-end', part: { text: '', format: 'anthropic', encrypted: 'EmwKdata' } },
+    { type: 'text-delta', text: 'Hi' },
+    { type: 'usage', usage },
+    { type: 'finish', finishReason: 'stop', rawFinishReason: 'end_turn' },
+  ]));
+  assert.deepEqual(list.slice(2, 8).map((event) => [event.type, event.index, event.delta ?? event.content_block]), [
+    ['content_block_start', 0, { type: 'thinking', thinking: '', signature: '' }],
+    ['content_block_delta', 0, { type: 'thinking_delta', thinking: 'Think.' }],
+    ['content_block_delta', 0, { type: 'signature_delta', signature: 'EqQBsig' }],
+    ['content_block_stop', 0, undefined],
+    ['content_block_start', 1, { type: 'redacted_thinking', data: 'EmwKdata' }],
+    ['content_block_stop', 1, undefined],
+  ]);
+});
+
+test('native Anthropic events are written verbatim, with the model the client asked for, and canonical parts beside them are not re-encoded', () => {
+  const upstream = [
+    { type: 'message_start', message: { id: 'msg_up', type: 'message', role: 'assistant', model: 'claude-upstream', content: [], usage: { input_tokens: 3, output_tokens: 1 } } },
+    { type: 'content_block_start', index: 0, content_block: { type: 'server_tool_use', id: 'srvtoolu_1', name: 'web_search', input: {} } },
+    { type: 'content_block_stop', index: 0 },
+    { type: 'content_block_start', index: 1, content_block: { type: 'text', text: '', citations: [] } },
+    { type: 'content_block_delta', index: 1, delta: { type: 'citations_delta', citation: { type: 'web_search_result_location', url: 'https://example.com' } } },
+    { type: 'content_block_stop', index: 1 },
+    { type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 4 } },
+    { type: 'message_stop' },
+  ];
+  const decoder = createAnthropicStreamDecoder('claude-upstream');
+  const encoder = anthropicMessagesCodec.createStreamEncoder('r', 'alias', { model: 'alias', messages: [], stream: true });
+  let wire = '';
+  for (const event of upstream) for (const part of decoder.decode({ event: event.type, data: JSON.stringify(event) })) wire += encoder.encode(part);
+  wire += encoder.close(usage);
+  const written = events(wire);
+  assert.deepEqual(written, upstream.map((event) => (event.type === 'message_start' ? { ...event, message: { ...event.message, model: 'alias' } } : event)));
+});
+
+test('a relayed native stream that stops before message_stop ends with an error event of the gateway', () => {
+  const encoder = anthropicMessagesCodec.createStreamEncoder('r', 'alias', { model: 'alias', messages: [], stream: true });
+  const wire = encoder.encode({ type: 'native', format: 'anthropic', event: 'ping', data: '{"type":"ping"}' }) + encoder.close(usage);
+  assert.deepEqual(events(wire).map((event) => event.type), ['ping', 'error']);
 });

@@ -1,4 +1,5 @@
-import { emptyUsage, type FinishReason, type StreamPart, type Usage } from '../../core/canonical.js';
+import { emptyUsage, type FinishReason, type ReasoningPart, type StreamPart, type Usage } from '../../core/canonical.js';
+import { NativeEventRelay } from './native-event-relay.js';
 import { GatewayError } from '../../core/errors.js';
 import type { ChatStreamEncoder } from '../chat-pipeline.js';
 import { anthropicErrorBody } from '../error-envelope.js';
@@ -52,6 +53,7 @@ export class AnthropicStreamEncoder implements ChatStreamEncoder {
   private queue: ToolState[] = [];
   private usage: Usage | undefined;
   private finishReason: FinishReason | undefined;
+  private readonly relay = new NativeEventRelay();
 
   constructor(
     private readonly requestId: string,
@@ -67,6 +69,7 @@ export class AnthropicStreamEncoder implements ChatStreamEncoder {
 
   encode(part: StreamPart): string {
     if (this.stopped) return '';
+    if (part.type === 'native' || this.relay.active) return this.relayNative(part);
     // After the finish only the usage it waits for can still matter.
     if (this.finishReason !== undefined && part.type !== 'usage') return '';
     switch (part.type) {
@@ -89,14 +92,14 @@ export class AnthropicStreamEncoder implements ChatStreamEncoder {
       case 'error':
         return this.error(part.error);
       case 'reasoning-end':
-      case 'native':
-        return '';
+        return this.endReasoning(part.part);
     }
   }
 
   /** Writes the message end held back for lack of usage; a stream that never finished ends with an error event. */
   close(usage: Usage | undefined): string {
     if (this.stopped) return '';
+    if (this.relay.active) return this.relay.complete ? '' : this.error(new GatewayError('upstream_error', 'The upstream stream ended before the message was complete.'));
     if (this.finishReason === undefined) {
       return this.closeBlocks() + this.error(new GatewayError('upstream_error', 'The upstream stream ended before the message was complete.'));
     }
@@ -106,6 +109,32 @@ export class AnthropicStreamEncoder implements ChatStreamEncoder {
   error(error: GatewayError): string {
     this.stopped = true;
     return `event: error\ndata: ${JSON.stringify(anthropicErrorBody(error))}\n\n`;
+  }
+
+  /**
+   * An Anthropic provider's events are written as they came, so that blocks the canonical parts do not model reach the
+   * client; only the model name is the one the client asked for. Canonical parts are then ignored, except an error the
+   * upstream did not send itself, which gets an error event of the gateway's own.
+   */
+  private relayNative(part: StreamPart): string {
+    if (part.type === 'native') {
+      if (part.format !== 'anthropic') return '';
+      return this.relay.write(part.event, part.data, this.model);
+    }
+    if (part.type === 'error' && !this.relay.sawError) return this.error(part.error);
+    return '';
+  }
+
+  /** A closing signature goes out as signature_delta; redacted thinking as a block of its own. */
+  private endReasoning(reasoning: ReasoningPart): string {
+    if (reasoning.format !== 'anthropic') return '';
+    if (reasoning.encrypted !== undefined) {
+      const text = this.start() + this.closeBlocks();
+      const index = this.nextBlockIndex++;
+      return text + sse('content_block_start', { index, content_block: { type: 'redacted_thinking', data: reasoning.encrypted } }) + this.stopBlock(index);
+    }
+    if (this.textBlock?.kind !== 'thinking' || !reasoning.signature) return '';
+    return blockDelta(this.textBlock.index, 'signature_delta', 'signature', reasoning.signature) + this.closeBlocks();
   }
 
   private start(): string {

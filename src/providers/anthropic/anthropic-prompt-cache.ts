@@ -1,0 +1,94 @@
+import type { CacheBreakpoint } from '../../core/canonical.js';
+
+type Block = Record<string, unknown>;
+
+/** Anthropic allows at most four breakpoints per request: https://docs.anthropic.com/en/docs/build-with-claude/prompt-caching */
+export const maxBreakpoints = 4;
+
+export function cacheControl(cache: CacheBreakpoint): Record<string, string> {
+  return cache.ttl === undefined ? { type: 'ephemeral' } : { type: 'ephemeral', ttl: cache.ttl };
+}
+
+function isBlock(value: unknown): value is Block {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function countMarks(blocks: unknown): number {
+  return Array.isArray(blocks) ? blocks.filter((block) => isBlock(block) && block.cache_control !== undefined).length : 0;
+}
+
+function existingBreakpoints(body: Block): number {
+  const messages = Array.isArray(body.messages) ? body.messages : [];
+  return countMarks(body.tools) + countMarks(body.system) + messages.reduce<number>((sum, message) => sum + (isBlock(message) ? countMarks(message.content) : 0), 0);
+}
+
+/** Thinking blocks cannot carry cache_control; the marker goes on the last block that can. */
+function lastMarkable(blocks: unknown[]): Block | undefined {
+  for (let index = blocks.length - 1; index >= 0; index -= 1) {
+    const block = blocks[index];
+    if (isBlock(block) && block.type !== 'thinking' && block.type !== 'redacted_thinking') return block;
+  }
+  return undefined;
+}
+
+/** A candidate place for a breakpoint: marks it unless the client already did. Returns whether one was added. */
+type Candidate = () => boolean;
+
+function markLast(blocks: unknown[]): boolean {
+  const block = lastMarkable(blocks);
+  if (!block || block.cache_control !== undefined) return false;
+  block.cache_control = { type: 'ephemeral' };
+  return true;
+}
+
+function messageCandidate(message: Block): Candidate {
+  return () => {
+    if (typeof message.content === 'string') {
+      if (message.content === '') return false;
+      message.content = [{ type: 'text', text: message.content }];
+    }
+    return Array.isArray(message.content) && markLast(message.content);
+  };
+}
+
+function userTurns(body: Block): Block[] {
+  const messages = Array.isArray(body.messages) ? body.messages : [];
+  return messages.filter((message): message is Block => isBlock(message) && message.role === 'user');
+}
+
+function systemCandidate(body: Block): Candidate {
+  return () => {
+    if (typeof body.system === 'string') {
+      if (body.system === '') return false;
+      body.system = [{ type: 'text', text: body.system }];
+    }
+    return Array.isArray(body.system) && markLast(body.system);
+  };
+}
+
+/**
+ * Adds breakpoints on the stable prefix of a Messages API body (`promptCache: auto`): the newest user turn (what the
+ * next request reads back), the turn before it (what this request can read from the previous one), the end of the
+ * system prompt and the end of the tools. Blocks the client marked are left as they are, and the total never exceeds
+ * four. Returns a copy; the body passed in is not changed.
+ */
+export function addCacheBreakpoints(input: Block): Block {
+  const body = structuredClone(input);
+  let room = maxBreakpoints - existingBreakpoints(body);
+  const turns = userTurns(body);
+  const candidates: Candidate[] = [];
+  const last = turns.at(-1);
+  const previous = turns.at(-2);
+  if (last) candidates.push(messageCandidate(last));
+  if (previous) candidates.push(messageCandidate(previous));
+  candidates.push(systemCandidate(body));
+  if (Array.isArray(body.tools)) {
+    const tools = body.tools;
+    candidates.push(() => markLast(tools));
+  }
+  for (const candidate of candidates) {
+    if (room <= 0) break;
+    if (candidate()) room -= 1;
+  }
+  return body;
+}
