@@ -112,11 +112,19 @@ describe('the official openai client calls POST /v1/responses through Switchyard
     });
   });
 
-  test('a built-in tool on a provider that is not a Responses API provider is a 400 naming the tool', async () => {
-    await assert.rejects(gateway.client.responses.create({ model: 'claude', input: 'hi', tools: [{ type: 'web_search' }] }), (error: unknown) => {
+  test('built-in tools are left out for a provider that cannot run them, and the function tools still arrive', async () => {
+    const tools = [{ type: 'web_search' }, { type: 'function', name: 'lookup', parameters: { type: 'object', properties: {} }, strict: false }] as OpenAI.Responses.Tool[];
+    const answer = await gateway.client.responses.create({ model: 'claude', input: 'hi', tools });
+    assert.equal(answer.status, 'completed');
+    const sent = anthropic.received.at(-1)?.body.tools as { name: string; type?: string }[];
+    assert.deepEqual(sent.map((tool) => tool.name), ['lookup']);
+  });
+
+  test('forcing a built-in tool with tool_choice is a 400 naming the field', async () => {
+    await assert.rejects(gateway.client.responses.create({ model: 'claude', input: 'hi', tools: [{ type: 'web_search' }], tool_choice: { type: 'web_search_preview' } }), (error: unknown) => {
       assert.ok(error instanceof OpenAI.APIError);
       assert.equal(error.status, 400);
-      assert.equal(error.param, 'tools[0].type');
+      assert.equal(error.param, 'tool_choice.type');
       return true;
     });
   });

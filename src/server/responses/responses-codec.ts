@@ -22,17 +22,17 @@ function echoOf(request: ChatRequest): Json {
 }
 
 /**
- * Decodes a `POST /v1/responses` body for the chat pipeline. Stored conversations and built-in tools need a store and
- * a Responses-API upstream; until a request can reach them, they are refused with the field named.
+ * Decodes a `POST /v1/responses` body for the chat pipeline. Stored conversations need the response store, so a
+ * `previous_response_id` is refused with the field named. Built-in tools (web_search, file_search, mcp, namespaces,
+ * ...) stay in the client's native body, which an OpenAI Responses-API provider receives as sent; every other provider
+ * is sent the function tools only, since it cannot run the built-in ones (agents such as Codex CLI always offer
+ * web_search, and would otherwise fail on every such provider). Forcing a built-in tool through `tool_choice` is refused
+ * by the decoder.
  */
 export function decodeResponsesIngress(body: unknown): ChatRequest {
   const { request, extras } = decodeResponsesRequest(body);
   if (extras.previousResponseId !== undefined) {
     throw new GatewayError('not_found', `previous_response_id: no stored response '${extras.previousResponseId}'.`, { param: 'previous_response_id' });
-  }
-  const builtIn = extras.builtInTools[0];
-  if (builtIn) {
-    throw new GatewayError('invalid_request', `tools[${builtIn.index}].type: the built-in tool '${builtIn.type}' is only available from an OpenAI Responses API provider.`, { param: `tools[${builtIn.index}].type` });
   }
   return request;
 }
