@@ -9,6 +9,7 @@ import { runImages } from './images/images-handler.js';
 import { writeError, type ErrorDialect } from './error-envelope.js';
 import type { Gateway } from './gateway.js';
 import { customerOf, presentedKey, readJsonBody, sendJson } from './http-body.js';
+import { countMessageTokens } from './anthropic/count-tokens.js';
 import { anthropicMessagesCodec } from './anthropic/anthropic-messages-codec.js';
 import { decodeMessagesRequest } from './anthropic/decode-messages-request.js';
 import { decodeChatRequest } from './openai/decode-chat-request.js';
@@ -53,7 +54,7 @@ export function createRequestHandler(gateway: Gateway) {
     const requestId = newRequestId();
     const url = request.url ?? '/';
     const path = url.indexOf('?') === -1 ? url : url.slice(0, url.indexOf('?'));
-    const dialect: ErrorDialect = path === '/v1/messages' ? 'anthropic' : 'openai';
+    const dialect: ErrorDialect = path === '/v1/messages' || path === '/v1/messages/count_tokens' ? 'anthropic' : 'openai';
     response.setHeader('x-request-id', requestId);
     try {
       if (path === '/health' || path === '/healthz') {
@@ -65,6 +66,10 @@ export function createRequestHandler(gateway: Gateway) {
       if (ingress) {
         if (request.method !== 'POST') throw new GatewayError('invalid_request', `Use POST for ${path}.`);
         await handleChat(gateway, ingress, request, response, principal, requestId, startedAtMs);
+        return;
+      }
+      if (path === '/v1/messages/count_tokens' && request.method === 'POST') {
+        await countMessageTokens(gateway, { request, response }, principal);
         return;
       }
       if (path === '/v1/embeddings' && request.method === 'POST') {

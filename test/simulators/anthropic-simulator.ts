@@ -145,7 +145,14 @@ export async function startAnthropicSimulator(options: AnthropicSimulatorOptions
     rejectBody: (response) => sendError(response, 400, 'There was an issue with the JSON body of the request.'),
     async answer(request, body, response, behaviour) {
       // Claude Code and the SDK's beta calls add `?beta=true`.
-      if (request.method !== 'POST' || request.url?.split('?')[0] !== '/v1/messages') {
+      const path = request.url?.split('?')[0];
+      if (request.method === 'POST' && path === '/v1/messages/count_tokens' && checkHeaders(request, options, response)) {
+        // A count that no tokenizer estimate would give, so tests can tell the provider's own count apart.
+        if (body.max_tokens !== undefined) sendError(response, 400, 'max_tokens: Extra inputs are not permitted');
+        else writeJson(response, 200, { input_tokens: 1000 + JSON.stringify(body.messages ?? []).length });
+        return;
+      }
+      if (request.method !== 'POST' || path !== '/v1/messages') {
         sendError(response, 404, 'Not found');
         return;
       }
