@@ -36,7 +36,7 @@ async function handleChat(gateway: Gateway, ingress: ChatIngress, request: Incom
   await runChat(gateway, { request: chat, principal, requestId, customer: customerOf(request, chat.user), endpoint, startedAtMs }, { request, response }, ingress.codec);
 }
 
-function listModels(gateway: Gateway, response: ServerResponse, principal: Principal): void {
+function listModels(gateway: Gateway, response: ServerResponse, principal: Principal, anthropicShape: boolean): void {
   const { models, routes } = gateway.registry.names();
   const allowed = principal.key?.models;
   const created = Math.floor(Date.now() / 1000);
@@ -44,6 +44,13 @@ function listModels(gateway: Gateway, response: ServerResponse, principal: Princ
     ...models.map((id) => ({ id, object: 'model', created, owned_by: gateway.registry.deployment(id)?.provider ?? 'switchyard' })),
     ...routes.map((id) => ({ id, object: 'model', created, owned_by: 'switchyard-route' })),
   ].filter((model) => !allowed || allowed.includes(model.id));
+  if (anthropicShape) {
+    // Anthropic's list models shape, for clients that send anthropic-version: https://docs.anthropic.com/en/api/models-list
+    const createdAt = new Date(created * 1000).toISOString();
+    const listed = data.map((model) => ({ type: 'model', id: model.id, display_name: model.id, created_at: createdAt }));
+    sendJson(response, 200, { data: listed, has_more: false, first_id: listed[0]?.id ?? null, last_id: listed.at(-1)?.id ?? null });
+    return;
+  }
   sendJson(response, 200, { object: 'list', data });
 }
 
@@ -81,7 +88,7 @@ export function createRequestHandler(gateway: Gateway) {
         return;
       }
       if (path === '/v1/models' && request.method === 'GET') {
-        listModels(gateway, response, principal);
+        listModels(gateway, response, principal, request.headers['anthropic-version'] !== undefined);
         return;
       }
       if (path.startsWith('/admin/')) {

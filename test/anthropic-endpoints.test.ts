@@ -55,3 +55,25 @@ describe('POST /v1/messages/count_tokens', () => {
     assert.match(body.error.message, /messages/);
   });
 });
+
+describe('GET /v1/models', () => {
+  let gateway: TestGateway;
+
+  before(async () => {
+    gateway = await startTestGateway({ providers: { openai: { type: 'openai', apiKey: 'sk-test', baseUrl: 'http://127.0.0.1:9/v1' } }, models: { mini: { provider: 'openai', model: 'gpt-4o-mini' } } });
+  });
+
+  after(() => gateway.stop());
+
+  test("answers in Anthropic's shape to a client that sends anthropic-version, and in OpenAI's otherwise", async () => {
+    const anthropicList = (await (await fetch(`${gateway.url}/v1/models`, { headers: { 'x-api-key': gateway.clientKey, 'anthropic-version': '2023-06-01' } })).json()) as Record<string, unknown>;
+    assert.equal(anthropicList.has_more, false);
+    assert.equal(anthropicList.first_id, 'mini');
+    const [first] = anthropicList.data as Array<Record<string, unknown>>;
+    assert.equal(first?.type, 'model');
+    assert.equal(first?.display_name, 'mini');
+    assert.match(String(first?.created_at), /^\d{4}-\d\d-\d\dT/);
+    const openAiList = await gateway.client.models.list();
+    assert.deepEqual(openAiList.data.map((model) => model.id), ['mini']);
+  });
+});
