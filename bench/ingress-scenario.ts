@@ -50,6 +50,7 @@ export interface IngressResult {
 }
 
 const cpuOf = (target: SwitchyardTarget) => sampleProcess(target.child.pid)?.cpuSeconds;
+const urlOf = (target: SwitchyardTarget, ingress: IngressName) => `${new URL(target.url).origin}${ingressPath[ingress]}`;
 
 /**
  * Scenario 6: what the Responses ingress costs against the chat ingress. Each ingress gets `rounds` closed-loop runs,
@@ -64,7 +65,7 @@ export async function ingressCost(settings: Settings, target: SwitchyardTarget, 
   const runSeconds = Math.max(1, Math.round(settings.durationSeconds / rounds));
   for (const ingress of ingresses) {
     settings.log(`  ingress → ${ingress}: warm-up ${settings.warmupSeconds}s`);
-    await runAutocannon({ url: `${new URL(target.url).origin}${ingressPath[ingress]}`, headers: target.headers, body: bodyFor(ingress, fastModel, false), connections: settings.connections, durationSeconds: settings.warmupSeconds });
+    await runAutocannon({ url: urlOf(target, ingress), headers: target.headers, body: bodyFor(ingress, fastModel, false), connections: settings.connections, durationSeconds: settings.warmupSeconds });
   }
   for (let round = 0; round < rounds; round += 1) {
     for (const ingress of ingresses) {
@@ -72,7 +73,7 @@ export async function ingressCost(settings: Settings, target: SwitchyardTarget, 
       settings.log(`  ingress → ${ingress}: round ${round + 1}/${rounds}, ${runSeconds}s at ${settings.connections} connections`);
       const before = cpuOf(target);
       const machine = watchMachine();
-      const load = await runAutocannon({ url: `${new URL(target.url).origin}${ingressPath[ingress]}`, headers: target.headers, body: bodyFor(ingress, fastModel, false), connections: settings.connections, durationSeconds: runSeconds });
+      const load = await runAutocannon({ url: urlOf(target, ingress), headers: target.headers, body: bodyFor(ingress, fastModel, false), connections: settings.connections, durationSeconds: runSeconds });
       const use = machine.stop();
       const after = cpuOf(target);
       row.runs.push(load);
@@ -88,7 +89,7 @@ export async function ingressCost(settings: Settings, target: SwitchyardTarget, 
   const streams: IngressStreamRow[] = [];
   for (const ingress of ['chat', 'responses'] as const) {
     settings.log(`  ingress streams → ${ingress}: ${settings.streams.sequential} sequential`);
-    const streamTarget = { url: `${new URL(target.url).origin}${ingressPath[ingress]}`, headers: target.headers };
+    const streamTarget = { url: urlOf(target, ingress), headers: target.headers };
     const measured = await measureStreams(streamTarget, bodyFor(ingress, streamModel, true), { sequential: settings.streams.sequential, concurrency: 1, rounds: 0, expectedChunks: chatCompletionChunks });
     streams.push({ ingress, summary: measured.sequential });
   }
