@@ -13,8 +13,11 @@ export interface CachePointSupport {
   tools: boolean;
 }
 
-/** Claude generations older than 3.5 Haiku and 3.5 Sonnet v2 have no prompt caching on Bedrock. */
-const uncachedClaude = /^anthropic\.claude-(?:v\d|instant|3-(?:haiku|sonnet|opus)|3-5-sonnet-20240620)/;
+/**
+ * Claude 2, Instant and Claude 3 have no prompt caching on Bedrock; Claude 3.5 Sonnet (v1, and v2 outside its
+ * preview) neither.
+ */
+const uncachedClaude = /^anthropic\.claude-(?:v\d|instant|3-(?:haiku|sonnet|opus)|3-5-sonnet)/;
 
 /** Cross-region inference profiles prefix the model id with a geography (`us.`, `eu.`, `apac.`, `global.`). */
 function foundationModelId(upstreamModel: string): string {
