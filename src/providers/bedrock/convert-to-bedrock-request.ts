@@ -76,13 +76,14 @@ function imageBlock(part: ImagePart): BedrockContentBlock {
   return { image: { format, source: { bytes: data ?? '' } } };
 }
 
-/** The cache markers a request may carry on this model: a checkpoint block goes after each marked block. */
+/** What the upstream model takes of the cache markers (see `cachePointSupport`); undefined drops them all. */
 interface Marks {
   support: CachePointSupport | undefined;
 }
 
-function markAfter<T>(blocks: T[], cache: CacheBreakpoint | undefined, marks: Marks): void {
-  if (cache && marks.support) blocks.push(cachePoint(cache) as T);
+/** A checkpoint goes right after the block it marks, in system, message content and tools alike. */
+function markAfter(blocks: object[], cache: CacheBreakpoint | undefined, marks: Marks): void {
+  if (cache && marks.support) blocks.push(cachePoint(cache));
 }
 
 function userBlocks(content: ContentPart[], marks: Marks): BedrockContentBlock[] {
