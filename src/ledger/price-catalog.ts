@@ -43,6 +43,12 @@ export interface PriceCatalog {
   source(providerFamily: string): string | undefined;
 }
 
+/**
+ * Bedrock model ids carry the vendor, and inference profiles a geography, before the vendor's own model name
+ * (`us.anthropic.claude-sonnet-4-5-20250929-v1:0`): https://docs.aws.amazon.com/bedrock/latest/userguide/models-supported.html
+ */
+const bedrockPrefix = /^(?:(?:us|eu|apac|jp|au|ca|us-gov|global)\.)?(?:anthropic|amazon|meta|mistral|cohere|ai21|deepseek|openai|qwen|writer)\./;
+
 export function createPriceCatalog(raw: unknown): PriceCatalog {
   const catalog = catalogSchema.parse(raw);
   const byKey = new Map<string, CatalogEntry>();
@@ -51,7 +57,7 @@ export function createPriceCatalog(raw: unknown): PriceCatalog {
 
   function find(providerFamily: string, model: string): Price | undefined {
     const bare = model.includes('/') ? model.slice(model.lastIndexOf('/') + 1) : model;
-    let candidate = bare;
+    let candidate = bare.replace(bedrockPrefix, '');
     // Strip trailing version segments one at a time: claude-sonnet-4-5-20250929 -> claude-sonnet-4-5.
     while (candidate.length > 0) {
       const entry = byKey.get(`${providerFamily}/${candidate}`);

@@ -3,12 +3,21 @@ import {
   headerText, isRecord, replyAfterTools, replyPieces, simulatedReply, simulatedToolCalls, simulatedUsage, startProviderSimulator, throughFirst, writeJson, writeStream,
   type ProviderBehaviour, type ProviderSimulator,
 } from './loopback-server.js';
+import { SimulatedPromptCache, type PromptBlock, type SimulatedPromptCacheOptions } from './prompt-cache-simulation.js';
 import { scriptedAgentTurn } from './scripted-agent.js';
 
 export interface AnthropicSimulatorOptions {
   /** When set, any other `x-api-key` is refused with 401 as the real API does. */
   apiKey?: string;
+  /**
+   * Requests with `cache_control` markers are always counted and cached as the API does (prefixes of 1024 tokens and
+   * up). With this option, the minimum is as given and requests without markers are counted too (no longer the fixed
+   * simulated usage), so that a conversation can be compared with and without caching.
+   */
+  promptCache?: SimulatedPromptCacheOptions;
 }
+
+type Usage = Record<string, unknown>;
 
 export const anthropicToolUseIds = ['toolu_sim_01', 'toolu_sim_02'] as const;
 
@@ -50,16 +59,38 @@ function replyText(body: Record<string, unknown>): string {
   return lastTurnHasToolResults(body) ? replyAfterTools : simulatedReply;
 }
 
-function finalUsage(): Record<string, unknown> {
-  return {
-    input_tokens: simulatedUsage.freshInput,
-    cache_creation_input_tokens: 0,
-    cache_read_input_tokens: simulatedUsage.cachedInput,
-    output_tokens: simulatedUsage.output,
-  };
+function withoutMarker(block: unknown): unknown {
+  if (!isRecord(block)) return block;
+  const { cache_control: _marker, ...rest } = block;
+  return rest;
 }
 
-function message(body: Record<string, unknown>): Record<string, unknown> {
+function textBlocks(content: unknown): unknown[] {
+  if (typeof content === 'string') return [{ type: 'text', text: content }];
+  return Array.isArray(content) ? content : [];
+}
+
+/** The prompt in cache order, tools then system then messages: https://docs.anthropic.com/en/docs/build-with-claude/prompt-caching */
+function promptBlocks(body: Record<string, unknown>): PromptBlock[] {
+  const block = (kind: string, value: unknown): PromptBlock => ({ content: { [kind]: withoutMarker(value) }, breakpoint: isRecord(value) && value.cache_control !== undefined });
+  const tools = Array.isArray(body.tools) ? body.tools.map((tool) => block('tool', tool)) : [];
+  const system = body.system === undefined ? [] : textBlocks(body.system).map((part) => block('system', part));
+  const messages = Array.isArray(body.messages) ? body.messages : [];
+  const turns = messages.flatMap((message) => (isRecord(message) ? textBlocks(message.content).map((part) => block(String(message.role), part)) : []));
+  return [...tools, ...system, ...turns];
+}
+
+/** `input_tokens` counts only what was neither read from nor written to the cache. */
+function usageOf(body: Record<string, unknown>, cache: SimulatedPromptCache, options: AnthropicSimulatorOptions): Usage {
+  const blocks = promptBlocks(body);
+  if (options.promptCache === undefined && !blocks.some((block) => block.breakpoint)) {
+    return { input_tokens: simulatedUsage.freshInput, cache_creation_input_tokens: 0, cache_read_input_tokens: simulatedUsage.cachedInput, output_tokens: simulatedUsage.output };
+  }
+  const counted = cache.use(String(body.model), blocks);
+  return { input_tokens: counted.uncached, cache_creation_input_tokens: counted.written, cache_read_input_tokens: counted.read, output_tokens: simulatedUsage.output };
+}
+
+function message(body: Record<string, unknown>, usage: Usage): Record<string, unknown> {
   const tools = wantsTools(body);
   const content = tools
     ? toolCalls(body).map((call, index) => ({ type: 'tool_use', id: anthropicToolUseIds[index], name: call.name, input: call.input }))
@@ -72,7 +103,7 @@ function message(body: Record<string, unknown>): Record<string, unknown> {
     content,
     stop_reason: tools ? 'tool_use' : 'end_turn',
     stop_sequence: null,
-    usage: { ...finalUsage(), service_tier: 'standard' },
+    usage: { ...usage, service_tier: 'standard' },
   };
 }
 
@@ -93,14 +124,14 @@ function contentEvents(body: Record<string, unknown>): Array<Record<string, unkn
 }
 
 /** The stream's events in order: https://docs.anthropic.com/en/docs/build-with-claude/streaming */
-export function anthropicStreamEvents(body: Record<string, unknown>): Array<Record<string, unknown>> {
-  const start = { ...message(body), content: [], stop_reason: null, usage: { ...finalUsage(), output_tokens: 1, service_tier: 'standard' } };
+export function anthropicStreamEvents(body: Record<string, unknown>, usage: Usage): Array<Record<string, unknown>> {
+  const start = { ...message(body, usage), content: [], stop_reason: null, usage: { ...usage, output_tokens: 1, service_tier: 'standard' } };
   return [
     { type: 'message_start', message: start },
     { type: 'ping' },
     ...contentEvents(body),
     // Current API versions repeat the cumulative input and cache counts in message_delta.
-    { type: 'message_delta', delta: { stop_reason: wantsTools(body) ? 'tool_use' : 'end_turn', stop_sequence: null }, usage: finalUsage() },
+    { type: 'message_delta', delta: { stop_reason: wantsTools(body) ? 'tool_use' : 'end_turn', stop_sequence: null }, usage },
     { type: 'message_stop' },
   ];
 }
@@ -110,9 +141,9 @@ function sseFrame(event: Record<string, unknown>): string {
 }
 
 /** A failure mid-stream is an `error` event: https://docs.anthropic.com/en/docs/build-with-claude/streaming#error-events */
-async function stream(body: Record<string, unknown>, behaviour: ProviderBehaviour, response: ServerResponse): Promise<void> {
+async function stream(body: Record<string, unknown>, usage: Usage, behaviour: ProviderBehaviour, response: ServerResponse): Promise<void> {
   response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'request-id': 'req_sim_01' });
-  const events = anthropicStreamEvents(body);
+  const events = anthropicStreamEvents(body, usage);
   if (behaviour.kind !== 'stream-error') {
     await writeStream(response, events.map(sseFrame));
     return;
@@ -141,6 +172,7 @@ function checkHeaders(request: IncomingMessage, options: AnthropicSimulatorOptio
 
 /** Anthropic's Messages API on loopback (POST /v1/messages), speaking its documented JSON and SSE wire format. */
 export async function startAnthropicSimulator(options: AnthropicSimulatorOptions = {}): Promise<ProviderSimulator> {
+  const cache = new SimulatedPromptCache(options.promptCache);
   return startProviderSimulator({
     rejectBody: (response) => sendError(response, 400, 'There was an issue with the JSON body of the request.'),
     async answer(request, body, response, behaviour) {
@@ -165,8 +197,9 @@ export async function startAnthropicSimulator(options: AnthropicSimulatorOptions
         sendError(response, 400, 'max_tokens: Field required');
         return;
       }
-      if (body.stream === true) await stream(body, behaviour, response);
-      else writeJson(response, 200, message(body), { 'request-id': 'req_sim_01' });
+      const usage = usageOf(body, cache, options);
+      if (body.stream === true) await stream(body, usage, behaviour, response);
+      else writeJson(response, 200, message(body, usage), { 'request-id': 'req_sim_01' });
     },
   });
 }

@@ -4,12 +4,21 @@ import {
   headerText, isRecord, replyAfterTools, replyPieces, simulatedReply, simulatedToolCalls, simulatedUsage, startProviderSimulator, throughFirst, writeJson, writeStream,
   type ProviderBehaviour, type ProviderSimulator,
 } from './loopback-server.js';
+import { SimulatedPromptCache, type PromptBlock, type SimulatedPromptCacheOptions } from './prompt-cache-simulation.js';
 import { scriptedAgentTurn } from './scripted-agent.js';
 
 export interface BedrockSimulatorOptions {
   /** When set, a signature made with any other access key is refused as the real service does. */
   accessKeyId?: string;
+  /**
+   * Requests with `cachePoint` blocks are always counted and cached as Bedrock does (prefixes of 1024 tokens and up).
+   * With this option, the minimum is as given and requests without checkpoints are counted too (no longer the fixed
+   * simulated usage), so that a conversation can be compared with and without caching.
+   */
+  promptCache?: SimulatedPromptCacheOptions;
 }
+
+type Usage = Record<string, number>;
 
 export const bedrockToolUseIds = ['tooluse_sim_weather01', 'tooluse_sim_time02'] as const;
 
@@ -79,17 +88,52 @@ function replyText(body: Record<string, unknown>): string {
   return lastTurnHasToolResults(body) ? replyAfterTools : simulatedReply;
 }
 
-function usage(): Record<string, number> {
-  const { freshInput, cachedInput, output } = simulatedUsage;
-  return { inputTokens: freshInput, outputTokens: output, totalTokens: freshInput + cachedInput + output, cacheReadInputTokens: cachedInput, cacheWriteInputTokens: 0 };
+/** A `cachePoint` marks the block before it; the prompt is in cache order, tools then system then messages. */
+function markedBlocks(kind: string, blocks: unknown): PromptBlock[] {
+  const result: PromptBlock[] = [];
+  for (const block of Array.isArray(blocks) ? blocks : []) {
+    const last = result.at(-1);
+    if (isRecord(block) && block.cachePoint !== undefined) {
+      if (last) last.breakpoint = true;
+    } else result.push({ content: { [kind]: block }, breakpoint: false });
+  }
+  return result;
 }
 
-function converseResponse(body: Record<string, unknown>): Record<string, unknown> {
+function promptBlocks(body: Record<string, unknown>): PromptBlock[] {
+  const tools = isRecord(body.toolConfig) ? markedBlocks('tool', body.toolConfig.tools) : [];
+  const messages = Array.isArray(body.messages) ? body.messages : [];
+  const turns = messages.flatMap((message) => (isRecord(message) ? markedBlocks(String(message.role), message.content) : []));
+  return [...tools, ...markedBlocks('system', body.system), ...turns];
+}
+
+/**
+ * `inputTokens` counts only what was neither read from nor written to the cache; `totalTokens` adds all of them.
+ * https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-caching.html
+ */
+function usageOf(modelId: string, body: Record<string, unknown>, cache: SimulatedPromptCache, options: BedrockSimulatorOptions): Usage {
+  const blocks = promptBlocks(body);
+  const { output } = simulatedUsage;
+  if (options.promptCache === undefined && !blocks.some((block) => block.breakpoint)) {
+    const { freshInput, cachedInput } = simulatedUsage;
+    return { inputTokens: freshInput, outputTokens: output, totalTokens: freshInput + cachedInput + output, cacheReadInputTokens: cachedInput, cacheWriteInputTokens: 0 };
+  }
+  const counted = cache.use(modelId, blocks);
+  return {
+    inputTokens: counted.uncached,
+    outputTokens: output,
+    totalTokens: counted.uncached + counted.read + counted.written + output,
+    cacheReadInputTokens: counted.read,
+    cacheWriteInputTokens: counted.written,
+  };
+}
+
+function converseResponse(body: Record<string, unknown>, usage: Usage): Record<string, unknown> {
   const tools = wantsTools(body);
   const content = tools
     ? toolCalls(body).map((call, index) => ({ toolUse: { toolUseId: bedrockToolUseIds[index], name: call.name, input: call.input } }))
     : [{ text: replyText(body) }];
-  return { output: { message: { role: 'assistant', content } }, stopReason: tools ? 'tool_use' : 'end_turn', usage: usage(), metrics: { latencyMs: 412 } };
+  return { output: { message: { role: 'assistant', content } }, stopReason: tools ? 'tool_use' : 'end_turn', usage, metrics: { latencyMs: 412 } };
 }
 
 function contentEvents(body: Record<string, unknown>): Array<[string, Record<string, unknown>]> {
@@ -107,12 +151,12 @@ function contentEvents(body: Record<string, unknown>): Array<[string, Record<str
 }
 
 /** ConverseStream's events in order: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStreamOutput.html */
-export function bedrockStreamEvents(body: Record<string, unknown>): Array<[string, Record<string, unknown>]> {
+export function bedrockStreamEvents(body: Record<string, unknown>, usage: Usage): Array<[string, Record<string, unknown>]> {
   return [
     ['messageStart', { role: 'assistant' }],
     ...contentEvents(body),
     ['messageStop', { stopReason: wantsTools(body) ? 'tool_use' : 'end_turn' }],
-    ['metadata', { usage: usage(), metrics: { latencyMs: 388 } }],
+    ['metadata', { usage, metrics: { latencyMs: 388 } }],
   ];
 }
 
@@ -131,9 +175,9 @@ function framePieces(events: Array<[string, Record<string, unknown>]>): Uint8Arr
 }
 
 /** A failure mid-stream is an exception message: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStreamOutput.html */
-async function stream(body: Record<string, unknown>, behaviour: ProviderBehaviour, response: ServerResponse): Promise<void> {
+async function stream(body: Record<string, unknown>, usage: Usage, behaviour: ProviderBehaviour, response: ServerResponse): Promise<void> {
   response.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': 'sim-request-1' });
-  const events = bedrockStreamEvents(body);
+  const events = bedrockStreamEvents(body, usage);
   if (behaviour.kind !== 'stream-error') {
     await writeStream(response, framePieces(events));
     return;
@@ -174,6 +218,7 @@ function invokeEmbedding(modelId: string, body: Record<string, unknown>, respons
 
 /** Bedrock's Converse and ConverseStream APIs on loopback (POST /model/{modelId}/converse[-stream]), and InvokeModel for embeddings. */
 export async function startBedrockSimulator(options: BedrockSimulatorOptions = {}): Promise<ProviderSimulator> {
+  const cache = new SimulatedPromptCache(options.promptCache);
   return startProviderSimulator({
     rejectBody: (response) => sendError(response, 400, { type: 'SerializationException', message: 'Unexpected token in the request body.' }),
     async answer(request, body, response, behaviour) {
@@ -195,8 +240,9 @@ export async function startBedrockSimulator(options: BedrockSimulatorOptions = {
         sendError(response, 400, { type: 'ValidationException', message: 'A conversation must start with a user message.' });
         return;
       }
-      if (route[2] === 'converse-stream') await stream(body, behaviour, response);
-      else writeJson(response, 200, converseResponse(body), { 'x-amzn-requestid': 'sim-request-1' });
+      const usage = usageOf(decodeURIComponent(route[1] ?? ''), body, cache, options);
+      if (route[2] === 'converse-stream') await stream(body, usage, behaviour, response);
+      else writeJson(response, 200, converseResponse(body, usage), { 'x-amzn-requestid': 'sim-request-1' });
     },
   });
 }

@@ -1,9 +1,10 @@
 import type { CacheBreakpoint } from '../../core/canonical.js';
+import { maxCacheBreakpoints, placeBreakpoints, type BreakpointCandidate, type PrefixCandidates } from '../shared/prompt-cache-breakpoints.js';
 
 type Block = Record<string, unknown>;
 
 /** Anthropic allows at most four breakpoints per request: https://docs.anthropic.com/en/docs/build-with-claude/prompt-caching */
-export const maxBreakpoints = 4;
+export const maxBreakpoints = maxCacheBreakpoints;
 
 export function cacheControl(cache: CacheBreakpoint): Record<string, string> {
   return cache.ttl === undefined ? { type: 'ephemeral' } : { type: 'ephemeral', ttl: cache.ttl };
@@ -31,9 +32,6 @@ function lastMarkable(blocks: unknown[]): Block | undefined {
   return undefined;
 }
 
-/** A candidate place for a breakpoint: marks it unless the client already did. Returns whether one was added. */
-type Candidate = () => boolean;
-
 function markLast(blocks: unknown[]): boolean {
   const block = lastMarkable(blocks);
   if (!block || block.cache_control !== undefined) return false;
@@ -41,7 +39,7 @@ function markLast(blocks: unknown[]): boolean {
   return true;
 }
 
-function messageCandidate(message: Block): Candidate {
+function messageCandidate(message: Block): BreakpointCandidate {
   return () => {
     if (typeof message.content === 'string') {
       if (message.content === '') return false;
@@ -56,7 +54,7 @@ function userTurns(body: Block): Block[] {
   return messages.filter((message): message is Block => isBlock(message) && message.role === 'user');
 }
 
-function systemCandidate(body: Block): Candidate {
+function systemCandidate(body: Block): BreakpointCandidate {
   return () => {
     if (typeof body.system === 'string') {
       if (body.system === '') return false;
@@ -67,28 +65,23 @@ function systemCandidate(body: Block): Candidate {
 }
 
 /**
- * Adds breakpoints on the stable prefix of a Messages API body (`promptCache: auto`): the newest user turn (what the
- * next request reads back), the turn before it (what this request can read from the previous one), the end of the
- * system prompt and the end of the tools. Blocks the client marked are left as they are, and the total never exceeds
- * four. Returns a copy; the body passed in is not changed.
+ * Adds breakpoints on the stable prefix of a Messages API body (`promptCache: auto`) by the shared policy: the newest
+ * user turn (what the next request reads back), the turn before it (what this request can read from the previous one),
+ * the end of the system prompt and the end of the tools. Blocks the client marked are left as they are, and the total
+ * never exceeds four. Returns a copy; the body passed in is not changed.
  */
 export function addCacheBreakpoints(input: Block): Block {
   const body = structuredClone(input);
-  let room = maxBreakpoints - existingBreakpoints(body);
   const turns = userTurns(body);
-  const candidates: Candidate[] = [];
   const last = turns.at(-1);
   const previous = turns.at(-2);
-  if (last) candidates.push(messageCandidate(last));
-  if (previous) candidates.push(messageCandidate(previous));
-  candidates.push(systemCandidate(body));
+  const candidates: PrefixCandidates = { system: systemCandidate(body) };
+  if (last) candidates.lastTurn = messageCandidate(last);
+  if (previous) candidates.previousTurn = messageCandidate(previous);
   if (Array.isArray(body.tools)) {
     const tools = body.tools;
-    candidates.push(() => markLast(tools));
+    candidates.tools = () => markLast(tools);
   }
-  for (const candidate of candidates) {
-    if (room <= 0) break;
-    if (candidate()) room -= 1;
-  }
+  placeBreakpoints(candidates, existingBreakpoints(body));
   return body;
 }

@@ -5,6 +5,8 @@ import { classifyBedrockError } from './bedrock-error.js';
 import { parseBedrockResponse } from './bedrock-response.js';
 import { BedrockStreamDecoder } from './bedrock-stream.js';
 import { convertToBedrockRequest } from './convert-to-bedrock-request.js';
+import { cachePointSupport } from './bedrock-cache-points.js';
+import { withAutomaticBreakpoints } from '../shared/prompt-cache-breakpoints.js';
 import { profileRegion, resolveAwsCredentials, staticAwsCredentials, stringOption } from './aws-credentials.js';
 import { signRequest } from './sigv4.js';
 
@@ -59,6 +61,12 @@ async function authorize(request: UpstreamRequest, endpoint: ProviderEndpoint, r
   return { ...request, headers };
 }
 
+/** The Converse body, with `promptCache: auto` checkpoints on models that take them. */
+export function bedrockRequestBody(request: ChatRequest, upstreamModel: string): ReturnType<typeof convertToBedrockRequest> {
+  const support = request.promptCache === 'auto' ? cachePointSupport(upstreamModel) : undefined;
+  return convertToBedrockRequest(support ? withAutomaticBreakpoints(request, support) : request, upstreamModel);
+}
+
 export async function buildBedrockChatRequest(request: ChatRequest, upstreamModel: string, endpoint: ProviderEndpoint): Promise<UpstreamRequest> {
   const operation = request.stream ? 'converse-stream' : 'converse';
   const region = await resolveRegion(endpoint);
@@ -66,7 +74,7 @@ export async function buildBedrockChatRequest(request: ChatRequest, upstreamMode
     url: `${baseUrlFor(endpoint, region)}/model/${encodeURIComponent(upstreamModel)}/${operation}`,
     method: 'POST',
     headers: { ...endpoint.headers, 'content-type': 'application/json' },
-    body: JSON.stringify(convertToBedrockRequest(request)),
+    body: JSON.stringify(bedrockRequestBody(request, upstreamModel)),
   };
   return authorize(unsigned, endpoint, region);
 }

@@ -151,10 +151,12 @@ test('arguments that are not a JSON object are refused', () => {
 test('JSON response formats are asked for in the system prompt', () => {
   const json = convertToBedrockRequest(request({ messages: [{ role: 'system', content: 'Be terse.' }, { role: 'user', content: [{ type: 'text', text: 'x' }] }], responseFormat: { type: 'json' } }));
   assert.equal(json.system?.length, 2);
-  assert.equal(json.system?.[0]?.text, 'Be terse.');
-  assert.match(json.system?.[1]?.text ?? '', /valid JSON object/);
+  const texts = (json.system ?? []).map((block) => ('text' in block ? block.text : ''));
+  assert.equal(texts[0], 'Be terse.');
+  assert.match(texts[1] ?? '', /valid JSON object/);
   const schema = { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] };
   const withSchema = convertToBedrockRequest(request({ responseFormat: { type: 'json-schema', name: 'person', schema } }));
-  assert.ok(withSchema.system?.[0]?.text.endsWith(JSON.stringify(schema)));
+  const first = withSchema.system?.[0];
+  assert.ok(first && 'text' in first && first.text.endsWith(JSON.stringify(schema)));
   assert.equal(convertToBedrockRequest(request({ responseFormat: { type: 'text' } })).system, undefined);
 });

@@ -1,5 +1,6 @@
-import type { AssistantMessage, ChatRequest, ContentPart, FilePart, ImagePart, ResponseFormat, ToolMessage } from '../../core/canonical.js';
+import type { AssistantMessage, CacheBreakpoint, ChatRequest, ContentPart, FilePart, ImagePart, ResponseFormat, ToolMessage } from '../../core/canonical.js';
 import { GatewayError } from '../../core/errors.js';
+import { cachePoint, cachePointSupport, checkCachePointCount, type BedrockCachePoint, type CachePointSupport } from './bedrock-cache-points.js';
 
 /** The Converse request body. https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html */
 export type BedrockImageFormat = 'png' | 'jpeg' | 'gif' | 'webp';
@@ -9,7 +10,12 @@ export type BedrockContentBlock =
   | { image: { format: BedrockImageFormat; source: { bytes: string } } }
   | { document: { format: string; name: string; source: { bytes: string } } }
   | { toolUse: { toolUseId: string; name: string; input: unknown } }
-  | { toolResult: { toolUseId: string; content: Array<{ text: string }>; status?: 'error' } };
+  | { toolResult: { toolUseId: string; content: Array<{ text: string }>; status?: 'error' } }
+  | { cachePoint: BedrockCachePoint };
+
+export type BedrockSystemBlock = { text: string } | { cachePoint: BedrockCachePoint };
+
+export type BedrockTool = { toolSpec: { name: string; description?: string; inputSchema: { json: Record<string, unknown> } } } | { cachePoint: BedrockCachePoint };
 
 export interface BedrockMessage {
   role: 'user' | 'assistant';
@@ -19,13 +25,13 @@ export interface BedrockMessage {
 export type BedrockToolChoice = { auto: Record<string, never> } | { any: Record<string, never> } | { tool: { name: string } };
 
 export interface BedrockToolConfig {
-  tools: Array<{ toolSpec: { name: string; description?: string; inputSchema: { json: Record<string, unknown> } } }>;
+  tools: BedrockTool[];
   toolChoice?: BedrockToolChoice;
 }
 
 export interface BedrockConverseRequest {
   messages: BedrockMessage[];
-  system?: Array<{ text: string }>;
+  system?: BedrockSystemBlock[];
   inferenceConfig?: { maxTokens?: number; temperature?: number; topP?: number; stopSequences?: string[] };
   toolConfig?: BedrockToolConfig;
 }
@@ -70,13 +76,25 @@ function imageBlock(part: ImagePart): BedrockContentBlock {
   return { image: { format, source: { bytes: data ?? '' } } };
 }
 
-function userBlocks(content: ContentPart[]): BedrockContentBlock[] {
+/** What the upstream model takes of the cache markers (see `cachePointSupport`); undefined drops them all. */
+interface Marks {
+  support: CachePointSupport | undefined;
+}
+
+/** A checkpoint goes right after the block it marks, in system, message content and tools alike. */
+function markAfter(blocks: object[], cache: CacheBreakpoint | undefined, marks: Marks): void {
+  if (cache && marks.support) blocks.push(cachePoint(cache));
+}
+
+function userBlocks(content: ContentPart[], marks: Marks): BedrockContentBlock[] {
   const blocks: BedrockContentBlock[] = [];
   for (const part of content) {
     if (part.type === 'image') blocks.push(imageBlock(part));
     else if (part.type === 'file') blocks.push(documentBlock(part));
-    // Converse rejects blank text blocks.
-    else if (part.text !== '') blocks.push({ text: part.text });
+    // Converse rejects blank text blocks, and a checkpoint needs content before it.
+    else if (part.text === '') continue;
+    else blocks.push({ text: part.text });
+    markAfter(blocks, part.cache, marks);
   }
   return blocks;
 }
@@ -92,36 +110,45 @@ function parseArguments(text: string, name: string): unknown {
   throw invalid(`The arguments of the earlier call to tool '${name}' are not a JSON object; Bedrock needs them as one.`, 'messages');
 }
 
-function assistantBlocks(message: AssistantMessage): BedrockContentBlock[] {
+function assistantBlocks(message: AssistantMessage, marks: Marks): BedrockContentBlock[] {
   // Earlier reasoning is dropped: Bedrock only accepts it back with the signature the gateway does not keep.
-  const blocks: BedrockContentBlock[] = message.content.filter((part) => part.text !== '').map((part) => ({ text: part.text }));
+  const blocks: BedrockContentBlock[] = [];
+  for (const part of message.content) {
+    if (part.text === '') continue;
+    blocks.push({ text: part.text });
+    markAfter(blocks, part.cache, marks);
+  }
   for (const call of message.toolCalls ?? []) {
     blocks.push({ toolUse: { toolUseId: call.id, name: call.name, input: parseArguments(call.arguments, call.name) } });
   }
   return blocks;
 }
 
-function toolResultBlock(message: ToolMessage): BedrockContentBlock {
+function toolResultBlocks(message: ToolMessage, marks: Marks): BedrockContentBlock[] {
   const result: { toolUseId: string; content: Array<{ text: string }>; status?: 'error' } = {
     toolUseId: message.toolCallId,
     content: [{ text: message.content }],
   };
   if (message.isError) result.status = 'error';
-  return { toolResult: result };
+  const blocks: BedrockContentBlock[] = [{ toolResult: result }];
+  markAfter(blocks, message.cache, marks);
+  return blocks;
 }
 
 /** Converse wants strictly alternating roles, so consecutive same-role messages (tool results included) are merged. */
-function convertMessages(request: ChatRequest): { system: Array<{ text: string }>; messages: BedrockMessage[] } {
-  const system: Array<{ text: string }> = [];
+function convertMessages(request: ChatRequest, marks: Marks): { system: BedrockSystemBlock[]; messages: BedrockMessage[] } {
+  const system: BedrockSystemBlock[] = [];
   const messages: BedrockMessage[] = [];
   for (const message of request.messages) {
     if (message.role === 'system') {
-      if (message.content !== '') system.push({ text: message.content });
+      if (message.content === '') continue;
+      system.push({ text: message.content });
+      markAfter(system, message.cache, marks);
       continue;
     }
     const role = message.role === 'assistant' ? 'assistant' : 'user';
     const blocks =
-      message.role === 'user' ? userBlocks(message.content) : message.role === 'assistant' ? assistantBlocks(message) : [toolResultBlock(message)];
+      message.role === 'user' ? userBlocks(message.content, marks) : message.role === 'assistant' ? assistantBlocks(message, marks) : toolResultBlocks(message, marks);
     if (blocks.length === 0) continue;
     const last = messages[messages.length - 1];
     if (last && last.role === role) last.content.push(...blocks);
@@ -155,12 +182,12 @@ function toolChoiceOf(choice: ChatRequest['toolChoice']): BedrockToolChoice | un
  * blocks Converse requires `toolConfig`, so the tools are then sent without a choice (the model may still call one).
  * https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ToolChoice.html
  */
-function toolConfigOf(request: ChatRequest, messages: BedrockMessage[]): BedrockToolConfig | undefined {
+function toolConfigOf(request: ChatRequest, messages: BedrockMessage[], marks: Marks): BedrockToolConfig | undefined {
   const tools = request.tools ?? [];
   if (tools.length === 0) return undefined;
   if (request.toolChoice === 'none' && !hasToolBlocks(messages)) return undefined;
   const config: BedrockToolConfig = {
-    tools: tools.map((tool) => ({
+    tools: tools.map((tool): BedrockTool => ({
       toolSpec: {
         name: tool.name,
         ...(tool.description ? { description: tool.description } : {}),
@@ -168,13 +195,24 @@ function toolConfigOf(request: ChatRequest, messages: BedrockMessage[]): Bedrock
       },
     })),
   };
+  if (marks.support?.tools) markAfter(config.tools, request.cacheTools, marks);
   const choice = toolChoiceOf(request.toolChoice);
   if (choice) config.toolChoice = choice;
   return config;
 }
 
-export function convertToBedrockRequest(request: ChatRequest): BedrockConverseRequest {
-  const { system, messages } = convertMessages(request);
+function countCachePoints(body: BedrockConverseRequest): number {
+  const blocks: object[] = [...(body.system ?? []), ...(body.toolConfig?.tools ?? []), ...body.messages.flatMap((message) => message.content)];
+  return blocks.filter((block) => 'cachePoint' in block).length;
+}
+
+/**
+ * The Converse body. Cache markers become `cachePoint` blocks after the marked block when the upstream model takes
+ * them (see `cachePointSupport`); for any other model, and when no model is given, they are dropped.
+ */
+export function convertToBedrockRequest(request: ChatRequest, upstreamModel?: string): BedrockConverseRequest {
+  const marks: Marks = { support: upstreamModel === undefined ? undefined : cachePointSupport(upstreamModel) };
+  const { system, messages } = convertMessages(request, marks);
   const instruction = jsonInstruction(request.responseFormat);
   if (instruction) system.push({ text: instruction });
   const body: BedrockConverseRequest = { messages };
@@ -185,7 +223,8 @@ export function convertToBedrockRequest(request: ChatRequest): BedrockConverseRe
   if (request.topP !== undefined) inference.topP = request.topP;
   if (request.stop && request.stop.length > 0) inference.stopSequences = request.stop;
   if (Object.keys(inference).length > 0) body.inferenceConfig = inference;
-  const toolConfig = toolConfigOf(request, messages);
+  const toolConfig = toolConfigOf(request, messages, marks);
   if (toolConfig) body.toolConfig = toolConfig;
+  checkCachePointCount(countCachePoints(body));
   return body;
 }
