@@ -48,6 +48,12 @@ export function datasetContract(it: Case): void {
     assert.deepEqual(await store.datasets.items('support', 1, { limit: 10 }), { items, nextCursor: null });
   });
 
+  it('datasets: creates of one name at once take consecutive numbers, none lost', async (store) => {
+    const created = await Promise.all(Array.from({ length: 6 }, (_unused, index) => store.datasets.create({ name: 'busy', createdAt: march1 + index, source: 'import', items: [datasetItem(`i${index}`)] })));
+    assert.deepEqual(created.map((version) => version.version).sort((left, right) => left - right), [1, 2, 3, 4, 5, 6]);
+    assert.equal((await store.datasets.list()).length, 6);
+  });
+
   it('datasets: the native body of a request is never stored', async (store) => {
     const item = datasetItem('a');
     item.request.native = { format: 'openai-chat', body: { model: 'x', secret_field: true } };
