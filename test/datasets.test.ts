@@ -123,6 +123,16 @@ describe('datasets through the admin API', () => {
     bigLines.map((line) => JSON.parse(line) as Record<string, unknown>).forEach(checkEvalLine);
   });
 
+  test('an export larger than a store page streams every item once, in order', async () => {
+    const total = 1234;
+    await json(await send('/admin/datasets?name=large', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: jsonl(Array.from({ length: total }, (_unused, index) => textLine(index))) }), 201);
+    const response = await send('/admin/datasets/large/export?format=openai');
+    assert.equal(response.headers.get('x-switchyard-exported'), String(total));
+    assert.match(response.headers.get('content-disposition') ?? '', /filename="large-v1-openai\.jsonl"/);
+    const lines = (await response.text()).trimEnd().split('\n').map((line) => JSON.parse(line) as { messages: Array<{ content: string }> });
+    assert.deepEqual(lines.map((line) => line.messages.at(-1)?.content), Array.from({ length: total }, (_unused, index) => `Answer ${index}.`));
+  });
+
   test('export refuses an unknown format, and a format that can hold no item of the version, naming format', async () => {
     await refused(await send('/admin/datasets/support/export?format=csv'), 400, 'format');
     await json(await send('/admin/datasets?name=tools-only', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: jsonl([toolLine]) }), 201);
