@@ -164,6 +164,7 @@ describe('datasets through the admin API', () => {
     await refused(await send('/admin/datasets', { method: 'POST', body: JSON.stringify({ name: 'x', jsonl: 'a', filter: {} }) }), 400, 'jsonl');
     await refused(await send('/admin/datasets', { method: 'POST', body: JSON.stringify({ name: 'x' }) }), 400, 'filter');
     await refused(await send('/admin/datasets', { method: 'POST', body: 'not json' }), 400, null);
+    await refused(await send('/admin/datasets/%E0%A4%A/items'), 400, 'name');
     const afterwards = await json<{ data: unknown[] }>(await send('/admin/datasets'), 200);
     assert.deepEqual(afterwards, before);
   });

@@ -104,6 +104,14 @@ async function remove(gateway: Gateway, name: string, url: URL, response: Server
   sendJson(response, 200, { name, ...(version === undefined ? {} : { version }), deletedVersions: deleted });
 }
 
+function decodeName(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw invalid('name', `"${segment}" is not a valid URL-encoded dataset name.`);
+  }
+}
+
 /** `/admin/datasets[/:name[/items|/export]]`; false when the path is none of these. */
 export async function handleDatasets(gateway: Gateway, request: IncomingMessage, response: ServerResponse, url: URL): Promise<boolean> {
   const method = request.method ?? 'GET';
@@ -115,7 +123,7 @@ export async function handleDatasets(gateway: Gateway, request: IncomingMessage,
   }
   const match = /^\/admin\/datasets\/([^/]+)(\/items|\/export)?$/.exec(url.pathname);
   if (!match) return false;
-  const name = decodeURIComponent(match[1] as string);
+  const name = decodeName(match[1] as string);
   const tail = match[2];
   if (tail === '/items' && method === 'GET') await items(gateway, name, url, response);
   else if (tail === '/export' && method === 'GET') await exportVersion(gateway, name, url, response);
