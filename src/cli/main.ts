@@ -7,6 +7,7 @@ import { IpcCounterStore } from '../limits/ipc-counter-store.js';
 import { MemoryCounterStore } from '../limits/memory-counter-store.js';
 import { dataDirOf, keysCommand, readConfig, usageCommand } from './commands.js';
 import { flagString, parseArgs, type ParsedArgs } from './parse-args.js';
+import { datasetsCommand } from './dataset-commands.js';
 import { reportCommand, revenueCommand } from './report-commands.js';
 
 const help = `switchyard: one OpenAI- and Anthropic-compatible endpoint in front of every model
@@ -21,6 +22,7 @@ Usage:
   switchyard report margin [--period YYYY-MM | --from YYYY-MM --to YYYY-MM] [--json]
   switchyard report spend [--group-by provider|cloud|model|route|key|customer|day] [--period YYYY-MM | --from ISO --to ISO] [--json]
   switchyard report graduation --model NAME|--route NAME [--days 30] [--gpu-price-per-hour USD] [--gpus N] [--tokens-per-second N] [--json]
+  switchyard datasets list | create NAME --filter JSON | import NAME FILE.jsonl | export NAME --format openai|bedrock|vertex|eval [--version N] [--out FILE] | delete NAME [--version N]
 
 Environment: PORT, SWITCHYARD_ADMIN_KEY, SWITCHYARD_DATA_DIR, provider keys such as OPENAI_API_KEY.
 `;
@@ -111,6 +113,7 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'usage') return usageCommand(args);
   if (command === 'report') return reportCommand(args);
   if (command === 'revenue') return revenueCommand(args);
+  if (command === 'datasets') return datasetsCommand(args);
   throw new Error(`Unknown command "${command}".\n\n${help}`);
 }
 

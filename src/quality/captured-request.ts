@@ -32,6 +32,8 @@ export interface CapturedRequest {
   /** The canonical request as stored (redacted when the capture policy redacts), never its native body. */
   request: ChatRequest | null;
   answer: CapturedAnswer | null;
+  /** The corrected answer of the latest `demonstration` feedback on this request, when one was given. */
+  demonstration?: CapturedAnswer;
   /** Whether the privacy detector's redaction ran on the stored bodies. */
   redacted: boolean;
 }

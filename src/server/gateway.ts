@@ -4,6 +4,7 @@ import type { Logger } from '../core/logger.js';
 import type { LedgerWriter } from '../ledger/ledger-writer.js';
 import type { PriceCatalog } from '../ledger/price-catalog.js';
 import type { DeploymentHealth } from '../routing/deployment-health.js';
+import type { CaptureReader } from '../quality/captured-request.js';
 import type { ModelRegistry } from '../routing/model-registry.js';
 import type { Store } from '../store/store.js';
 import type { KeyService } from './auth/key-service.js';
@@ -23,4 +24,6 @@ export interface Gateway {
   spend: SpendControl;
   /** Background work (shadow requests) that shutdown waits for. */
   background: Set<Promise<unknown>>;
+  /** Captured requests, which datasets are made from; absent while nothing captures them. */
+  captures?: CaptureReader;
 }

@@ -2,7 +2,18 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GatewayError } from '../core/errors.js';
 
 /** Reads a request body up to `limit` bytes and parses it as JSON, with errors that say what to fix. */
-export function readJsonBody(request: IncomingMessage, limit: number): Promise<unknown> {
+export async function readJsonBody(request: IncomingMessage, limit: number): Promise<unknown> {
+  const text = await readTextBody(request, limit);
+  if (text.length === 0) throw new GatewayError('invalid_request', 'The request body is empty; send a JSON object.');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new GatewayError('invalid_request', `The request body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** Reads a request body up to `limit` bytes as UTF-8 text. */
+export function readTextBody(request: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
     request.resume();
@@ -23,17 +34,7 @@ export function readJsonBody(request: IncomingMessage, limit: number): Promise<u
       chunks.push(chunk);
     });
     request.on('end', () => {
-      if (failed) return;
-      const text = chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8');
-      if (text.length === 0) {
-        reject(new GatewayError('invalid_request', 'The request body is empty; send a JSON object.'));
-        return;
-      }
-      try {
-        resolve(JSON.parse(text));
-      } catch (error) {
-        reject(new GatewayError('invalid_request', `The request body is not valid JSON: ${(error as Error).message}`));
-      }
+      if (!failed) resolve(chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8'));
     });
     request.on('error', (error) => {
       if (!failed) reject(new GatewayError('invalid_request', 'The request body could not be read.', { cause: error, retryable: false }));

@@ -20,6 +20,8 @@ import { MemoryCounterStore } from '../limits/memory-counter-store.js';
 import type { CounterStore } from '../limits/counter-store.js';
 import { RateLimiter } from '../limits/rate-limiter.js';
 import type { Store } from '../store/store.js';
+import type { CaptureReader } from '../quality/captured-request.js';
+import { captureReaderFor } from '../quality/capture-source.js';
 
 const customerCacheMs = 5_000;
 
@@ -55,6 +57,8 @@ export interface StartOptions {
   adminKey?: string;
   /** Counters to use instead of the in-process ones when Redis is not configured (a cluster worker's). */
   counters?: CounterStore;
+  /** Captured requests to make datasets from, instead of the store's own. */
+  captures?: CaptureReader;
 }
 
 export interface RunningGateway {
@@ -90,6 +94,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const ledger = new LedgerWriter(store.ledger, config.ledger, logger);
   ledger.start();
   const gateway: Gateway = { config, logger, store, keys, registry: new ModelRegistry(config, catalog), ledger, catalog, health: new DeploymentHealth(config.resilience), cache: new ResponseCache(shared?.cache ?? new MemoryCacheStore(config.cache.maxEntries), config.cache), spend, background: new Set() };
+  const captures = options.captures ?? captureReaderFor(store);
+  if (captures) gateway.captures = captures;
   const handler = createRequestHandler(gateway);
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (request, response) => void handler(request, response));
   server.headersTimeout = 60_000;

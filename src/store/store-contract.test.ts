@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { AttemptRecord, RequestRecord, UsageGroup, UsageRow } from '../ledger/ledger-record.js';
+import { datasetContract } from './dataset-contract-cases.js';
 import { openStore } from './open-store.js';
 import { postgresMigrations } from './postgres/postgres-schema.js';
 import { openPostgresStore } from './postgres/postgres-store.js';
@@ -312,6 +313,8 @@ function contract(target: Target): void {
     ]);
     assert.deepEqual(await store.ledger.rollup({ bucket: 'day', from: march1 + 5 * day, to: march1 + 6 * day }), []);
   });
+
+  datasetContract(it);
 
   if (target.persistent) {
     test('data survives closing and reopening', async () => {

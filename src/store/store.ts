@@ -1,5 +1,7 @@
 import type { BudgetSpec, RateLimitSpec } from '../limits/limit-types.js';
 import type { RequestRecord, TokenCounts, UsageQuery, UsageRow } from '../ledger/ledger-record.js';
+import type { CaptureFilter } from '../quality/captured-request.js';
+import type { DatasetItem, DatasetReader, DatasetVersion } from '../quality/dataset.js';
 
 export interface KeyRecord {
   id: string;
@@ -125,6 +127,25 @@ export interface SettingRepository {
   set(name: string, value: string): Promise<void>;
 }
 
+/** A dataset version to write: its number is the next one of its name, given by the store. */
+export interface NewDatasetVersion {
+  name: string;
+  createdAt: number;
+  source: DatasetVersion['source'];
+  filter?: CaptureFilter;
+  /** Item ids must be unique within the version. */
+  items: DatasetItem[];
+}
+
+export interface DatasetRepository extends DatasetReader {
+  /** Writes the version and all its items, or nothing. Version numbers of a name are never reused while it exists. */
+  create(version: NewDatasetVersion): Promise<DatasetVersion>;
+  /** Every version of every dataset, ordered by name then version. */
+  list(): Promise<DatasetVersion[]>;
+  /** Deletes one version, or every version of the name when `version` is left out; returns how many versions went. */
+  delete(name: string, version?: number): Promise<number>;
+}
+
 /** Everything the gateway persists, behind one interface per concern. */
 export interface Store {
   readonly driver: string;
@@ -133,5 +154,6 @@ export interface Store {
   settings: SettingRepository;
   revenue: RevenueRepository;
   customers: CustomerRepository;
+  datasets: DatasetRepository;
   close(): Promise<void>;
 }
