@@ -1,5 +1,6 @@
 import type { ChatResponse, Usage } from '../../core/canonical.js';
 import type { Json } from '../openai/field-reader.js';
+import { withOwnedFields } from './native-responses-relay.js';
 
 /** The OpenAI Responses `usage` object from canonical usage. */
 export function encodeResponsesUsage(usage: Usage | undefined): Json | null {
@@ -43,8 +44,13 @@ export function encodeResponsesOutput(response: ChatResponse, responseId: string
   return output;
 }
 
-/** The full `response` object; `echo` holds the request fields OpenAI echoes back (instructions, tools, ...). */
+/**
+ * The full `response` object; `echo` holds the request fields OpenAI echoes back (instructions, tools, ...) and
+ * `response.model` is the name the client asked for. An OpenAI Responses-API provider's own object goes back as it
+ * came, built-in tool items and annotations included, with only the fields the gateway owns set (withOwnedFields).
+ */
 export function encodeResponsesResponse(response: ChatResponse, responseId: string, createdAt: number, echo: Json): Json {
+  if (response.native?.format === 'openai-responses') return withOwnedFields(response.native.body, { id: responseId, model: response.model, echo });
   const output = encodeResponsesOutput(response, responseId);
   return {
     id: responseId,

@@ -37,10 +37,12 @@ test('reasoning, text and a function call stream as the documented event sequenc
   ]);
   assert.deepEqual(got.map((e) => e.sequence_number), got.map((_, i) => i));
   const completed = got[got.length - 1]!.response as { model: string; output: { type: string }[]; usage: { total_tokens: number } };
-  assert.equal(completed.model, 'up-model');
+  assert.equal(completed.model, 'm', 'the model is the one the client asked for, not the upstream one');
   assert.deepEqual(completed.output.map((o) => o.type), ['reasoning', 'message', 'function_call']);
   assert.equal(completed.usage.total_tokens, 7);
   assert.equal(got[18]!.arguments, '{"a":1}');
+  assert.equal(got[18]!.name, 'f', 'function_call_arguments.done names the function');
+  assert.ok(got.filter((e) => e.type.startsWith('response.output_text.')).every((e) => Array.isArray(e.logprobs)), 'text events carry logprobs');
 });
 
 test('a length finish ends with response.incomplete', () => {
@@ -50,8 +52,46 @@ test('a length finish ends with response.incomplete', () => {
   assert.deepEqual((last.response as { incomplete_details: unknown }).incomplete_details, { reason: 'max_output_tokens' });
 });
 
-test('an error after the start sends response.failed and nothing after it', () => {
-  const got = run([{ type: 'text-delta', text: 'a' }, { type: 'error', error: new GatewayError('upstream_error', 'boom') }, { type: 'text-delta', text: 'b' }]);
-  assert.equal(got[got.length - 1]!.type, 'response.failed');
+test('an error after the start sends response.failed with a documented error code and nothing after it', () => {
+  const got = run([{ type: 'text-delta', text: 'a' }, { type: 'error', error: new GatewayError('rate_limited', 'slow down') }, { type: 'text-delta', text: 'b' }]);
+  const last = got[got.length - 1]!;
+  assert.equal(last.type, 'response.failed');
+  assert.deepEqual((last.response as { error: unknown }).error, { code: 'rate_limit_exceeded', message: 'slow down' });
   assert.equal(got.filter((e) => e.type === 'response.completed').length, 0);
+});
+
+function native(event: Record<string, unknown>): StreamPart {
+  return { type: 'native', format: 'openai-responses', event: String(event.type), data: JSON.stringify(event) };
+}
+
+test('events of a Responses-API provider are relayed as sent, with the gateway id and the client model', () => {
+  const upstream = { id: 'resp_up', object: 'response', model: 'gpt-up', status: 'in_progress', output: [], store: false };
+  const search = { id: 'ws_1', type: 'web_search_call', status: 'completed', action: { type: 'search', query: 'x' } };
+  const got = run([
+    native({ type: 'response.created', sequence_number: 0, response: upstream }),
+    { type: 'stream-start', id: 'resp_up', model: 'gpt-up', created: 1 },
+    native({ type: 'response.output_item.added', sequence_number: 1, output_index: 0, item: { ...search, status: 'in_progress' } }),
+    native({ type: 'response.web_search_call.completed', sequence_number: 2, output_index: 0, item_id: 'ws_1' }),
+    native({ type: 'response.output_item.done', sequence_number: 3, output_index: 0, item: search }),
+    native({ type: 'response.completed', sequence_number: 4, response: { ...upstream, status: 'completed', output: [search] } }),
+    { type: 'finish', finishReason: 'stop', rawFinishReason: 'completed' },
+  ]);
+  assert.deepEqual(got.map((e) => e.type), ['response.created', 'response.output_item.added', 'response.web_search_call.completed', 'response.output_item.done', 'response.completed']);
+  assert.deepEqual(got.map((e) => e.sequence_number), [0, 1, 2, 3, 4]);
+  assert.deepEqual(got[3]!.item, search);
+  assert.deepEqual(got[4]!.response, { ...upstream, id: 'resp_abc', model: 'm', status: 'completed', output: [search], store: true });
+});
+
+test('a relayed stream cut before its end closes with the gateway response.failed, numbered after the last event', () => {
+  const item = { id: 'ws_1', type: 'web_search_call', status: 'completed' };
+  const got = run([
+    native({ type: 'response.created', sequence_number: 0, response: { id: 'resp_up', model: 'gpt-up', status: 'in_progress', output: [] } }),
+    native({ type: 'response.output_item.done', sequence_number: 1, output_index: 0, item }),
+    { type: 'error', error: new GatewayError('upstream_error', 'cut') },
+  ]);
+  const last = got[got.length - 1]!;
+  assert.equal(last.type, 'response.failed');
+  assert.equal(last.sequence_number, 2);
+  assert.deepEqual((last.response as { output: unknown; error: unknown; id: string }).output, [item]);
+  assert.deepEqual((last.response as { error: unknown }).error, { code: 'server_error', message: 'cut' });
 });

@@ -1,14 +1,22 @@
 import type { ChatResponse, FinishReason, ReasoningPart, StreamPart, ToolCall, Usage } from '../../core/canonical.js';
-import type { GatewayError } from '../../core/errors.js';
+import { GatewayError } from '../../core/errors.js';
 import type { Json } from '../openai/field-reader.js';
 import { encodeResponsesResponse } from './encode-responses-response.js';
+import { NativeResponsesRelay, responseErrorCode } from './native-responses-relay.js';
+
+const upstreamCut = new GatewayError('upstream_error', 'The upstream stream ended before the response was complete.');
 
 type OpenItem =
   | { kind: 'message'; id: string; index: number; text: string }
   | { kind: 'reasoning'; id: string; index: number; text: string }
   | { kind: 'function_call'; id: string; index: number; call: ToolCall };
 
-/** Encodes canonical stream parts as Responses API server-sent events, each with its `sequence_number`. One per stream. */
+/**
+ * Encodes canonical stream parts as Responses API server-sent events, each with its `sequence_number`
+ * (https://platform.openai.com/docs/api-reference/responses-streaming). One per stream. The opening events wait for
+ * the first part: when it is a native event of an OpenAI Responses-API provider, the provider's own events are relayed
+ * instead (see NativeResponsesRelay) and canonical parts are no longer encoded.
+ */
 export class ResponsesStreamEncoder {
   private sequence = 0;
   private nextIndex = 0;
@@ -17,22 +25,31 @@ export class ResponsesStreamEncoder {
   private readonly toolCalls: ToolCall[] = [];
   private readonly reasoningParts: ReasoningPart[] = [];
   private finishReason: FinishReason = 'stop';
-  private model: string;
   private failed = false;
+  private opened = false;
+  private readonly relay: NativeResponsesRelay;
 
-  constructor(private readonly responseId: string, model: string, private readonly createdAt: number, private readonly echo: Json) {
-    this.model = model;
+  /** `model` is the name the client asked for, which every response object carries, as on the other ingresses. */
+  constructor(private readonly responseId: string, private readonly model: string, private readonly createdAt: number, private readonly echo: Json) {
+    this.relay = new NativeResponsesRelay({ id: responseId, model, echo }, () => this.sequence++);
   }
 
+  /** Nothing yet: the opening depends on whether the first part is a provider's native event. */
   open(): string {
-    const skeleton = { ...this.snapshot(undefined), status: 'in_progress', incomplete_details: null, output: [], output_text: '', usage: null };
-    return this.event('response.created', { response: skeleton }) + this.event('response.in_progress', { response: skeleton });
+    return '';
   }
 
   encode(part: StreamPart): string {
+    if (part.type === 'native' && part.format === 'openai-responses' && !this.opened) return this.relay.write(part.data);
+    if (this.relay.active) return part.type === 'error' ? this.relay.fail(part.error, this.snapshot(undefined)) : '';
     if (this.failed) return '';
+    const opening = this.opening();
+    return opening + this.encodeCanonical(part);
+  }
+
+  private encodeCanonical(part: StreamPart): string {
     switch (part.type) {
-      case 'stream-start': this.model = part.model; return '';
+      case 'stream-start': return '';
       case 'text-delta': return this.textDelta(part.text);
       case 'reasoning-delta': return this.reasoningDelta(part.text);
       case 'reasoning-end': return this.reasoningEnd(part.part);
@@ -47,18 +64,33 @@ export class ResponsesStreamEncoder {
   }
 
   close(usage: Usage | undefined): string {
+    if (this.relay.active) return this.relay.fail(upstreamCut, this.snapshot(undefined));
     if (this.failed) return '';
+    const opening = this.opening();
     const closing = this.closeItem();
     const response = this.snapshot(usage);
     const type = response.status === 'incomplete' ? 'response.incomplete' : 'response.completed';
-    return closing + this.event(type, { response });
+    return opening + closing + this.event(type, { response });
   }
 
   error(error: GatewayError): string {
+    if (this.relay.active) return this.relay.fail(error, this.snapshot(undefined));
     if (this.failed) return '';
     this.failed = true;
-    const response = { ...this.snapshot(undefined), status: 'failed', incomplete_details: null, error: { code: error.code, message: error.message } };
-    return this.event('response.failed', { response });
+    const response = { ...this.opened ? this.snapshot(undefined) : this.skeleton(), status: 'failed', incomplete_details: null, error: { code: responseErrorCode(error), message: error.message } };
+    return this.opening() + this.event('response.failed', { response });
+  }
+
+  /** response.created and response.in_progress, written once before the first canonical event. */
+  private opening(): string {
+    if (this.opened) return '';
+    this.opened = true;
+    const skeleton = this.skeleton();
+    return this.event('response.created', { response: skeleton }) + this.event('response.in_progress', { response: skeleton });
+  }
+
+  private skeleton(): Json {
+    return { ...this.snapshot(undefined), status: 'in_progress', incomplete_details: null, output: [], output_text: '', usage: null };
   }
 
   private snapshot(usage: Usage | undefined): Json {
@@ -81,7 +113,7 @@ export class ResponsesStreamEncoder {
     const item = this.item as Extract<OpenItem, { kind: 'message' }>;
     item.text += delta;
     this.text += delta;
-    return out + this.event('response.output_text.delta', { item_id: item.id, output_index: item.index, content_index: 0, delta });
+    return out + this.event('response.output_text.delta', { item_id: item.id, output_index: item.index, content_index: 0, delta, logprobs: [] });
   }
 
   private reasoningDelta(delta: string): string {
@@ -136,7 +168,7 @@ export class ResponsesStreamEncoder {
     const at = { item_id: item.id, output_index: item.index };
     if (item.kind === 'message') {
       const part = { type: 'output_text', text: item.text, annotations: [] };
-      return this.event('response.output_text.done', { ...at, content_index: 0, text: item.text })
+      return this.event('response.output_text.done', { ...at, content_index: 0, text: item.text, logprobs: [] })
         + this.event('response.content_part.done', { ...at, content_index: 0, part })
         + this.event('response.output_item.done', { output_index: item.index, item: { type: 'message', id: item.id, status: 'completed', role: 'assistant', content: [part] } });
     }
@@ -150,7 +182,7 @@ export class ResponsesStreamEncoder {
         + this.event('response.output_item.done', { output_index: item.index, item: done });
     }
     const { call } = item;
-    return this.event('response.function_call_arguments.done', { ...at, arguments: call.arguments })
+    return this.event('response.function_call_arguments.done', { ...at, name: call.name, arguments: call.arguments })
       + this.event('response.output_item.done', { output_index: item.index, item: { type: 'function_call', id: item.id, call_id: call.id, name: call.name, arguments: call.arguments, status: 'completed' } });
   }
 
