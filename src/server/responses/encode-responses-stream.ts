@@ -1,7 +1,7 @@
 import type { ChatResponse, FinishReason, ReasoningPart, StreamPart, ToolCall, Usage } from '../../core/canonical.js';
 import { GatewayError } from '../../core/errors.js';
 import type { Json } from '../openai/field-reader.js';
-import { encodeResponsesResponse } from './encode-responses-response.js';
+import { encodeResponsesResponse, messageStatus } from './encode-responses-response.js';
 import { NativeResponsesRelay, responseErrorCode } from './native-responses-relay.js';
 
 const upstreamCut = new GatewayError('upstream_error', 'The upstream stream ended before the response was complete.');
@@ -170,7 +170,7 @@ export class ResponsesStreamEncoder {
       const part = { type: 'output_text', text: item.text, annotations: [] };
       return this.event('response.output_text.done', { ...at, content_index: 0, text: item.text, logprobs: [] })
         + this.event('response.content_part.done', { ...at, content_index: 0, part })
-        + this.event('response.output_item.done', { output_index: item.index, item: { type: 'message', id: item.id, status: 'completed', role: 'assistant', content: [part] } });
+        + this.event('response.output_item.done', { output_index: item.index, item: { type: 'message', id: item.id, status: messageStatus(this.finishReason), role: 'assistant', content: [part] } });
     }
     if (item.kind === 'reasoning') {
       const stored = this.reasoningParts[this.reasoningParts.length - 1];

@@ -120,6 +120,49 @@ function toolStream(): Uint8Array {
   return sse(numbered([...textEvents([answer.preamble]), ...messageDone(preamble), ...callEvents, { type: 'response.completed', response: response([preamble, ...calls], answer.toolUsage) }]));
 }
 
+/** A reasoning item with its summary and encrypted content before the message (https://platform.openai.com/docs/guides/reasoning). */
+const reasoningItem: JsonBody = { id: 'rs_0c0nf0rmance01', type: 'reasoning', encrypted_content: 'gAAAAABc0nformanceEncryptedReasoning', summary: [{ type: 'summary_text', text: answer.reasoning }] };
+
+function reasoningUsage(): JsonBody {
+  return { ...usage(answer.reasoningUsage), output_tokens_details: { reasoning_tokens: answer.reasoningTokens } };
+}
+
+/** The text events of a message at output index 1, after the reasoning item. */
+function shifted(events: JsonBody[]): JsonBody[] {
+  return events.map((event) => ('output_index' in event ? { ...event, output_index: 1 } : event));
+}
+
+function reasoning(): WireKit['reasoning'] {
+  const at = { item_id: reasoningItem.id, output_index: 0, summary_index: 0 };
+  const done = message(answer.text);
+  const [created, inProgress, ...messageEvents] = textEvents(answer.textDeltas);
+  const thinking = [
+    { type: 'response.output_item.added', output_index: 0, item: { ...reasoningItem, summary: [], encrypted_content: null } },
+    { type: 'response.reasoning_summary_part.added', ...at, part: { type: 'summary_text', text: '' } },
+    ...answer.reasoningDeltas.map((delta) => ({ type: 'response.reasoning_summary_text.delta', ...at, delta })),
+    { type: 'response.reasoning_summary_text.done', ...at, text: answer.reasoning },
+    { type: 'response.reasoning_summary_part.done', ...at, part: { type: 'summary_text', text: answer.reasoning } },
+    { type: 'response.output_item.done', output_index: 0, item: reasoningItem },
+  ];
+  const completed = { type: 'response.completed', response: { ...response([reasoningItem, done], null), usage: reasoningUsage() } };
+  return {
+    response: { ...response([reasoningItem, done], null), usage: reasoningUsage() },
+    stream: sse(numbered([created as JsonBody, inProgress as JsonBody, ...thinking, ...shifted([...messageEvents, ...messageDone(done)]), completed])),
+    reasoningTokens: answer.reasoningTokens,
+  };
+}
+
+/** Cut at max_output_tokens: status incomplete, and the stream ends with response.incomplete. */
+function truncated(): WireKit['truncated'] {
+  const done = { ...message(answer.truncatedText), status: 'incomplete' };
+  const cut = (body: JsonBody): JsonBody => ({ ...body, status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } });
+  const final = cut(response([done], answer.truncatedUsage));
+  return {
+    response: final,
+    stream: sse(numbered([...textEvents(answer.truncatedDeltas), ...messageDone(done), { type: 'response.incomplete', response: final }])),
+  };
+}
+
 function midStreamError(): Uint8Array {
   return sse(numbered([...textEvents(answer.textDeltas.slice(0, 2)), { type: 'error', code: 'server_error', message: 'The server had an error while processing your request. Sorry about that!', param: null }]));
 }
@@ -142,6 +185,8 @@ export function openAiResponsesKit(): WireKit {
       cachedUsage: response([message(answer.text)], answer.cachedUsage),
     },
     streams: { text: textStream(), toolCalls: toolStream(), midStreamError: midStreamError() },
+    reasoning: reasoning(),
+    truncated: truncated(),
     errors: chat.errors,
     expect: { responseId, streamId: responseId, model: wireModel, toolCallIds: toolIds, rawFinish: { stop: 'completed', toolCalls: 'completed' }, cacheWriteTokens: 0, retryAfterMs: 7000 },
   };

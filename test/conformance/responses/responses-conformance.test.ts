@@ -2,6 +2,7 @@ import { describe, test, type TestContext } from 'node:test';
 import type { ConformanceRow } from '../rows.js';
 import { conformanceRows } from '../rows.js';
 import { answerCases, errorCases } from './answer-cases.js';
+import { reasoningCases } from './reasoning-cases.js';
 import type { ResponsesCase } from './responses-case.js';
 import { responsesKnownIssueFor, responsesSkipFor } from './responses-skips.js';
 import { streamCases } from './stream-cases.js';
@@ -12,7 +13,7 @@ import { streamCases } from './stream-cases.js';
  * POST /v1/responses receives is checked against OpenAI's documented objects and events. Offline and pure translation.
  */
 
-const cases: ResponsesCase[] = [...answerCases, ...streamCases, ...errorCases];
+const cases: ResponsesCase[] = [...answerCases, ...streamCases, ...reasoningCases, ...errorCases];
 
 async function runResponsesCase(t: TestContext, row: ConformanceRow, responsesCase: ResponsesCase): Promise<void> {
   const notApplicable = responsesCase.notApplicable?.(row);

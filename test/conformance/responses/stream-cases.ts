@@ -8,24 +8,24 @@ import { assertEnvelope, assertFunctionCalls, comparable, expectedUsage, message
 import { checkStream, readEvents, type StreamOutcome } from './stream-checks.js';
 
 /** Runs the bytes through at every chunk size; every cut must give a conformant stream with the same events. */
-function streamAtEveryChunkSize(row: ConformanceRow, bytes: Uint8Array): StreamOutcome {
+export function streamAtEveryChunkSize(row: ConformanceRow, bytes: Uint8Array): StreamOutcome {
   const [first, ...others] = chunkSizes.map((size) => checkStream(readEvents(encodeStream(row, bytes, size))));
   others.forEach((other, index) => assert.deepEqual(other.types, first?.types, `chunks of ${chunkSizes[index + 1]} bytes give the events chunks of 1 give`));
   return first as StreamOutcome;
 }
 
 /** Event types with runs of the same delta event folded into one, since providers cut deltas differently. */
-function folded(types: string[]): string[] {
+export function folded(types: string[]): string[] {
   return types.filter((type, index) => !(type.endsWith('.delta') && types[index - 1] === type));
 }
 
-const messageEvents = [
+export const messageEvents = [
   'response.output_item.added', 'response.content_part.added', 'response.output_text.delta',
   'response.output_text.done', 'response.content_part.done', 'response.output_item.done',
 ];
 const functionCallEvents = ['response.output_item.added', 'response.function_call_arguments.delta', 'response.function_call_arguments.done', 'response.output_item.done'];
 
-function finalOf(outcome: StreamOutcome): Json {
+export function finalOf(outcome: StreamOutcome): Json {
   assert.ok(outcome.final, `the stream ended with ${outcome.terminal}, not a response`);
   return outcome.final;
 }
