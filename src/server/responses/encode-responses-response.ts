@@ -15,9 +15,9 @@ export function encodeResponsesUsage(usage: Usage | undefined): Json | null {
   };
 }
 
-/** A message cut by the token limit or a content filter is itself incomplete, as in OpenAI's own answers. */
+/** A message cut by the token limit, a content filter or a failure is itself incomplete, as in OpenAI's own answers. */
 export function messageStatus(finishReason: ChatResponse['finishReason']): string {
-  return finishReason === 'length' || finishReason === 'content-filter' ? 'incomplete' : 'completed';
+  return finishReason === 'length' || finishReason === 'content-filter' || finishReason === 'error' ? 'incomplete' : 'completed';
 }
 
 /** Status and incomplete details from the canonical finish reason. */

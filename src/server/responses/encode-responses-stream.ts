@@ -77,6 +77,7 @@ export class ResponsesStreamEncoder {
     if (this.relay.active) return this.relay.fail(error, this.snapshot(undefined));
     if (this.failed) return '';
     this.failed = true;
+    this.finishReason = 'error';
     const response = { ...this.opened ? this.snapshot(undefined) : this.skeleton(), status: 'failed', incomplete_details: null, error: { code: responseErrorCode(error), message: error.message } };
     return this.opening() + this.event('response.failed', { response });
   }

@@ -1,8 +1,8 @@
 import { describe, test, type TestContext } from 'node:test';
 import type { ConformanceRow } from '../rows.js';
-import { conformanceRows } from '../rows.js';
 import { answerCases, errorCases } from './answer-cases.js';
 import { reasoningCases } from './reasoning-cases.js';
+import { responsesRows } from './responses-rows.js';
 import type { ResponsesCase } from './responses-case.js';
 import { responsesKnownIssueFor, responsesSkipFor } from './responses-skips.js';
 import { streamCases } from './stream-cases.js';
@@ -36,7 +36,7 @@ async function runResponsesCase(t: TestContext, row: ConformanceRow, responsesCa
   if (known) t.diagnostic(`passes now: remove it from responses-skips.ts (${known.reason})`);
 }
 
-for (const row of conformanceRows()) {
+for (const row of responsesRows()) {
   describe(`Responses ingress over ${row.name} (${row.adapter.type} adapter)`, () => {
     for (const responsesCase of cases) {
       test(`${responsesCase.id}: ${responsesCase.title}`, (t) => runResponsesCase(t, row, responsesCase));

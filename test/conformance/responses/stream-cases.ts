@@ -87,6 +87,8 @@ export const streamCases: ResponsesCase[] = [
         const error = (last.response as Json).error as Json;
         assert.ok(responseErrorCodes.includes(error.code as string), `error code ${String(error.code)} is documented`);
         assert.equal(messageText(last.response as Json), deltas.join(''), 'the failed response holds the text sent');
+        const messages = ((last.response as Json).output as Json[]).filter((item) => item.type === 'message');
+        assert.ok(messages.every((item) => item.status === 'incomplete'), 'a message cut by the failure is incomplete');
       } else {
         assert.equal(outcome.terminal, 'error');
       }
