@@ -25,7 +25,29 @@ interface ItemState {
   text: Map<number, string>;
   summary: Map<number, string>;
   arguments: string;
+  /** Content parts (`content:<index>`) and summary parts (`summary:<index>`) added and not yet done. */
+  openParts: Set<string>;
   done?: Json;
+}
+
+const partEvents: Record<string, 'open' | 'close' | 'inside'> = {
+  'response.content_part.added': 'open', 'response.content_part.done': 'close',
+  'response.reasoning_summary_part.added': 'open', 'response.reasoning_summary_part.done': 'close',
+};
+
+/** Every content or summary index an event names is one its item opened with a part event and has not closed yet. */
+function trackParts(state: ItemState, event: Json, where: string): void {
+  const type = event.type as string;
+  const key = 'summary_index' in event ? `summary:${String(event.summary_index)}` : 'content_index' in event ? `content:${String(event.content_index)}` : undefined;
+  if (key === undefined) return;
+  const role = partEvents[type] ?? 'inside';
+  if (role === 'open') {
+    assert.ok(!state.openParts.has(key), `${where}: ${key} is added once`);
+    state.openParts.add(key);
+    return;
+  }
+  assert.ok(state.openParts.has(key), `${where}: ${key} of item ${state.id} was added and is not done`);
+  if (role === 'close') state.openParts.delete(key);
 }
 
 export interface StreamOutcome {
@@ -128,7 +150,7 @@ export function checkStream(events: Json[]): StreamOutcome {
       assert.equal(open.size, 0, `${where}: the previous output item is done before the next is added`);
       assert.equal(event.output_index, items.length, `${where}: output items are added at output index 0, 1, 2, ...`);
       const item = event.item as Json;
-      const state: ItemState = { id: item.id as string, type: item.type as string, outputIndex: items.length, steps: [type], text: new Map(), summary: new Map(), arguments: '' };
+      const state: ItemState = { id: item.id as string, type: item.type as string, outputIndex: items.length, steps: [type], text: new Map(), summary: new Map(), arguments: '', openParts: new Set() };
       assert.ok(!items.some((other) => other.id === state.id), `${where}: item ids are unique`);
       items.push(state);
       open.set(`${state.id}@${state.outputIndex}`, state);
@@ -138,6 +160,7 @@ export function checkStream(events: Json[]): StreamOutcome {
       const state = items[event.output_index as number];
       assert.ok(state && open.has(`${state.id}@${state.outputIndex}`), `${where}: the item at output index ${String(event.output_index)} is open`);
       state.steps.push(type);
+      assert.deepEqual([...state.openParts], [], `${where}: every part of the item is done before the item`);
       checkItemDone(state, event, where);
       open.delete(`${state.id}@${state.outputIndex}`);
       checkGrammar(state, true);
@@ -147,6 +170,7 @@ export function checkStream(events: Json[]): StreamOutcome {
     const state = open.get(keyOf(event));
     assert.ok(state, `${where}: item ${String(event.item_id)} at output index ${String(event.output_index)} is open`);
     state.steps.push(type);
+    trackParts(state, event, where);
     trackContent(state, event, where);
   });
   const terminal = types.at(-1) as string;
