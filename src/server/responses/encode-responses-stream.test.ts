@@ -95,3 +95,20 @@ test('a relayed stream cut before its end closes with the gateway response.faile
   assert.deepEqual((last.response as { output: unknown; error: unknown; id: string }).output, [item]);
   assert.deepEqual((last.response as { error: unknown }).error, { code: 'server_error', message: 'cut' });
 });
+
+test('parallel tool calls streamed interleaved become one function_call item after the other, each with its own arguments', () => {
+  const got = run([
+    { type: 'tool-call-start', index: 0, id: 'call_a', name: 'weather' },
+    { type: 'tool-call-start', index: 1, id: 'call_b', name: 'time' },
+    { type: 'tool-call-delta', index: 0, argumentsDelta: '{"city":' },
+    { type: 'tool-call-delta', index: 1, argumentsDelta: '{"zone":"CET"}' },
+    { type: 'tool-call-delta', index: 0, argumentsDelta: '"Paris"}' },
+    { type: 'finish', finishReason: 'tool-calls', rawFinishReason: undefined },
+  ]);
+  const done = got.filter((e) => e.type === 'response.output_item.done').map((e) => e.item as { call_id: string; arguments: string; id: string });
+  assert.deepEqual(done.map((item) => [item.call_id, item.arguments]), [['call_a', '{"city":"Paris"}'], ['call_b', '{"zone":"CET"}']]);
+  const types = got.map((e) => e.type);
+  assert.ok(types.indexOf('response.output_item.done') < types.lastIndexOf('response.output_item.added'), 'the second item is added after the first is done');
+  const completed = got[got.length - 1]!.response as { output: { arguments: string }[] };
+  assert.deepEqual(completed.output.map((item) => item.arguments), ['{"city":"Paris"}', '{"zone":"CET"}']);
+});

@@ -1,15 +1,15 @@
-import type { ChatResponse, FinishReason, ReasoningPart, StreamPart, ToolCall, Usage } from '../../core/canonical.js';
+import type { ChatResponse, FinishReason, ReasoningPart, StreamPart, Usage } from '../../core/canonical.js';
 import { GatewayError } from '../../core/errors.js';
 import type { Json } from '../openai/field-reader.js';
 import { encodeResponsesResponse, messageStatus } from './encode-responses-response.js';
+import { ResponsesToolCalls } from './encode-responses-tool-calls.js';
 import { NativeResponsesRelay, responseErrorCode } from './native-responses-relay.js';
 
 const upstreamCut = new GatewayError('upstream_error', 'The upstream stream ended before the response was complete.');
 
 type OpenItem =
   | { kind: 'message'; id: string; index: number; text: string }
-  | { kind: 'reasoning'; id: string; index: number; text: string }
-  | { kind: 'function_call'; id: string; index: number; call: ToolCall };
+  | { kind: 'reasoning'; id: string; index: number; text: string };
 
 /**
  * Encodes canonical stream parts as Responses API server-sent events, each with its `sequence_number`
@@ -22,7 +22,7 @@ export class ResponsesStreamEncoder {
   private nextIndex = 0;
   private item: OpenItem | undefined;
   private text = '';
-  private readonly toolCalls: ToolCall[] = [];
+  private readonly tools: ResponsesToolCalls;
   private readonly reasoningParts: ReasoningPart[] = [];
   private finishReason: FinishReason = 'stop';
   private failed = false;
@@ -32,6 +32,7 @@ export class ResponsesStreamEncoder {
   /** `model` is the name the client asked for, which every response object carries, as on the other ingresses. */
   constructor(private readonly responseId: string, private readonly model: string, private readonly createdAt: number, private readonly echo: Json) {
     this.relay = new NativeResponsesRelay({ id: responseId, model, echo }, () => this.sequence++);
+    this.tools = new ResponsesToolCalls((type, fields) => this.event(type, fields), () => this.nextIndex++, (position) => `fc_${responseId.slice(5)}_${position}`);
   }
 
   /** Nothing yet: the opening depends on whether the first part is a provider's native event. */
@@ -53,8 +54,9 @@ export class ResponsesStreamEncoder {
       case 'text-delta': return this.textDelta(part.text);
       case 'reasoning-delta': return this.reasoningDelta(part.text);
       case 'reasoning-end': return this.reasoningEnd(part.part);
-      case 'tool-call-start': return this.toolCallStart(part.id, part.name);
-      case 'tool-call-delta': return this.toolCallDelta(part.argumentsDelta);
+      // A call that starts beside open calls joins them; it closes only a message or reasoning item.
+      case 'tool-call-start': return (this.item ? this.closeItem() : '') + this.tools.start(part.index, part.id, part.name);
+      case 'tool-call-delta': return this.tools.delta(part.index, part.argumentsDelta);
       case 'finish': this.finishReason = part.finishReason; return this.closeItem();
       case 'error': return this.error(part.error);
       case 'usage':
@@ -96,7 +98,7 @@ export class ResponsesStreamEncoder {
 
   private snapshot(usage: Usage | undefined): Json {
     const response: ChatResponse = {
-      id: this.responseId, model: this.model, created: this.createdAt, text: this.text, toolCalls: this.toolCalls,
+      id: this.responseId, model: this.model, created: this.createdAt, text: this.text, toolCalls: this.tools.calls,
       reasoningParts: this.reasoningParts, finishReason: this.finishReason, rawFinishReason: undefined, usage,
     };
     return encodeResponsesResponse(response, this.responseId, this.createdAt, this.echo);
@@ -141,25 +143,13 @@ export class ResponsesStreamEncoder {
     return this.finishItem();
   }
 
-  private toolCallStart(callId: string, name: string): string {
-    const out = this.closeItem();
-    const call: ToolCall = { id: callId, name, arguments: '' };
-    const item: OpenItem = { kind: 'function_call', id: `fc_${this.responseId.slice(5)}_${this.toolCalls.length}`, index: this.nextIndex++, call };
-    this.toolCalls.push(call);
-    this.item = item;
-    return out + this.event('response.output_item.added', { output_index: item.index, item: { type: 'function_call', id: item.id, call_id: callId, name, arguments: '', status: 'in_progress' } });
-  }
-
-  private toolCallDelta(delta: string): string {
-    if (this.item?.kind !== 'function_call') return '';
-    this.item.call.arguments += delta;
-    return this.event('response.function_call_arguments.delta', { item_id: this.item.id, output_index: this.item.index, delta });
-  }
-
-  /** Closes the open item; a reasoning block closed without `reasoning-end` keeps its text as its summary. */
+  /**
+   * Closes the open item, or every function call still open or held; a reasoning block closed without
+   * `reasoning-end` keeps its text as its summary.
+   */
   private closeItem(): string {
     if (this.item?.kind === 'reasoning') return this.reasoningEnd({ text: this.item.text });
-    return this.finishItem();
+    return this.item ? this.finishItem() : this.tools.closeAll();
   }
 
   private finishItem(): string {
@@ -173,18 +163,13 @@ export class ResponsesStreamEncoder {
         + this.event('response.content_part.done', { ...at, content_index: 0, part })
         + this.event('response.output_item.done', { output_index: item.index, item: { type: 'message', id: item.id, status: messageStatus(this.finishReason), role: 'assistant', content: [part] } });
     }
-    if (item.kind === 'reasoning') {
-      const stored = this.reasoningParts[this.reasoningParts.length - 1];
-      const summary = (stored?.summary ?? [item.text]).map((text) => ({ type: 'summary_text', text }));
-      const done: Json = { type: 'reasoning', id: item.id, summary };
-      if (stored?.encrypted !== undefined && stored.format === 'openai-responses') done.encrypted_content = stored.encrypted;
-      return this.event('response.reasoning_summary_text.done', { ...at, summary_index: 0, text: item.text })
-        + this.event('response.reasoning_summary_part.done', { ...at, summary_index: 0, part: { type: 'summary_text', text: item.text } })
-        + this.event('response.output_item.done', { output_index: item.index, item: done });
-    }
-    const { call } = item;
-    return this.event('response.function_call_arguments.done', { ...at, name: call.name, arguments: call.arguments })
-      + this.event('response.output_item.done', { output_index: item.index, item: { type: 'function_call', id: item.id, call_id: call.id, name: call.name, arguments: call.arguments, status: 'completed' } });
+    const stored = this.reasoningParts[this.reasoningParts.length - 1];
+    const summary = (stored?.summary ?? [item.text]).map((text) => ({ type: 'summary_text', text }));
+    const done: Json = { type: 'reasoning', id: item.id, summary };
+    if (stored?.encrypted !== undefined && stored.format === 'openai-responses') done.encrypted_content = stored.encrypted;
+    return this.event('response.reasoning_summary_text.done', { ...at, summary_index: 0, text: item.text })
+      + this.event('response.reasoning_summary_part.done', { ...at, summary_index: 0, part: { type: 'summary_text', text: item.text } })
+      + this.event('response.output_item.done', { output_index: item.index, item: done });
   }
 
   private event(type: string, fields: Json): string {
