@@ -112,3 +112,18 @@ test('parallel tool calls streamed interleaved become one function_call item aft
   const completed = got[got.length - 1]!.response as { output: { arguments: string }[] };
   assert.deepEqual(completed.output.map((item) => item.arguments), ['{"city":"Paris"}', '{"zone":"CET"}']);
 });
+
+test('the completed response lists the items in the order they streamed, reasoning after a tool call included', () => {
+  const got = run([
+    { type: 'reasoning-delta', text: 'first' },
+    { type: 'tool-call-start', index: 0, id: 'call_a', name: 'search' },
+    { type: 'tool-call-delta', index: 0, argumentsDelta: '{}' },
+    { type: 'reasoning-delta', text: 'second' },
+    { type: 'text-delta', text: 'Done.' },
+    { type: 'finish', finishReason: 'stop', rawFinishReason: undefined },
+  ]);
+  const streamed = got.filter((e) => e.type === 'response.output_item.done').map((e) => e.item);
+  const completed = got[got.length - 1]!.response as { output: { type: string }[] };
+  assert.deepEqual(completed.output, streamed);
+  assert.deepEqual(completed.output.map((item) => item.type), ['reasoning', 'function_call', 'reasoning', 'message']);
+});

@@ -23,6 +23,8 @@ export class ResponsesStreamEncoder {
   private item: OpenItem | undefined;
   private text = '';
   private readonly tools: ResponsesToolCalls;
+  /** Items as their output_item.done events gave them, in output order: the final response's output. */
+  private readonly doneItems: Json[] = [];
   private readonly reasoningParts: ReasoningPart[] = [];
   private finishReason: FinishReason = 'stop';
   private failed = false;
@@ -70,7 +72,7 @@ export class ResponsesStreamEncoder {
     if (this.failed) return '';
     const opening = this.opening();
     const closing = this.closeItem();
-    const response = this.snapshot(usage);
+    const response: Json = { ...this.snapshot(usage), output: [...this.doneItems] };
     const type = response.status === 'incomplete' ? 'response.incomplete' : 'response.completed';
     return opening + closing + this.event(type, { response });
   }
@@ -80,8 +82,16 @@ export class ResponsesStreamEncoder {
     if (this.failed) return '';
     this.failed = true;
     this.finishReason = 'error';
-    const response = { ...this.opened ? this.snapshot(undefined) : this.skeleton(), status: 'failed', incomplete_details: null, error: { code: responseErrorCode(error), message: error.message } };
+    const output = [...this.doneItems, ...this.partialMessage()];
+    const response = { ...this.opened ? this.snapshot(undefined) : this.skeleton(), status: 'failed', incomplete_details: null, output, error: { code: responseErrorCode(error), message: error.message } };
     return this.opening() + this.event('response.failed', { response });
+  }
+
+  /** The message cut by a failure, with the text sent so far. */
+  private partialMessage(): Json[] {
+    if (this.item?.kind !== 'message') return [];
+    const content = [{ type: 'output_text', text: this.item.text, annotations: [] }];
+    return [{ type: 'message', id: this.item.id, status: 'incomplete', role: 'assistant', content }];
   }
 
   /** response.created and response.in_progress, written once before the first canonical event. */
@@ -173,6 +183,7 @@ export class ResponsesStreamEncoder {
   }
 
   private event(type: string, fields: Json): string {
+    if (type === 'response.output_item.done') this.doneItems.push(fields.item as Json);
     const data = JSON.stringify({ type, sequence_number: this.sequence++, ...fields });
     return `event: ${type}\ndata: ${data}\n\n`;
   }
