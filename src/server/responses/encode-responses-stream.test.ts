@@ -127,3 +127,15 @@ test('the completed response lists the items in the order they streamed, reasoni
   assert.deepEqual(completed.output, streamed);
   assert.deepEqual(completed.output.map((item) => item.type), ['reasoning', 'function_call', 'reasoning', 'message']);
 });
+
+test('the final response is kept as the client received it, encoded or relayed', () => {
+  const encoder = new ResponsesStreamEncoder('resp_abc', 'm', 1, {});
+  encoder.encode({ type: 'text-delta', text: 'Hi' });
+  assert.equal(encoder.finalResponse(), undefined, 'nothing before the end');
+  const text = encoder.encode({ type: 'finish', finishReason: 'stop', rawFinishReason: undefined }) + encoder.close(undefined);
+  assert.deepEqual(encoder.finalResponse(), events(text).at(-1)!.response);
+  const relayed = new ResponsesStreamEncoder('resp_abc', 'm', 1, {});
+  const completed = { type: 'response.completed', sequence_number: 0, response: { id: 'resp_up', model: 'up', status: 'completed', output: [{ id: 'ws_1', type: 'web_search_call', status: 'completed' }] } };
+  relayed.encode(native(completed));
+  assert.deepEqual(relayed.finalResponse(), { ...completed.response, id: 'resp_abc', model: 'm' });
+});

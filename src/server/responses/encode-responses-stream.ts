@@ -25,6 +25,7 @@ export class ResponsesStreamEncoder {
   private readonly tools: ResponsesToolCalls;
   /** Items as their output_item.done events gave them, in output order: the final response's output. */
   private readonly doneItems: Json[] = [];
+  private final: Json | undefined;
   private readonly reasoningParts: ReasoningPart[] = [];
   private finishReason: FinishReason = 'stop';
   private failed = false;
@@ -35,6 +36,14 @@ export class ResponsesStreamEncoder {
   constructor(private readonly responseId: string, private readonly model: string, private readonly createdAt: number, private readonly echo: Json) {
     this.relay = new NativeResponsesRelay({ id: responseId, model, echo }, () => this.sequence++);
     this.tools = new ResponsesToolCalls((type, fields) => this.event(type, fields), () => this.nextIndex++, (position) => `fc_${responseId.slice(5)}_${position}`);
+  }
+
+  /**
+   * The response object of the terminal event written so far (completed, incomplete or failed), relayed or encoded,
+   * exactly as the client received it: what a response store keeps for a streamed answer.
+   */
+  finalResponse(): Json | undefined {
+    return this.relay.active ? (this.relay.ended ? this.relay.lastResponse : undefined) : this.final;
   }
 
   /** Nothing yet: the opening depends on whether the first part is a provider's native event. */
@@ -184,6 +193,7 @@ export class ResponsesStreamEncoder {
 
   private event(type: string, fields: Json): string {
     if (type === 'response.output_item.done') this.doneItems.push(fields.item as Json);
+    if (type === 'response.completed' || type === 'response.incomplete' || type === 'response.failed') this.final = fields.response as Json;
     const data = JSON.stringify({ type, sequence_number: this.sequence++, ...fields });
     return `event: ${type}\ndata: ${data}\n\n`;
   }

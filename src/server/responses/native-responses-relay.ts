@@ -50,7 +50,8 @@ export class NativeResponsesRelay {
   active = false;
   /** A terminal event (completed, incomplete, failed or error) was relayed: nothing may follow it. */
   ended = false;
-  private lastResponse: Json | undefined;
+  /** The last response object relayed (after the terminal event: the final response, as the client received it). */
+  lastResponse: Json | undefined;
   private readonly doneItems: Json[] = [];
 
   constructor(
