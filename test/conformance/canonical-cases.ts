@@ -120,6 +120,16 @@ export const answer = {
   /** Cache writes are filled in per kit: only some providers report them. */
   cachedUsage: { input: 20, cacheRead: 80, cacheWrite: 0, output: 12 } satisfies UsageCounts,
   embeddings: [[0.0125, -0.5, 0.25], [0.75, 0.0625, -0.125]],
+  /** The reasoning a model writes before its text answer, where the provider gives reasoning text. */
+  reasoning: 'Sunny and 22 °C in Paris; say so.',
+  reasoningDeltas: ['Sunny and', ' 22 °C', ' in Paris; say so.'],
+  /** Output tokens include the reasoning ones; how many of them were reasoning is reported by some providers only. */
+  reasoningUsage: { input: 25, cacheRead: 0, cacheWrite: 0, output: 21 } satisfies UsageCounts,
+  reasoningTokens: 12,
+  /** An answer cut off at the token limit. */
+  truncatedText: 'Paris is sunny',
+  truncatedDeltas: ['Paris is', ' sunny'],
+  truncatedUsage: { input: 25, cacheRead: 0, cacheWrite: 0, output: 4 } satisfies UsageCounts,
 };
 
 export function toUsage(counts: UsageCounts): Omit<Usage, 'raw' | 'estimated'> {

@@ -67,6 +67,13 @@ export interface WireKit {
   streams: { text: Uint8Array; toolCalls: Uint8Array; midStreamError: Uint8Array };
   errors: Record<ErrorClass, ErrorContext>;
   expect: KitExpectations;
+  /**
+   * A text answer that reasons first (`answer.reasoning`, then `answer.text`), plain and streamed, where the provider
+   * gives reasoning text; `reasoningTokens` is how many output tokens the wire reports as reasoning (0 where it does not).
+   */
+  reasoning?: { response: unknown; stream: Uint8Array; reasoningTokens: number };
+  /** A text answer cut off at the token limit (`answer.truncatedText`), plain and streamed. */
+  truncated?: { response: unknown; stream: Uint8Array };
   embeddings?: { upstreamModel: string; url: string; inputsOf(body: JsonBody): string[]; response: unknown };
   images?: { url: string; response: unknown };
 }

@@ -26,7 +26,28 @@ function reasoningItem(body: Body): Event {
   return item;
 }
 
+/**
+ * A request that offers OpenAI's built-in web search and no function tool gets a search the provider ran itself,
+ * then a cited answer; agents that offer web search beside their function tools still get the scripted tool loop.
+ */
+function wantsWebSearch(body: Body): boolean {
+  const tools = Array.isArray(body.tools) ? body.tools.filter(isRecord) : [];
+  return tools.some((tool) => tool.type === 'web_search' || tool.type === 'web_search_preview') && !tools.some((tool) => tool.type === 'function');
+}
+
+export const simulatedSearch = {
+  item: { id: 'ws_sim_01', type: 'web_search_call', status: 'completed', action: { type: 'search', query: 'harbour tides today', sources: [{ type: 'url', url: 'https://tides.example.com/today' }] } },
+  text: 'High tide is at 14:05 today.',
+  citation: { type: 'url_citation', start_index: 0, end_index: 28, title: 'Tides today', url: 'https://tides.example.com/today' },
+} as const;
+
+function searchItems(body: Body): Event[] {
+  const part = { type: 'output_text', annotations: [simulatedSearch.citation], logprobs: [], text: simulatedSearch.text };
+  return [reasoningItem(body), { ...simulatedSearch.item }, { id: 'msg_sim_02', type: 'message', status: 'completed', role: 'assistant', content: [part] }];
+}
+
 function outputItems(body: Body): Event[] {
+  if (wantsWebSearch(body)) return searchItems(body);
   if (wantsTools(body)) {
     return [reasoningItem(body), ...simulatedToolCalls.map((call, index) => ({ id: `fc_sim_${index}`, type: 'function_call', status: 'completed', arguments: JSON.stringify(call.input), call_id: responsesCallIds[index], name: call.name }))];
   }
@@ -54,6 +75,16 @@ function itemEvents(item: Event, outputIndex: number): Event[] {
       { type: 'response.output_item.done', output_index: outputIndex, item },
     ];
   }
+  if (item.type === 'web_search_call') {
+    const at = { item_id: item.id, output_index: outputIndex };
+    return [
+      { type: 'response.output_item.added', output_index: outputIndex, item: { id: item.id, type: item.type, status: 'in_progress' } },
+      { type: 'response.web_search_call.in_progress', ...at },
+      { type: 'response.web_search_call.searching', ...at },
+      { type: 'response.web_search_call.completed', ...at },
+      { type: 'response.output_item.done', output_index: outputIndex, item },
+    ];
+  }
   if (item.type === 'function_call') {
     const fragments = simulatedToolCalls.find((call) => call.name === item.name)?.fragments ?? [];
     return [
@@ -64,10 +95,12 @@ function itemEvents(item: Event, outputIndex: number): Event[] {
     ];
   }
   const part = (item.content as Event[])[0] as Event;
+  const annotations = Array.isArray(part.annotations) ? part.annotations : [];
   return [
     { type: 'response.output_item.added', output_index: outputIndex, item: { ...item, status: 'in_progress', content: [] } },
-    { type: 'response.content_part.added', item_id: item.id, output_index: outputIndex, content_index: 0, part: { ...part, text: '' } },
+    { type: 'response.content_part.added', item_id: item.id, output_index: outputIndex, content_index: 0, part: { ...part, text: '', annotations: [] } },
     ...replyPieces(String(part.text)).map((delta) => ({ type: 'response.output_text.delta', item_id: item.id, output_index: outputIndex, content_index: 0, delta, logprobs: [] })),
+    ...annotations.map((annotation, index) => ({ type: 'response.output_text.annotation.added', item_id: item.id, output_index: outputIndex, content_index: 0, annotation_index: index, annotation })),
     { type: 'response.output_text.done', item_id: item.id, output_index: outputIndex, content_index: 0, text: part.text, logprobs: [] },
     { type: 'response.content_part.done', item_id: item.id, output_index: outputIndex, content_index: 0, part },
     { type: 'response.output_item.done', output_index: outputIndex, item },
@@ -84,6 +117,11 @@ export function responsesStreamEvents(body: Body): Event[] {
     { type: 'response.completed', response: response(body, 'completed', output) },
   ];
   return events.map((event, index) => ({ ...event, sequence_number: index }));
+}
+
+/** The non-streamed answer to a request body, as the simulator sends it. */
+export function responsesAnswer(body: Body): Event {
+  return response(body, 'completed', outputItems(body));
 }
 
 function frame(event: Event): string {
@@ -105,7 +143,7 @@ export async function startOpenAiResponsesSimulator(): Promise<ProviderSimulator
       if (!request.headers.authorization && !request.headers['api-key']) return sendError(res, 401, 'You did not provide an API key.');
       if (behaviour.kind === 'status') return sendError(res, behaviour.status, `simulated ${behaviour.status}`, behaviour.headers);
       if (typeof body.model !== 'string' || body.input === undefined) return sendError(res, 400, "Missing required parameter: 'input'.");
-      if (body.stream !== true) return writeJson(res, 200, response(body, 'completed', outputItems(body)), { 'x-request-id': 'req_sim_01' });
+      if (body.stream !== true) return writeJson(res, 200, responsesAnswer(body), { 'x-request-id': 'req_sim_01' });
       res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'x-request-id': 'req_sim_01' });
       const events = responsesStreamEvents(body);
       if (behaviour.kind !== 'stream-error') return writeStream(res, events.map(frame));

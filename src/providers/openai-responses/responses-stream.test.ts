@@ -76,3 +76,13 @@ test('a stream cut before response.completed ends with an error', () => {
   const parts = replay(lines);
   assert.equal(parts.at(-1)?.type, 'error');
 });
+
+test('an error event with its fields inside an error object, as OpenAI also sends it, keeps its code and message', () => {
+  const created = JSON.stringify({ type: 'response.created', sequence_number: 0, response: { id: 'resp_e', object: 'response', model: 'gpt-x', status: 'in_progress', output: [] } });
+  const failure = JSON.stringify({ type: 'error', sequence_number: 1, error: { type: 'tokens', code: 'rate_limit_exceeded', message: 'Rate limit reached for gpt-x.', param: null } });
+  const errors = replay([created, failure]).filter((part) => part.type === 'error');
+  assert.equal(errors.length, 1);
+  const error = (errors[0] as Extract<StreamPart, { type: 'error' }>).error;
+  assert.equal(error.code, 'rate_limited');
+  assert.match(error.message, /Rate limit reached for gpt-x\./);
+});

@@ -69,7 +69,7 @@ export class ResponsesStreamDecoder implements StreamDecoder {
       case 'response.failed':
         return this.pushFailure(parts, failedResponseError(asRecord(payload.response).error, this.provider));
       case 'error':
-        return this.pushFailure(parts, new GatewayError(responsesErrorCode(asString(payload.code)), `Provider "${this.provider}" reported an error mid-stream: ${asString(payload.message) ?? 'unknown error'}`, { provider: this.provider }));
+        return this.pushFailure(parts, this.streamError(payload));
       default:
         return;
     }
@@ -107,6 +107,13 @@ export class ResponsesStreamDecoder implements StreamDecoder {
     const usage = parseResponsesUsage(response.usage);
     if (usage) parts.push({ type: 'usage', usage });
     parts.push({ type: 'finish', ...responsesFinish(response, this.toolIndexes.size > 0) });
+  }
+
+  /** The documented error event has its fields at the top; OpenAI also sends them inside an `error` object. */
+  private streamError(payload: Record<string, unknown>): GatewayError {
+    const fields = isRecord(payload.error) ? payload.error : payload;
+    const message = asString(fields.message) ?? 'unknown error';
+    return new GatewayError(responsesErrorCode(asString(fields.code)), `Provider "${this.provider}" reported an error mid-stream: ${message}`, { provider: this.provider });
   }
 
   private pushFailure(parts: StreamPart[], error: GatewayError): void {

@@ -36,3 +36,20 @@ test('encrypted reasoning from another provider format is not sent', () => {
   const body = encodeResponsesResponse({ ...base, reasoningParts: [{ text: 't', format: 'anthropic', signature: 's', encrypted: 'x' }] }, 'resp_a', 1, {});
   assert.deepEqual((body.output as unknown[])[0], { type: 'reasoning', id: 'rs_a_0', summary: [{ type: 'summary_text', text: 't' }] });
 });
+
+test('the object of a Responses-API provider goes back as it came, with the gateway id, the client model and storage fields', () => {
+  const upstream = {
+    id: 'resp_up', object: 'response', model: 'gpt-up', status: 'completed', store: false, previous_response_id: null,
+    output: [{ id: 'ws_1', type: 'web_search_call', status: 'completed', action: { type: 'search', query: 'harbour' } }], usage: null,
+  };
+  const body = encodeResponsesResponse({ ...base, model: 'client-model', native: { format: 'openai-responses', body: upstream } }, 'resp_abc', 1, { store: true, previous_response_id: 'resp_before' });
+  assert.deepEqual(body, { ...upstream, id: 'resp_abc', model: 'client-model', store: true, previous_response_id: 'resp_before' });
+});
+
+test('reasoning given as plain text only becomes one reasoning item, and a message cut at the limit is incomplete', () => {
+  const body = encodeResponsesResponse({ ...base, toolCalls: [], reasoningParts: undefined, reasoning: 'Think first.', finishReason: 'length' }, 'resp_a', 1, {});
+  const output = body.output as { type: string; status?: string; summary?: unknown }[];
+  assert.deepEqual(output.map((item) => item.type), ['reasoning', 'message']);
+  assert.deepEqual(output[0]?.summary, [{ type: 'summary_text', text: 'Think first.' }]);
+  assert.equal(output[1]?.status, 'incomplete');
+});

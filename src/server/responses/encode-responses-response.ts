@@ -1,5 +1,6 @@
-import type { ChatResponse, Usage } from '../../core/canonical.js';
+import type { ChatResponse, ReasoningPart, Usage } from '../../core/canonical.js';
 import type { Json } from '../openai/field-reader.js';
+import { withOwnedFields } from './native-responses-relay.js';
 
 /** The OpenAI Responses `usage` object from canonical usage. */
 export function encodeResponsesUsage(usage: Usage | undefined): Json | null {
@@ -14,6 +15,11 @@ export function encodeResponsesUsage(usage: Usage | undefined): Json | null {
   };
 }
 
+/** A message cut by the token limit, a content filter or a failure is itself incomplete, as in OpenAI's own answers. */
+export function messageStatus(finishReason: ChatResponse['finishReason']): string {
+  return finishReason === 'length' || finishReason === 'content-filter' || finishReason === 'error' ? 'incomplete' : 'completed';
+}
+
 /** Status and incomplete details from the canonical finish reason. */
 export function responsesStatus(response: Pick<ChatResponse, 'finishReason'>): { status: string; incomplete_details: Json | null } {
   if (response.finishReason === 'length') return { status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } };
@@ -22,10 +28,15 @@ export function responsesStatus(response: Pick<ChatResponse, 'finishReason'>): {
   return { status: 'completed', incomplete_details: null };
 }
 
-/** The output items of a finished response: reasoning, then the message, then function calls. */
+/**
+ * The output items of a finished response: reasoning, then the message, then function calls. Providers that give
+ * reasoning as plain text only (DeepSeek's reasoning_content, Groq's reasoning) have no reasoning parts: the text is
+ * one reasoning item, as the streamed answer's reasoning deltas are.
+ */
 export function encodeResponsesOutput(response: ChatResponse, responseId: string): Json[] {
   const output: Json[] = [];
-  (response.reasoningParts ?? []).forEach((part, index) => {
+  const parts = response.reasoningParts?.length ? response.reasoningParts : response.reasoning ? [{ text: response.reasoning }] : [];
+  parts.forEach((part: ReasoningPart, index) => {
     const summary = part.summary ?? (part.text ? [part.text] : []);
     const item: Json = { type: 'reasoning', id: part.id ?? `rs_${responseId.slice(5)}_${index}`, summary: summary.map((text) => ({ type: 'summary_text', text })) };
     if (part.encrypted !== undefined && part.format === 'openai-responses') item.encrypted_content = part.encrypted;
@@ -33,7 +44,7 @@ export function encodeResponsesOutput(response: ChatResponse, responseId: string
   });
   if (response.text !== '') {
     output.push({
-      type: 'message', id: `msg_${responseId.slice(5)}`, status: 'completed', role: 'assistant',
+      type: 'message', id: `msg_${responseId.slice(5)}`, status: messageStatus(response.finishReason), role: 'assistant',
       content: [{ type: 'output_text', text: response.text, annotations: [] }],
     });
   }
@@ -43,8 +54,13 @@ export function encodeResponsesOutput(response: ChatResponse, responseId: string
   return output;
 }
 
-/** The full `response` object; `echo` holds the request fields OpenAI echoes back (instructions, tools, ...). */
+/**
+ * The full `response` object; `echo` holds the request fields OpenAI echoes back (instructions, tools, ...) and
+ * `response.model` is the name the client asked for. An OpenAI Responses-API provider's own object goes back as it
+ * came, built-in tool items and annotations included, with only the fields the gateway owns set (withOwnedFields).
+ */
 export function encodeResponsesResponse(response: ChatResponse, responseId: string, createdAt: number, echo: Json): Json {
+  if (response.native?.format === 'openai-responses') return withOwnedFields(response.native.body, { id: responseId, model: response.model, echo });
   const output = encodeResponsesOutput(response, responseId);
   return {
     id: responseId,

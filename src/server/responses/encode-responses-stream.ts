@@ -1,43 +1,73 @@
-import type { ChatResponse, FinishReason, ReasoningPart, StreamPart, ToolCall, Usage } from '../../core/canonical.js';
-import type { GatewayError } from '../../core/errors.js';
+import type { ChatResponse, FinishReason, ReasoningPart, StreamPart, Usage } from '../../core/canonical.js';
+import { GatewayError } from '../../core/errors.js';
 import type { Json } from '../openai/field-reader.js';
-import { encodeResponsesResponse } from './encode-responses-response.js';
+import { encodeResponsesResponse, messageStatus } from './encode-responses-response.js';
+import { ResponsesToolCalls } from './encode-responses-tool-calls.js';
+import { NativeResponsesRelay, responseErrorCode } from './native-responses-relay.js';
+
+const upstreamCut = new GatewayError('upstream_error', 'The upstream stream ended before the response was complete.');
 
 type OpenItem =
   | { kind: 'message'; id: string; index: number; text: string }
-  | { kind: 'reasoning'; id: string; index: number; text: string }
-  | { kind: 'function_call'; id: string; index: number; call: ToolCall };
+  | { kind: 'reasoning'; id: string; index: number; text: string };
 
-/** Encodes canonical stream parts as Responses API server-sent events, each with its `sequence_number`. One per stream. */
+/**
+ * Encodes canonical stream parts as Responses API server-sent events, each with its `sequence_number`
+ * (https://platform.openai.com/docs/api-reference/responses-streaming). One per stream. The opening events wait for
+ * the first part: when it is a native event of an OpenAI Responses-API provider, the provider's own events are relayed
+ * instead (see NativeResponsesRelay) and canonical parts are no longer encoded.
+ */
 export class ResponsesStreamEncoder {
   private sequence = 0;
   private nextIndex = 0;
   private item: OpenItem | undefined;
   private text = '';
-  private readonly toolCalls: ToolCall[] = [];
+  private readonly tools: ResponsesToolCalls;
+  /** Items as their output_item.done events gave them, in output order: the final response's output. */
+  private readonly doneItems: Json[] = [];
+  private final: Json | undefined;
   private readonly reasoningParts: ReasoningPart[] = [];
   private finishReason: FinishReason = 'stop';
-  private model: string;
   private failed = false;
+  private opened = false;
+  private readonly relay: NativeResponsesRelay;
 
-  constructor(private readonly responseId: string, model: string, private readonly createdAt: number, private readonly echo: Json) {
-    this.model = model;
+  /** `model` is the name the client asked for, which every response object carries, as on the other ingresses. */
+  constructor(private readonly responseId: string, private readonly model: string, private readonly createdAt: number, private readonly echo: Json) {
+    this.relay = new NativeResponsesRelay({ id: responseId, model, echo }, () => this.sequence++);
+    this.tools = new ResponsesToolCalls((type, fields) => this.event(type, fields), () => this.nextIndex++, (position) => `fc_${responseId.slice(5)}_${position}`);
   }
 
+  /**
+   * The response object of the terminal event written so far (completed, incomplete or failed), relayed or encoded,
+   * exactly as the client received it: what a response store keeps for a streamed answer.
+   */
+  finalResponse(): Json | undefined {
+    return this.relay.active ? (this.relay.ended ? this.relay.lastResponse : undefined) : this.final;
+  }
+
+  /** Nothing yet: the opening depends on whether the first part is a provider's native event. */
   open(): string {
-    const skeleton = { ...this.snapshot(undefined), status: 'in_progress', incomplete_details: null, output: [], output_text: '', usage: null };
-    return this.event('response.created', { response: skeleton }) + this.event('response.in_progress', { response: skeleton });
+    return '';
   }
 
   encode(part: StreamPart): string {
+    if (part.type === 'native' && part.format === 'openai-responses' && !this.opened) return this.relay.write(part.data);
+    if (this.relay.active) return part.type === 'error' ? this.relay.fail(part.error, this.snapshot(undefined)) : '';
     if (this.failed) return '';
+    const opening = this.opening();
+    return opening + this.encodeCanonical(part);
+  }
+
+  private encodeCanonical(part: StreamPart): string {
     switch (part.type) {
-      case 'stream-start': this.model = part.model; return '';
+      case 'stream-start': return '';
       case 'text-delta': return this.textDelta(part.text);
       case 'reasoning-delta': return this.reasoningDelta(part.text);
       case 'reasoning-end': return this.reasoningEnd(part.part);
-      case 'tool-call-start': return this.toolCallStart(part.id, part.name);
-      case 'tool-call-delta': return this.toolCallDelta(part.argumentsDelta);
+      // A call that starts beside open calls joins them; it closes only a message or reasoning item.
+      case 'tool-call-start': return (this.item ? this.closeItem() : '') + this.tools.start(part.index, part.id, part.name);
+      case 'tool-call-delta': return this.tools.delta(part.index, part.argumentsDelta);
       case 'finish': this.finishReason = part.finishReason; return this.closeItem();
       case 'error': return this.error(part.error);
       case 'usage':
@@ -47,23 +77,47 @@ export class ResponsesStreamEncoder {
   }
 
   close(usage: Usage | undefined): string {
+    if (this.relay.active) return this.relay.fail(upstreamCut, this.snapshot(undefined));
     if (this.failed) return '';
+    const opening = this.opening();
     const closing = this.closeItem();
-    const response = this.snapshot(usage);
+    const response: Json = { ...this.snapshot(usage), output: [...this.doneItems] };
     const type = response.status === 'incomplete' ? 'response.incomplete' : 'response.completed';
-    return closing + this.event(type, { response });
+    return opening + closing + this.event(type, { response });
   }
 
   error(error: GatewayError): string {
+    if (this.relay.active) return this.relay.fail(error, this.snapshot(undefined));
     if (this.failed) return '';
     this.failed = true;
-    const response = { ...this.snapshot(undefined), status: 'failed', incomplete_details: null, error: { code: error.code, message: error.message } };
-    return this.event('response.failed', { response });
+    this.finishReason = 'error';
+    const output = [...this.doneItems, ...this.partialMessage()];
+    const response = { ...this.opened ? this.snapshot(undefined) : this.skeleton(), status: 'failed', incomplete_details: null, output, error: { code: responseErrorCode(error), message: error.message } };
+    return this.opening() + this.event('response.failed', { response });
+  }
+
+  /** The message cut by a failure, with the text sent so far. */
+  private partialMessage(): Json[] {
+    if (this.item?.kind !== 'message') return [];
+    const content = [{ type: 'output_text', text: this.item.text, annotations: [] }];
+    return [{ type: 'message', id: this.item.id, status: 'incomplete', role: 'assistant', content }];
+  }
+
+  /** response.created and response.in_progress, written once before the first canonical event. */
+  private opening(): string {
+    if (this.opened) return '';
+    this.opened = true;
+    const skeleton = this.skeleton();
+    return this.event('response.created', { response: skeleton }) + this.event('response.in_progress', { response: skeleton });
+  }
+
+  private skeleton(): Json {
+    return { ...this.snapshot(undefined), status: 'in_progress', incomplete_details: null, output: [], output_text: '', usage: null };
   }
 
   private snapshot(usage: Usage | undefined): Json {
     const response: ChatResponse = {
-      id: this.responseId, model: this.model, created: this.createdAt, text: this.text, toolCalls: this.toolCalls,
+      id: this.responseId, model: this.model, created: this.createdAt, text: this.text, toolCalls: this.tools.calls,
       reasoningParts: this.reasoningParts, finishReason: this.finishReason, rawFinishReason: undefined, usage,
     };
     return encodeResponsesResponse(response, this.responseId, this.createdAt, this.echo);
@@ -81,7 +135,7 @@ export class ResponsesStreamEncoder {
     const item = this.item as Extract<OpenItem, { kind: 'message' }>;
     item.text += delta;
     this.text += delta;
-    return out + this.event('response.output_text.delta', { item_id: item.id, output_index: item.index, content_index: 0, delta });
+    return out + this.event('response.output_text.delta', { item_id: item.id, output_index: item.index, content_index: 0, delta, logprobs: [] });
   }
 
   private reasoningDelta(delta: string): string {
@@ -108,25 +162,13 @@ export class ResponsesStreamEncoder {
     return this.finishItem();
   }
 
-  private toolCallStart(callId: string, name: string): string {
-    const out = this.closeItem();
-    const call: ToolCall = { id: callId, name, arguments: '' };
-    const item: OpenItem = { kind: 'function_call', id: `fc_${this.responseId.slice(5)}_${this.toolCalls.length}`, index: this.nextIndex++, call };
-    this.toolCalls.push(call);
-    this.item = item;
-    return out + this.event('response.output_item.added', { output_index: item.index, item: { type: 'function_call', id: item.id, call_id: callId, name, arguments: '', status: 'in_progress' } });
-  }
-
-  private toolCallDelta(delta: string): string {
-    if (this.item?.kind !== 'function_call') return '';
-    this.item.call.arguments += delta;
-    return this.event('response.function_call_arguments.delta', { item_id: this.item.id, output_index: this.item.index, delta });
-  }
-
-  /** Closes the open item; a reasoning block closed without `reasoning-end` keeps its text as its summary. */
+  /**
+   * Closes the open item, or every function call still open or held; a reasoning block closed without
+   * `reasoning-end` keeps its text as its summary.
+   */
   private closeItem(): string {
     if (this.item?.kind === 'reasoning') return this.reasoningEnd({ text: this.item.text });
-    return this.finishItem();
+    return this.item ? this.finishItem() : this.tools.closeAll();
   }
 
   private finishItem(): string {
@@ -136,25 +178,22 @@ export class ResponsesStreamEncoder {
     const at = { item_id: item.id, output_index: item.index };
     if (item.kind === 'message') {
       const part = { type: 'output_text', text: item.text, annotations: [] };
-      return this.event('response.output_text.done', { ...at, content_index: 0, text: item.text })
+      return this.event('response.output_text.done', { ...at, content_index: 0, text: item.text, logprobs: [] })
         + this.event('response.content_part.done', { ...at, content_index: 0, part })
-        + this.event('response.output_item.done', { output_index: item.index, item: { type: 'message', id: item.id, status: 'completed', role: 'assistant', content: [part] } });
+        + this.event('response.output_item.done', { output_index: item.index, item: { type: 'message', id: item.id, status: messageStatus(this.finishReason), role: 'assistant', content: [part] } });
     }
-    if (item.kind === 'reasoning') {
-      const stored = this.reasoningParts[this.reasoningParts.length - 1];
-      const summary = (stored?.summary ?? [item.text]).map((text) => ({ type: 'summary_text', text }));
-      const done: Json = { type: 'reasoning', id: item.id, summary };
-      if (stored?.encrypted !== undefined && stored.format === 'openai-responses') done.encrypted_content = stored.encrypted;
-      return this.event('response.reasoning_summary_text.done', { ...at, summary_index: 0, text: item.text })
-        + this.event('response.reasoning_summary_part.done', { ...at, summary_index: 0, part: { type: 'summary_text', text: item.text } })
-        + this.event('response.output_item.done', { output_index: item.index, item: done });
-    }
-    const { call } = item;
-    return this.event('response.function_call_arguments.done', { ...at, arguments: call.arguments })
-      + this.event('response.output_item.done', { output_index: item.index, item: { type: 'function_call', id: item.id, call_id: call.id, name: call.name, arguments: call.arguments, status: 'completed' } });
+    const stored = this.reasoningParts[this.reasoningParts.length - 1];
+    const summary = (stored?.summary ?? [item.text]).map((text) => ({ type: 'summary_text', text }));
+    const done: Json = { type: 'reasoning', id: item.id, summary };
+    if (stored?.encrypted !== undefined && stored.format === 'openai-responses') done.encrypted_content = stored.encrypted;
+    return this.event('response.reasoning_summary_text.done', { ...at, summary_index: 0, text: item.text })
+      + this.event('response.reasoning_summary_part.done', { ...at, summary_index: 0, part: { type: 'summary_text', text: item.text } })
+      + this.event('response.output_item.done', { output_index: item.index, item: done });
   }
 
   private event(type: string, fields: Json): string {
+    if (type === 'response.output_item.done') this.doneItems.push(fields.item as Json);
+    if (type === 'response.completed' || type === 'response.incomplete' || type === 'response.failed') this.final = fields.response as Json;
     const data = JSON.stringify({ type, sequence_number: this.sequence++, ...fields });
     return `event: ${type}\ndata: ${data}\n\n`;
   }

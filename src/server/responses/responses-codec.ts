@@ -39,7 +39,7 @@ export function decodeResponsesIngress(body: unknown): ChatRequest {
 
 export const responsesCodec: ChatCodec = {
   dialect: 'openai',
-  encodeResponse: (response, usage, requestId, _model, request) =>
-    encodeResponsesResponse({ ...response, usage }, `resp_${requestId}`, response.created || Math.floor(Date.now() / 1000), request ? echoOf(request) : responsesEcho(undefined)),
+  encodeResponse: (response, usage, requestId, model, request) =>
+    encodeResponsesResponse({ ...response, usage, model }, `resp_${requestId}`, response.created || Math.floor(Date.now() / 1000), request ? echoOf(request) : responsesEcho(undefined)),
   createStreamEncoder: (requestId, model, request) => new ResponsesStreamEncoder(`resp_${requestId}`, model, Math.floor(Date.now() / 1000), echoOf(request)),
 };

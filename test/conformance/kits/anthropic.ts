@@ -65,6 +65,31 @@ function toolStream(): Uint8Array {
   return sse(events([start(answer.toolUsage), ...textBlock(0, [answer.preamble]), { type: 'ping' }, ...blocks, ...end('tool_use', answer.toolUsage)]));
 }
 
+/** Extended thinking: a signed thinking block before the text (https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking). */
+const signature = 'EqQBCkYIBxgCKkC0nformanceThinkingSignature01';
+
+function reasoning(): WireKit['reasoning'] {
+  const thinking = [
+    { type: 'content_block_start', index: 0, content_block: { type: 'thinking', thinking: '', signature: '' } },
+    ...answer.reasoningDeltas.map((piece) => ({ type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: piece } })),
+    { type: 'content_block_delta', index: 0, delta: { type: 'signature_delta', signature } },
+    { type: 'content_block_stop', index: 0 },
+  ];
+  return {
+    response: message([{ type: 'thinking', thinking: answer.reasoning, signature }, { type: 'text', text: answer.text }], 'end_turn', answer.reasoningUsage),
+    stream: sse(events([start(answer.reasoningUsage), ...thinking, ...textBlock(1, answer.textDeltas), ...end('end_turn', answer.reasoningUsage)])),
+    // Thinking tokens are billed as output and not reported apart.
+    reasoningTokens: 0,
+  };
+}
+
+function truncated(): WireKit['truncated'] {
+  return {
+    response: message([{ type: 'text', text: answer.truncatedText }], 'max_tokens', answer.truncatedUsage),
+    stream: sse(events([start(answer.truncatedUsage), ...textBlock(0, answer.truncatedDeltas), ...end('max_tokens', answer.truncatedUsage)])),
+  };
+}
+
 function anthropicError(status: number, type: string, messageText: string, headers: Record<string, string> = {}): ErrorContext {
   return jsonError(status, { type: 'error', error: { type, message: messageText }, request_id: 'req_011C0nformance' }, { 'request-id': 'req_011C0nformance', ...headers });
 }
@@ -154,6 +179,8 @@ export function anthropicKit(): WireKit {
         { event: 'error', data: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } },
       ]),
     },
+    reasoning: reasoning(),
+    truncated: truncated(),
     errors,
     expect: {
       responseId: messageId,

@@ -67,6 +67,29 @@ function midStreamError(): Uint8Array {
   return concatBytes([start, exception]);
 }
 
+/** Reasoning content before the text, signed (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ReasoningContentBlock.html). */
+function reasoning(): WireKit['reasoning'] {
+  const signature = 'c0nformanceBedrockReasoningSignature';
+  const thinking: Array<[string, Record<string, unknown>]> = [
+    ...answer.reasoningDeltas.map((piece): [string, Record<string, unknown>] => ['contentBlockDelta', { contentBlockIndex: 0, delta: { reasoningContent: { text: piece } } }]),
+    ['contentBlockDelta', { contentBlockIndex: 0, delta: { reasoningContent: { signature } } }],
+    ['contentBlockStop', { contentBlockIndex: 0 }],
+  ];
+  return {
+    response: converse([{ reasoningContent: { reasoningText: { text: answer.reasoning, signature } } }, { text: answer.text }], 'end_turn', answer.reasoningUsage),
+    stream: frames([['messageStart', { role: 'assistant' }], ...thinking, ...textBlock(1, answer.textDeltas), ...closing('end_turn', answer.reasoningUsage)]),
+    // Converse does not break reasoning out of outputTokens.
+    reasoningTokens: 0,
+  };
+}
+
+function truncated(): WireKit['truncated'] {
+  return {
+    response: converse([{ text: answer.truncatedText }], 'max_tokens', answer.truncatedUsage),
+    stream: frames([['messageStart', { role: 'assistant' }], ...textBlock(0, answer.truncatedDeltas), ...closing('max_tokens', answer.truncatedUsage)]),
+  };
+}
+
 function awsError(status: number, errorType: string, message: string): ErrorContext {
   return jsonError(status, { message }, { 'x-amzn-errortype': `${errorType}:http://internal.amazon.com/coral/com.amazon.bedrock/`, 'x-amzn-requestid': '7f3e9b2c-0d41-4a8e-b6c5-c0nformance01' });
 }
@@ -155,6 +178,8 @@ export function bedrockKit(): WireKit {
       toolCalls: toolStream(),
       midStreamError: midStreamError(),
     },
+    reasoning: reasoning(),
+    truncated: truncated(),
     errors,
     expect: {
       responseId: /^bedrock-[0-9a-f-]{36}$/,

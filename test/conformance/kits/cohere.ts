@@ -61,6 +61,32 @@ function midStreamError(): Uint8Array {
   return events([messageStart, ...textBlock(answer.textDeltas.slice(0, 2)).slice(0, -1), failed]);
 }
 
+/** A reasoning model's thinking block before the text (https://docs.cohere.com/docs/reasoning). */
+function reasoning(): WireKit['reasoning'] {
+  const thinking = [
+    { type: 'content-start', index: 0, delta: { message: { content: { type: 'thinking', thinking: '' } } } },
+    ...answer.reasoningDeltas.map((piece) => ({ type: 'content-delta', index: 0, delta: { message: { content: { thinking: piece } } } })),
+    { type: 'content-end', index: 0 },
+  ];
+  const text = [
+    { type: 'content-start', index: 1, delta: { message: { content: { type: 'text', text: '' } } } },
+    ...answer.textDeltas.map((piece) => ({ type: 'content-delta', index: 1, delta: { message: { content: { text: piece } } } })),
+    { type: 'content-end', index: 1 },
+  ];
+  return {
+    response: chat({ content: [{ type: 'thinking', thinking: answer.reasoning }, { type: 'text', text: answer.text }] }, 'COMPLETE', answer.reasoningUsage),
+    stream: events([messageStart, ...thinking, ...text, messageEnd('COMPLETE', answer.reasoningUsage)]),
+    reasoningTokens: 0,
+  };
+}
+
+function truncated(): WireKit['truncated'] {
+  return {
+    response: chat({ content: [{ type: 'text', text: answer.truncatedText }] }, 'MAX_TOKENS', answer.truncatedUsage),
+    stream: events([messageStart, ...textBlock(answer.truncatedDeltas), messageEnd('MAX_TOKENS', answer.truncatedUsage)]),
+  };
+}
+
 function cohereError(status: number, message: string): ErrorContext {
   return jsonError(status, { id: '0b7d3f19-c2a4-4e8b-9f61-c0nformance02', message }, { 'x-debug-trace-id': 'c0nformance' });
 }
@@ -154,6 +180,8 @@ export function cohereKit(): WireKit {
       toolCalls: toolStream(),
       midStreamError: midStreamError(),
     },
+    reasoning: reasoning(),
+    truncated: truncated(),
     errors,
     expect: {
       responseId: chatId,

@@ -16,14 +16,16 @@ const vertexToken = 'ya29.c0nformance-vertex-access-token-0123456789';
 
 type Flavour = 'gemini' | 'vertex';
 
-function usageMetadata(counts: UsageCounts): Record<string, unknown> {
+/** `thoughts` of the output tokens are thinking, counted apart from the candidates as Gemini reports them. */
+function usageMetadata(counts: UsageCounts, thoughts = 0): Record<string, unknown> {
   const prompt = counts.input + counts.cacheRead;
   const usage: Record<string, unknown> = {
     promptTokenCount: prompt,
-    candidatesTokenCount: counts.output,
+    candidatesTokenCount: counts.output - thoughts,
     totalTokenCount: prompt + counts.output,
     promptTokensDetails: [{ modality: 'TEXT', tokenCount: prompt }],
   };
+  if (thoughts > 0) usage.thoughtsTokenCount = thoughts;
   if (counts.cacheRead > 0) {
     usage.cachedContentTokenCount = counts.cacheRead;
     usage.cacheTokensDetails = [{ modality: 'TEXT', tokenCount: counts.cacheRead }];
@@ -32,10 +34,10 @@ function usageMetadata(counts: UsageCounts): Record<string, unknown> {
 }
 
 /** One GenerateContentResponse: a whole answer, or one streamed chunk of it. */
-function response(flavour: Flavour, parts: unknown[], finishReason: string | undefined, counts: UsageCounts): Record<string, unknown> {
+function response(flavour: Flavour, parts: unknown[], finishReason: string | undefined, counts: UsageCounts, thoughts = 0): Record<string, unknown> {
   const candidate: Record<string, unknown> = { content: { parts, role: 'model' }, index: 0 };
   if (finishReason !== undefined) candidate.finishReason = finishReason;
-  const body: Record<string, unknown> = { candidates: [candidate], usageMetadata: usageMetadata(counts), modelVersion, responseId };
+  const body: Record<string, unknown> = { candidates: [candidate], usageMetadata: usageMetadata(counts, thoughts), modelVersion, responseId };
   if (flavour === 'vertex') {
     (body.usageMetadata as Record<string, unknown>).trafficType = 'ON_DEMAND';
     body.createTime = '2026-01-01T00:00:00.412345Z';
@@ -67,6 +69,25 @@ function toolStream(flavour: Flavour): Uint8Array {
 function midStreamError(flavour: Flavour): Uint8Array {
   const chunks = answer.textDeltas.slice(0, 2).map((piece, index) => ({ data: response(flavour, [{ text: piece }], undefined, { ...answer.textUsage, output: index + 2 }) }));
   return sse([...chunks, { data: { error: { code: 503, message: 'The model is overloaded. Please try again later.', status: 'UNAVAILABLE' } } }]);
+}
+
+/** Thought summaries come as parts marked `thought` when includeThoughts is set (https://ai.google.dev/gemini-api/docs/thinking). */
+function reasoning(flavour: Flavour): WireKit['reasoning'] {
+  const counts = answer.reasoningUsage;
+  const thoughts = answer.reasoningTokens;
+  const thinking = answer.reasoningDeltas.map((piece) => ({ data: response(flavour, [{ text: piece, thought: true }], undefined, counts, thoughts) }));
+  const deltas = answer.textDeltas.map((piece, index) => ({ data: response(flavour, [{ text: piece }], index === answer.textDeltas.length - 1 ? 'STOP' : undefined, counts, thoughts) }));
+  return {
+    response: response(flavour, [{ text: answer.reasoning, thought: true }, { text: answer.text }], 'STOP', counts, thoughts),
+    stream: sse([...thinking, ...deltas]),
+    reasoningTokens: thoughts,
+  };
+}
+
+function truncated(flavour: Flavour): WireKit['truncated'] {
+  const counts = answer.truncatedUsage;
+  const deltas = answer.truncatedDeltas.map((piece, index) => ({ data: response(flavour, [{ text: piece }], index === answer.truncatedDeltas.length - 1 ? 'MAX_TOKENS' : undefined, counts) }));
+  return { response: response(flavour, [{ text: answer.truncatedText }], 'MAX_TOKENS', counts), stream: sse(deltas) };
 }
 
 function googleError(code: number, status: string, message: string, details: unknown[] = []): ErrorContext {
@@ -192,6 +213,8 @@ export function geminiKit(flavour: Flavour): WireKit {
       cachedUsage: response(flavour, [{ text: answer.text }], 'STOP', answer.cachedUsage),
     },
     streams: { text: textStream(flavour), toolCalls: toolStream(flavour), midStreamError: midStreamError(flavour) },
+    reasoning: reasoning(flavour),
+    truncated: truncated(flavour),
     errors: errors(flavour),
     expect: {
       responseId,

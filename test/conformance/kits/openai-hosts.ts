@@ -22,10 +22,17 @@ export interface OpenAiHostWire {
   usageShape: 'openai' | 'groq' | 'mistral' | 'deepseek' | 'plain';
   /** Azure sends a first chunk with prompt filter results and empty id and model. */
   azureFilters: boolean;
+  /** The message field that carries reasoning text, where the host returns it (DeepSeek's reasoning_content, Groq's and Ollama's reasoning). */
+  reasoningField?: 'reasoning_content' | 'reasoning';
   errorOverrides: Partial<Record<ErrorClass, ErrorContext>>;
 }
 
-export function usageObject(counts: UsageCounts, shape: OpenAiHostWire['usageShape']): Record<string, unknown> {
+/** Reasoning tokens are reported only in the OpenAI and DeepSeek usage shapes. */
+export function reportsReasoningTokens(shape: OpenAiHostWire['usageShape']): boolean {
+  return shape === 'openai' || shape === 'deepseek';
+}
+
+export function usageObject(counts: UsageCounts, shape: OpenAiHostWire['usageShape'], reasoningTokens = 0): Record<string, unknown> {
   const prompt = counts.input + counts.cacheRead;
   const base = { prompt_tokens: prompt, completion_tokens: counts.output, total_tokens: prompt + counts.output };
   switch (shape) {
@@ -33,12 +40,15 @@ export function usageObject(counts: UsageCounts, shape: OpenAiHostWire['usageSha
       return {
         ...base,
         prompt_tokens_details: { cached_tokens: counts.cacheRead, audio_tokens: 0 },
-        completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+        completion_tokens_details: { reasoning_tokens: reasoningTokens, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
       };
     case 'groq':
       return { queue_time: 0.0213, ...base, prompt_time: 0.0042, completion_time: 0.031, total_time: 0.0352, prompt_tokens_details: { cached_tokens: counts.cacheRead } };
     case 'deepseek':
-      return { ...base, prompt_tokens_details: { cached_tokens: counts.cacheRead }, prompt_cache_hit_tokens: counts.cacheRead, prompt_cache_miss_tokens: counts.input };
+      return {
+        ...base, prompt_tokens_details: { cached_tokens: counts.cacheRead }, prompt_cache_hit_tokens: counts.cacheRead, prompt_cache_miss_tokens: counts.input,
+        ...(reasoningTokens > 0 ? { completion_tokens_details: { reasoning_tokens: reasoningTokens } } : {}),
+      };
     case 'mistral':
       return { prompt_tokens: prompt, total_tokens: prompt + counts.output, completion_tokens: counts.output };
     case 'plain':
@@ -97,6 +107,7 @@ export const openAiHosts: Record<string, OpenAiHostWire> = {
   },
   groq: {
     type: 'groq',
+    reasoningField: 'reasoning',
     upstreamModel: 'llama-3.3-70b-versatile',
     wireModel: 'llama-3.3-70b-versatile',
     id: 'chatcmpl-5e1a7c3d-0b9f-4e2a-8c6d-groqconform01',
@@ -140,6 +151,7 @@ export const openAiHosts: Record<string, OpenAiHostWire> = {
   },
   deepseek: {
     type: 'deepseek',
+    reasoningField: 'reasoning_content',
     upstreamModel: 'deepseek-chat',
     wireModel: 'deepseek-chat',
     id: '6d0f3a9e-2c4b-4f1e-9a7d-deepconform01',
@@ -160,6 +172,7 @@ export const openAiHosts: Record<string, OpenAiHostWire> = {
   ollama: {
     ...local,
     type: 'ollama',
+    reasoningField: 'reasoning',
     upstreamModel: 'llama3.2',
     wireModel: 'llama3.2',
     id: 'chatcmpl-417',
@@ -176,6 +189,7 @@ export const openAiHosts: Record<string, OpenAiHostWire> = {
   vllm: {
     ...local,
     type: 'vllm',
+    reasoningField: 'reasoning_content',
     upstreamModel: 'Qwen/Qwen2.5-7B-Instruct',
     wireModel: 'Qwen/Qwen2.5-7B-Instruct',
     id: 'chatcmpl-8f2d6b0e4a1c4b9e',

@@ -1,5 +1,5 @@
 import type { ToolChoice } from '../../../src/core/canonical.js';
-import { answer, type UsageCounts } from '../canonical-cases.js';
+import { answer, timeTool, weatherTool, type UsageCounts } from '../canonical-cases.js';
 import type { JsonBody, JsonModeReadback, RequestReader, WireItem, WireKit } from '../wire-kit.js';
 import { openAiKit } from './openai.js';
 import { bearer, imageFromUrl, list, parseJson, record, schemaReadback, sse, text, toolReadback, type SseEvent } from './wire-helpers.js';
@@ -65,8 +65,17 @@ function functionCalls(): JsonBody[] {
   return answer.toolCalls.map((call, index) => ({ id: `fc_0c0nf0rmance0${index}`, type: 'function_call', status: 'completed', arguments: JSON.stringify(call.arguments), call_id: toolIds[index], name: call.name }));
 }
 
+/** The request fields a response object echoes, as OpenAI sends them for the shared conversation. */
+const echoed: JsonBody = {
+  background: false, instructions: 'You are a concise travel assistant.', max_output_tokens: 300, max_tool_calls: null, previous_response_id: null,
+  prompt_cache_key: null, reasoning: { effort: 'medium', summary: null }, safety_identifier: null, service_tier: 'default', store: false, temperature: 1,
+  text: { format: { type: 'text' }, verbosity: 'medium' }, tool_choice: 'auto',
+  tools: [weatherTool, timeTool].map((tool) => ({ type: 'function', description: tool.description, name: tool.name, parameters: tool.parameters, strict: false })),
+  top_logprobs: 0, top_p: 1, truncation: 'disabled', user: null, metadata: {},
+};
+
 function response(output: JsonBody[], counts: UsageCounts | null, status = 'completed'): JsonBody {
-  return { id: responseId, object: 'response', created_at: created, status, error: null, incomplete_details: null, model: wireModel, output, parallel_tool_calls: true, store: false, usage: counts ? usage(counts) : null };
+  return { id: responseId, object: 'response', created_at: created, status, error: null, incomplete_details: null, model: wireModel, output, parallel_tool_calls: true, ...echoed, usage: counts ? usage(counts) : null };
 }
 
 function numbered(events: JsonBody[]): SseEvent[] {
@@ -77,14 +86,26 @@ function textEvents(deltas: readonly string[]): JsonBody[] {
   const item = message('');
   return [
     { type: 'response.created', response: response([], null, 'in_progress') },
+    { type: 'response.in_progress', response: response([], null, 'in_progress') },
     { type: 'response.output_item.added', output_index: 0, item: { ...item, status: 'in_progress', content: [] } },
+    { type: 'response.content_part.added', item_id: item.id, output_index: 0, content_index: 0, part: { type: 'output_text', annotations: [], logprobs: [], text: '' } },
     ...deltas.map((delta) => ({ type: 'response.output_text.delta', item_id: item.id, output_index: 0, content_index: 0, delta, logprobs: [] })),
+  ];
+}
+
+/** The events that close the message item once its text is complete. */
+function messageDone(done: JsonBody): JsonBody[] {
+  const part = list(done.content)[0] as JsonBody;
+  return [
+    { type: 'response.output_text.done', item_id: done.id, output_index: 0, content_index: 0, text: part.text, logprobs: [] },
+    { type: 'response.content_part.done', item_id: done.id, output_index: 0, content_index: 0, part },
+    { type: 'response.output_item.done', output_index: 0, item: done },
   ];
 }
 
 function textStream(): Uint8Array {
   const done = message(answer.text);
-  return sse(numbered([...textEvents(answer.textDeltas), { type: 'response.output_item.done', output_index: 0, item: done }, { type: 'response.completed', response: response([done], answer.textUsage) }]));
+  return sse(numbered([...textEvents(answer.textDeltas), ...messageDone(done), { type: 'response.completed', response: response([done], answer.textUsage) }]));
 }
 
 function toolStream(): Uint8Array {
@@ -93,9 +114,53 @@ function toolStream(): Uint8Array {
   const callEvents = answer.toolCalls.flatMap((call, index) => [
     { type: 'response.output_item.added', output_index: index + 1, item: { ...calls[index], status: 'in_progress', arguments: '' } },
     ...call.fragments.map((delta) => ({ type: 'response.function_call_arguments.delta', item_id: calls[index]?.id, output_index: index + 1, delta })),
+    { type: 'response.function_call_arguments.done', item_id: calls[index]?.id, output_index: index + 1, name: call.name, arguments: JSON.stringify(call.arguments) },
     { type: 'response.output_item.done', output_index: index + 1, item: calls[index] },
   ]);
-  return sse(numbered([...textEvents([answer.preamble]), { type: 'response.output_item.done', output_index: 0, item: preamble }, ...callEvents, { type: 'response.completed', response: response([preamble, ...calls], answer.toolUsage) }]));
+  return sse(numbered([...textEvents([answer.preamble]), ...messageDone(preamble), ...callEvents, { type: 'response.completed', response: response([preamble, ...calls], answer.toolUsage) }]));
+}
+
+/** A reasoning item with its summary and encrypted content before the message (https://platform.openai.com/docs/guides/reasoning). */
+const reasoningItem: JsonBody = { id: 'rs_0c0nf0rmance01', type: 'reasoning', encrypted_content: 'gAAAAABc0nformanceEncryptedReasoning', summary: [{ type: 'summary_text', text: answer.reasoning }] };
+
+function reasoningUsage(): JsonBody {
+  return { ...usage(answer.reasoningUsage), output_tokens_details: { reasoning_tokens: answer.reasoningTokens } };
+}
+
+/** The text events of a message at output index 1, after the reasoning item. */
+function shifted(events: JsonBody[]): JsonBody[] {
+  return events.map((event) => ('output_index' in event ? { ...event, output_index: 1 } : event));
+}
+
+function reasoning(): WireKit['reasoning'] {
+  const at = { item_id: reasoningItem.id, output_index: 0, summary_index: 0 };
+  const done = message(answer.text);
+  const [created, inProgress, ...messageEvents] = textEvents(answer.textDeltas);
+  const thinking = [
+    { type: 'response.output_item.added', output_index: 0, item: { ...reasoningItem, summary: [], encrypted_content: null } },
+    { type: 'response.reasoning_summary_part.added', ...at, part: { type: 'summary_text', text: '' } },
+    ...answer.reasoningDeltas.map((delta) => ({ type: 'response.reasoning_summary_text.delta', ...at, delta })),
+    { type: 'response.reasoning_summary_text.done', ...at, text: answer.reasoning },
+    { type: 'response.reasoning_summary_part.done', ...at, part: { type: 'summary_text', text: answer.reasoning } },
+    { type: 'response.output_item.done', output_index: 0, item: reasoningItem },
+  ];
+  const completed = { type: 'response.completed', response: { ...response([reasoningItem, done], null), usage: reasoningUsage() } };
+  return {
+    response: { ...response([reasoningItem, done], null), usage: reasoningUsage() },
+    stream: sse(numbered([created as JsonBody, inProgress as JsonBody, ...thinking, ...shifted([...messageEvents, ...messageDone(done)]), completed])),
+    reasoningTokens: answer.reasoningTokens,
+  };
+}
+
+/** Cut at max_output_tokens: status incomplete, and the stream ends with response.incomplete. */
+function truncated(): WireKit['truncated'] {
+  const done = { ...message(answer.truncatedText), status: 'incomplete' };
+  const cut = (body: JsonBody): JsonBody => ({ ...body, status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } });
+  const final = cut(response([done], answer.truncatedUsage));
+  return {
+    response: final,
+    stream: sse(numbered([...textEvents(answer.truncatedDeltas), ...messageDone(done), { type: 'response.incomplete', response: final }])),
+  };
 }
 
 function midStreamError(): Uint8Array {
@@ -120,6 +185,8 @@ export function openAiResponsesKit(): WireKit {
       cachedUsage: response([message(answer.text)], answer.cachedUsage),
     },
     streams: { text: textStream(), toolCalls: toolStream(), midStreamError: midStreamError() },
+    reasoning: reasoning(),
+    truncated: truncated(),
     errors: chat.errors,
     expect: { responseId, streamId: responseId, model: wireModel, toolCallIds: toolIds, rawFinish: { stop: 'completed', toolCalls: 'completed' }, cacheWriteTokens: 0, retryAfterMs: 7000 },
   };

@@ -1,7 +1,7 @@
 import type { ErrorContext } from '../../../src/core/provider.js';
 import { answer, pixelPng, type UsageCounts } from '../canonical-cases.js';
 import type { ErrorClass, WireKit } from '../wire-kit.js';
-import { openAiHosts, usageObject, type OpenAiHostWire } from './openai-hosts.js';
+import { openAiHosts, reportsReasoningTokens, usageObject, type OpenAiHostWire } from './openai-hosts.js';
 import { openAiReader } from './openai-reader.js';
 import { bearer, header, jsonError, list, sse, text, type SseEvent } from './wire-helpers.js';
 
@@ -11,10 +11,10 @@ const created = 1767225600;
 const toolIds = ['call_Wx3paris7Qm', 'call_Tk9tokyo2Lr'] as const;
 const contentFilters = { hate: { filtered: false, severity: 'safe' }, self_harm: { filtered: false, severity: 'safe' }, sexual: { filtered: false, severity: 'safe' }, violence: { filtered: false, severity: 'safe' } };
 
-function completion(host: OpenAiHostWire, message: Record<string, unknown>, finish: string, usage: UsageCounts): Record<string, unknown> {
+function completion(host: OpenAiHostWire, message: Record<string, unknown>, finish: string, usage: UsageCounts, reasoningTokens = 0): Record<string, unknown> {
   const choice: Record<string, unknown> = { index: 0, message: { role: 'assistant', refusal: null, ...message }, logprobs: null, finish_reason: finish };
   if (host.azureFilters) choice.content_filter_results = contentFilters;
-  const body: Record<string, unknown> = { id: host.id, object: 'chat.completion', created, model: host.wireModel, choices: [choice], usage: usageObject(usage, host.usageShape) };
+  const body: Record<string, unknown> = { id: host.id, object: 'chat.completion', created, model: host.wireModel, choices: [choice], usage: usageObject(usage, host.usageShape, reasoningTokens) };
   if (host.azureFilters) body.prompt_filter_results = [{ prompt_index: 0, content_filter_results: contentFilters }];
   if (host.type === 'groq') body.x_groq = { id: 'req_01conformance0groq' };
   return body;
@@ -36,9 +36,9 @@ function chunk(host: OpenAiHostWire, delta: Record<string, unknown>, finish: str
 }
 
 /** The closing chunks: where the usage goes depends on the host. */
-function closing(host: OpenAiHostWire, finish: string, usage: UsageCounts): SseEvent[] {
+function closing(host: OpenAiHostWire, finish: string, usage: UsageCounts, reasoningTokens = 0): SseEvent[] {
   const last = chunk(host, {}, finish);
-  const counts = usageObject(usage, host.usageShape);
+  const counts = usageObject(usage, host.usageShape, reasoningTokens);
   if (host.streamUsage === 'finish-chunk') return [{ data: { ...last, usage: counts } }, { data: '[DONE]' }];
   if (host.streamUsage === 'x-groq') return [{ data: { ...last, x_groq: { id: 'req_01conformance0groq', usage: counts }, usage: counts } }, { data: '[DONE]' }];
   return [{ data: last }, { data: { ...chunk(host, {}), choices: [], usage: counts } }, { data: '[DONE]' }];
@@ -53,6 +53,32 @@ function opening(host: OpenAiHostWire): SseEvent[] {
 function textStream(host: OpenAiHostWire): Uint8Array {
   const deltas = answer.textDeltas.map((piece) => ({ data: chunk(host, { content: piece }) }));
   return sse([...opening(host), ...deltas, ...closing(host, 'stop', answer.textUsage)]);
+}
+
+function reasoningTokensOf(host: OpenAiHostWire): number {
+  return reportsReasoningTokens(host.usageShape) ? answer.reasoningTokens : 0;
+}
+
+/** Reasoning text first, in the host's own field, then the answer (https://api-docs.deepseek.com/guides/reasoning_model). */
+function reasoningKit(host: OpenAiHostWire): WireKit['reasoning'] {
+  const field = host.reasoningField;
+  if (!field) return undefined;
+  const tokens = reasoningTokensOf(host);
+  const thinking = answer.reasoningDeltas.map((piece) => ({ data: chunk(host, { [field]: piece }) }));
+  const deltas = answer.textDeltas.map((piece) => ({ data: chunk(host, { content: piece }) }));
+  return {
+    response: completion(host, { content: answer.text, [field]: answer.reasoning }, 'stop', answer.reasoningUsage, tokens),
+    stream: sse([...opening(host), ...thinking, ...deltas, ...closing(host, 'stop', answer.reasoningUsage, tokens)]),
+    reasoningTokens: tokens,
+  };
+}
+
+function truncatedKit(host: OpenAiHostWire): WireKit['truncated'] {
+  const deltas = answer.truncatedDeltas.map((piece) => ({ data: chunk(host, { content: piece }) }));
+  return {
+    response: completion(host, { content: answer.truncatedText }, 'length', answer.truncatedUsage),
+    stream: sse([...opening(host), ...deltas, ...closing(host, 'length', answer.truncatedUsage)]),
+  };
 }
 
 function toolCallEvents(host: OpenAiHostWire): SseEvent[] {
@@ -108,7 +134,10 @@ export function openAiKit(type: string): WireKit {
   const host = openAiHosts[type];
   if (!host) throw new Error(`No OpenAI-wire host named ${type}`);
   const withToolCalls = { content: answer.preamble, tool_calls: wireToolCalls(false) };
+  const reasoning = reasoningKit(host);
   return {
+    ...(reasoning ? { reasoning } : {}),
+    truncated: truncatedKit(host),
     upstreamModel: host.upstreamModel,
     endpoint: host.endpoint,
     chatUrl: host.chatUrl,
