@@ -10,6 +10,7 @@ import { openPostgresStore } from './postgres/postgres-store.js';
 import { createTestSchema, queryTestSchema } from './postgres/postgres-test-database.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 import { rollupRecords } from '../reports/rollup-records.js';
+import { responseContractCases } from './response-contract-cases.js';
 import type { CustomerRecord, KeyRecord, RollupQuery, RollupRow, Store } from './store.js';
 
 /** Where a store lives: opened once per test, or several times to check what survives a reopen. */
@@ -312,6 +313,8 @@ function contract(target: Target): void {
     ]);
     assert.deepEqual(await store.ledger.rollup({ bucket: 'day', from: march1 + 5 * day, to: march1 + 6 * day }), []);
   });
+
+  responseContractCases(it);
 
   if (target.persistent) {
     test('data survives closing and reopening', async () => {

@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { Store } from '../store.js';
 import { postgresCustomers, postgresRevenue } from './postgres-finance.js';
 import { postgresLedger } from './postgres-ledger.js';
+import { postgresResponses } from './postgres-responses.js';
 import { migratePostgres } from './postgres-schema.js';
 
 type Row = Record<string, unknown>;
@@ -63,6 +64,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     ledger: postgresLedger(pool),
     revenue: postgresRevenue(pool),
     customers: postgresCustomers(pool),
+    responses: postgresResponses(pool),
     settings: {
       async get(name) {
         return (await pool.query<{ value: string }>('SELECT value FROM settings WHERE name = $1', [name])).rows[0]?.value;

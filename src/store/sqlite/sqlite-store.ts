@@ -6,6 +6,7 @@ import type { RequestRecord } from '../../ledger/ledger-record.js';
 import type { Store } from '../store.js';
 import { sqliteCustomers, sqliteRevenue } from './sqlite-finance.js';
 import { SqliteLedgerRepository } from './sqlite-ledger.js';
+import { sqliteResponses } from './sqlite-responses.js';
 import { SqliteLedgerWriter } from './sqlite-ledger-writer.js';
 import { sqliteMigrations } from './sqlite-schema.js';
 
@@ -70,6 +71,7 @@ export function openSqliteStore(file: string): Store {
     },
     revenue: sqliteRevenue(database),
     customers: sqliteCustomers(database),
+    responses: sqliteResponses(database),
     settings: {
       async get(name) {
         return (getSetting.get(name) as { value: string } | undefined)?.value;
