@@ -19,6 +19,8 @@ export class ResponsesStreamEncoder {
   private finishReason: FinishReason = 'stop';
   private model: string;
   private failed = false;
+  /** Set by `close`: the response object of the final event, and the canonical parts behind its output items. */
+  finished: { response: Json; reasoningParts: ReasoningPart[]; toolCalls: ToolCall[] } | undefined;
 
   constructor(private readonly responseId: string, model: string, private readonly createdAt: number, private readonly echo: Json) {
     this.model = model;
@@ -36,7 +38,7 @@ export class ResponsesStreamEncoder {
       case 'text-delta': return this.textDelta(part.text);
       case 'reasoning-delta': return this.reasoningDelta(part.text);
       case 'reasoning-end': return this.reasoningEnd(part.part);
-      case 'tool-call-start': return this.toolCallStart(part.id, part.name);
+      case 'tool-call-start': return this.toolCallStart(part);
       case 'tool-call-delta': return this.toolCallDelta(part.argumentsDelta);
       case 'finish': this.finishReason = part.finishReason; return this.closeItem();
       case 'error': return this.error(part.error);
@@ -51,6 +53,7 @@ export class ResponsesStreamEncoder {
     const closing = this.closeItem();
     const response = this.snapshot(usage);
     const type = response.status === 'incomplete' ? 'response.incomplete' : 'response.completed';
+    this.finished = { response, reasoningParts: this.reasoningParts, toolCalls: this.toolCalls };
     return closing + this.event(type, { response });
   }
 
@@ -108,9 +111,9 @@ export class ResponsesStreamEncoder {
     return this.finishItem();
   }
 
-  private toolCallStart(callId: string, name: string): string {
+  private toolCallStart({ id: callId, name, providerMetadata }: Extract<StreamPart, { type: 'tool-call-start' }>): string {
     const out = this.closeItem();
-    const call: ToolCall = { id: callId, name, arguments: '' };
+    const call: ToolCall = { id: callId, name, arguments: '', ...(providerMetadata ? { providerMetadata } : {}) };
     const item: OpenItem = { kind: 'function_call', id: `fc_${this.responseId.slice(5)}_${this.toolCalls.length}`, index: this.nextIndex++, call };
     this.toolCalls.push(call);
     this.item = item;
