@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
 import { startAnthropicSimulator } from './simulators/anthropic-simulator.js';
+import { simulatedReasoning, startOpenAiResponsesSimulator } from './simulators/openai-responses-simulator.js';
 import { startOpenAiSimulator, type OpenAiSimulator } from './simulators/openai-simulator.js';
 import { startTestGateway, type TestGateway } from './support/test-gateway.js';
 
@@ -229,5 +230,39 @@ describe('stored responses: retention and the gateway-wide switch', () => {
     } finally {
       await gateway.stop();
     }
+  });
+});
+
+describe('stored responses across wire formats', () => {
+  let responsesUpstream: Awaited<ReturnType<typeof startOpenAiResponsesSimulator>>;
+  let anthropic: Awaited<ReturnType<typeof startAnthropicSimulator>>;
+  let gateway: TestGateway;
+
+  before(async () => {
+    responsesUpstream = await startOpenAiResponsesSimulator();
+    anthropic = await startAnthropicSimulator();
+    gateway = await startTestGateway({
+      providers: { rs: { type: 'openai', api: 'responses', baseUrl: `${responsesUpstream.url}/v1`, apiKey: 'k' }, an: { type: 'anthropic', baseUrl: anthropic.url, apiKey: 'k' } },
+      models: { gpt: { provider: 'rs', model: 'gpt-5-mini' }, claude: { provider: 'an', model: 'claude-sim' } },
+    });
+  });
+
+  after(async () => {
+    await gateway.stop();
+    await responsesUpstream.close();
+    await anthropic.close();
+  });
+
+  test('encrypted reasoning goes back only to the Responses API, which gets the whole input and no previous_response_id', async () => {
+    const first = await gateway.client.responses.create({ model: 'gpt', input: 'Think first.' });
+    assert.equal(first.output.find((item) => item.type === 'reasoning')?.id, simulatedReasoning.id);
+    const second = await gateway.client.responses.create({ model: 'claude', input: 'Your view?', previous_response_id: first.id });
+    assert.doesNotMatch(JSON.stringify(anthropic.received.at(-1)?.body.messages), new RegExp(simulatedReasoning.encrypted));
+    await gateway.client.responses.create({ model: 'gpt', input: 'Back to you.', previous_response_id: second.id });
+    const sent = responsesUpstream.received.at(-1)?.body as { input: Array<Record<string, unknown>>; previous_response_id?: unknown };
+    assert.equal(sent.previous_response_id, undefined);
+    assert.deepEqual(sent.input.map((item) => item.type === 'message' ? `${String(item.role)}` : String(item.type)), ['user', 'reasoning', 'assistant', 'user', 'assistant', 'user']);
+    assert.equal(sent.input[1]?.encrypted_content, simulatedReasoning.encrypted);
+    assert.equal(sent.input[1]?.id, simulatedReasoning.id);
   });
 });
