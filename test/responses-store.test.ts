@@ -64,6 +64,9 @@ describe('stored responses through the official openai client', () => {
     assert.equal(item.role, 'user');
     assert.deepEqual(item.content, [{ type: 'input_text', text: 'Remember the colour blue.' }]);
     assert.match(item.id, /^msg_/);
+    const stats = (await (await gateway.admin('/admin/responses/stats')).json()) as { stored: number; failed: number };
+    assert.ok(stats.stored >= 1);
+    assert.equal(stats.failed, 0);
   });
 
   test('input_items pages with limit, order and after', async () => {
