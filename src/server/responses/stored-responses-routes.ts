@@ -50,12 +50,20 @@ export function pageOfItems(items: Json[], query: URLSearchParams): ItemPage {
   };
 }
 
+function pathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new GatewayError('invalid_request', `The path segment '${segment}' is not valid percent-encoding.`);
+  }
+}
+
 /**
  * `GET /v1/responses/{id}`, `DELETE /v1/responses/{id}` and `GET /v1/responses/{id}/input_items`, for the key that
  * made the response or a key of its team; any other caller gets the 404 of an unknown id.
  */
 export async function handleStoredResponse(gateway: Gateway, request: { method: string | undefined; url: URL }, response: ServerResponse, principal: Principal): Promise<void> {
-  const [id, sub, ...rest] = request.url.pathname.slice('/v1/responses/'.length).split('/').map(decodeURIComponent);
+  const [id, sub, ...rest] = request.url.pathname.slice('/v1/responses/'.length).split('/').map(pathSegment);
   const owner = ownerOf(principal);
   if (id && sub === undefined && request.method === 'GET') {
     sendJson(response, 200, (await gateway.responses.get(id, owner)).response);
