@@ -36,6 +36,8 @@ async function ledgerRecord(gateway: TestGateway, requestId: string | null): Pro
   throw new Error(`no ledger record for ${requestId}`);
 }
 
+const running = (gateway: TestGateway) => gateway.running.gateway;
+
 describe('stored responses through the official openai client', () => {
   let openai: OpenAiSimulator;
   let anthropic: Awaited<ReturnType<typeof startAnthropicSimulator>>;
@@ -137,8 +139,12 @@ describe('stored responses through the official openai client', () => {
     assert.equal(sent[1]?.tool_calls?.[0]?.id, call.call_id);
     assert.equal(sent[2]?.tool_call_id, call.call_id);
     const count = openai.received.length;
+    await Promise.allSettled([...running(gateway).background]);
+    const storedBefore = running(gateway).responses.stats().stored;
     await rejectsWith(gateway.client.responses.create({ model: 'house', previous_response_id: first.id, input: [{ type: 'function_call_output', call_id: 'call_unknown', output: 'x' }] }), 400, 'input[0].call_id');
     assert.equal(openai.received.length, count);
+    await Promise.allSettled([...running(gateway).background]);
+    assert.equal(running(gateway).responses.stats().stored, storedBefore);
   });
 
   test('a deleted response is gone: retrieve, input_items and previous_response_id answer 404', async () => {

@@ -324,12 +324,15 @@ function contract(target: Target): void {
         await first.keys.insert(key('k1'));
         await first.ledger.insertBatch([record('kept', { attempts: [attempt(1)] })]);
         await first.settings.set('theme', 'dark');
+        const kept = { id: 'resp_kept', owner: { keyId: 'k1', team: null }, previousResponseId: null, createdAt: march1, response: { id: 'resp_kept' }, inputItems: [], carry: null };
+        await first.responses.insert(kept);
         await first.close();
         const second = await place.open();
         try {
           assert.deepEqual(await second.keys.list(), [key('k1')]);
           assert.deepEqual(await second.ledger.count(), { requests: 1, attempts: 1 });
           assert.equal(await second.settings.get('theme'), 'dark');
+          assert.deepEqual(await second.responses.get('resp_kept', { keyId: 'k1', team: null }, 0), kept);
         } finally {
           await second.close();
         }
