@@ -9,6 +9,8 @@ import { historyOfChain } from './stored-items.js';
 const dayMs = 86_400_000;
 /** Longest conversation `previous_response_id` follows; far beyond any context window. */
 const maxChainLength = 10_000;
+/** How long a miss waits before its second look: an answer's write takes a few milliseconds after it is sent. */
+const missRetryMs = 100;
 
 export function ownerOf(principal: Principal): ResponseOwner {
   return { keyId: principal.key?.id ?? null, team: principal.key?.team ?? null };
@@ -68,7 +70,13 @@ export class ResponseStorage {
   async history(previousId: string, owner: ResponseOwner): Promise<ResponsesHistory> {
     this.refuseWhenOff('previous_response_id');
     await this.pending.get(previousId);
-    const chain = await this.repository.chain(previousId, owner, { since: this.since(), maxLength: maxChainLength });
+    const query = { since: this.since(), maxLength: maxChainLength };
+    let chain = await this.repository.chain(previousId, owner, query);
+    if (chain.length === 0) {
+      // Another worker or replica may still be writing the answer it just sent; look once more before refusing.
+      await new Promise((resolve) => setTimeout(resolve, missRetryMs));
+      chain = await this.repository.chain(previousId, owner, query);
+    }
     const first = chain[0];
     if (!first) throw notFound(previousId, 'previous_response_id');
     if (first.previousResponseId !== null) {
