@@ -71,7 +71,7 @@ export function openSqliteStore(file: string): Store {
     },
     revenue: sqliteRevenue(database),
     customers: sqliteCustomers(database),
-    responses: sqliteResponses(database),
+    responses: sqliteResponses(database, writer ? (row) => writer.insertResponse(row) : undefined),
     settings: {
       async get(name) {
         return (getSetting.get(name) as { value: string } | undefined)?.value;
