@@ -175,6 +175,23 @@ describe('stored responses through the official openai client', () => {
     assert.equal((await redOne.responses.retrieve(created.id)).id, created.id);
   });
 
+  test('a response older than retentionDays is refused before the sweep, and the sweep deletes only it', async () => {
+    const fresh = await gateway.client.responses.create({ model: 'house', input: 'Kept a while.' });
+    await Promise.allSettled([...running(gateway).background]);
+    const principal = await running(gateway).keys.authenticate(gateway.clientKey);
+    const owner = { keyId: principal.key?.id ?? null, team: principal.key?.team ?? null };
+    const stored = await running(gateway).store.responses.get(fresh.id, owner, 0);
+    assert.ok(stored);
+    const aged = { ...stored, id: 'resp_aged', createdAt: Date.now() - 31 * 86_400_000 };
+    await running(gateway).store.responses.insert(aged);
+    await rejectsWith(gateway.client.responses.retrieve(aged.id), 404, null);
+    await rejectsWith(gateway.client.responses.inputItems.list(aged.id), 404, null);
+    await rejectsWith(gateway.client.responses.create({ model: 'house', input: 'hi', previous_response_id: aged.id }), 404, 'previous_response_id');
+    assert.equal(await running(gateway).responses.sweep(), 1);
+    assert.equal(await running(gateway).store.responses.get(aged.id, owner, 0), undefined);
+    assert.equal((await gateway.client.responses.retrieve(fresh.id)).id, fresh.id);
+  });
+
   test('store: false keeps nothing', async () => {
     const created = await gateway.client.responses.create({ model: 'house', input: 'Ephemeral.', store: false });
     await rejectsWith(gateway.client.responses.retrieve(created.id), 404, null);
@@ -200,7 +217,7 @@ describe('stored responses through the official openai client', () => {
   });
 });
 
-describe('stored responses: retention and the gateway-wide switch', () => {
+describe('stored responses turned off gateway-wide', () => {
   let openai: OpenAiSimulator;
   let anthropic: Awaited<ReturnType<typeof startAnthropicSimulator>>;
 
@@ -212,21 +229,6 @@ describe('stored responses: retention and the gateway-wide switch', () => {
   after(async () => {
     await openai.close();
     await anthropic.close();
-  });
-
-  test('a response past retentionDays is refused before the sweep, and the sweep deletes it', async () => {
-    const gateway = await startTestGateway({ ...providers(openai.url, anthropic.url), responses: { retentionDays: 0.4 / 86_400 } });
-    try {
-      const created = await gateway.client.responses.create({ model: 'house', input: 'Short-lived.' });
-      assert.equal((await gateway.client.responses.retrieve(created.id)).id, created.id);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      await rejectsWith(gateway.client.responses.retrieve(created.id), 404, null);
-      await rejectsWith(gateway.client.responses.create({ model: 'house', input: 'hi', previous_response_id: created.id }), 404, 'previous_response_id');
-      assert.ok((await gateway.running.gateway.responses.sweep()) >= 1);
-      assert.equal(await gateway.running.gateway.store.responses.get(created.id, { keyId: null, team: null }, 0), undefined);
-    } finally {
-      await gateway.stop();
-    }
   });
 
   test('responses.store: false stores nothing and refuses previous_response_id with 400 naming it', async () => {
