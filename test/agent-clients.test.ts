@@ -11,9 +11,7 @@ const enabled = process.env.SWITCHYARD_AGENT_CLIENTS !== '0';
  * Rows that fail for a gap the gateway has not closed yet, with the reason. Each must still fail with that reason, so
  * the list cannot hide a new failure and is emptied as soon as the gap closes.
  */
-const knownGaps: Array<{ client: string; detail: string; reason: string }> = [
-  { client: 'openai responses multi-turn', detail: 'previous_response_id: no stored response', reason: 'stored responses (previous_response_id) are not kept yet' },
-];
+const knownGaps: Array<{ client: string; detail: string; reason: string }> = [];
 
 interface Row {
   client: string;

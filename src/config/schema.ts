@@ -228,6 +228,17 @@ export const configSchema = z
       .default({}),
     /** Cache settings for requests that opt in by header or key tag on a plain model name. */
     cache: cache.default({}),
+    /** Stored Responses API answers (`store`, `previous_response_id`, GET/DELETE /v1/responses/{id}). */
+    responses: z
+      .object({
+        /** `false` keeps nothing, whatever a request's `store` says; `previous_response_id` is then refused. */
+        store: z.boolean().default(true),
+        /** Stored responses older than this are never returned, and deleted by a periodic sweep. */
+        retentionDays: z.number().positive().default(30),
+        sweepIntervalSeconds: z.number().int().positive().default(3600),
+      })
+      .strict()
+      .default({}),
   })
   .strict();
 

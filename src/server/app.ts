@@ -14,7 +14,8 @@ import { anthropicMessagesCodec } from './anthropic/anthropic-messages-codec.js'
 import { decodeMessagesRequest } from './anthropic/decode-messages-request.js';
 import { decodeChatRequest } from './openai/decode-chat-request.js';
 import { openAiChatCodec } from './openai/openai-chat-codec.js';
-import { decodeResponsesIngress, responsesCodec } from './responses/responses-codec.js';
+import { runResponses } from './responses/responses-handler.js';
+import { handleStoredResponse } from './responses/stored-responses-routes.js';
 import type { ChatRequest } from '../core/canonical.js';
 
 /** An ingress that speaks chat: how to decode its body and encode its answers. */
@@ -26,13 +27,12 @@ export interface ChatIngress {
 const chatIngresses = new Map<string, ChatIngress>([
   ['/v1/chat/completions', { decode: decodeChatRequest, codec: openAiChatCodec }],
   ['/v1/messages', { decode: decodeMessagesRequest, codec: anthropicMessagesCodec }],
-  ['/v1/responses', { decode: decodeResponsesIngress, codec: responsesCodec }],
 ]);
 
 async function handleChat(gateway: Gateway, ingress: ChatIngress, request: IncomingMessage, response: ServerResponse, principal: Principal, requestId: string, startedAtMs: number) {
   if (!gateway.ledger.hasRoom()) throw new GatewayError('gateway_overloaded', 'The gateway is catching up on accounting writes; retry in a moment.', { retryAfterMs: 1000 });
   const chat = ingress.decode(await readJsonBody(request, gateway.config.server.bodyLimitBytes), request.headers);
-  const endpoint = ingress.codec === responsesCodec ? 'responses' : ingress.codec.dialect === 'anthropic' ? 'messages' : 'chat';
+  const endpoint = ingress.codec.dialect === 'anthropic' ? 'messages' : 'chat';
   await runChat(gateway, { request: chat, principal, requestId, customer: customerOf(request, chat.user), endpoint, startedAtMs }, { request, response }, ingress.codec);
 }
 
@@ -69,6 +69,15 @@ export function createRequestHandler(gateway: Gateway) {
         return;
       }
       const principal = await gateway.keys.authenticate(presentedKey(request));
+      if (path === '/v1/responses') {
+        if (request.method !== 'POST') throw new GatewayError('invalid_request', `Use POST for ${path}.`);
+        await runResponses(gateway, { request, response }, principal, { requestId, startedAtMs });
+        return;
+      }
+      if (path.startsWith('/v1/responses/')) {
+        await handleStoredResponse(gateway, { method: request.method, url: new URL(url, 'http://localhost') }, response, principal);
+        return;
+      }
       const ingress = chatIngresses.get(path);
       if (ingress) {
         if (request.method !== 'POST') throw new GatewayError('invalid_request', `Use POST for ${path}.`);

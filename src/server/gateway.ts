@@ -8,6 +8,7 @@ import type { CaptureReader } from '../quality/captured-request.js';
 import type { ModelRegistry } from '../routing/model-registry.js';
 import type { Store } from '../store/store.js';
 import type { KeyService } from './auth/key-service.js';
+import type { ResponseStorage } from './responses/response-storage.js';
 import type { SpendControl } from './spend-control.js';
 
 /** Everything a request handler needs, built once at start. */
@@ -22,6 +23,8 @@ export interface Gateway {
   health: DeploymentHealth;
   cache: ResponseCache;
   spend: SpendControl;
+  /** Stored Responses API answers (previous_response_id, GET/DELETE /v1/responses/{id}). */
+  responses: ResponseStorage;
   /** Background work (shadow requests) that shutdown waits for. */
   background: Set<Promise<unknown>>;
   /** Captured requests, which datasets are made from; absent while nothing captures them. */

@@ -13,6 +13,7 @@ import { ModelRegistry } from '../routing/model-registry.js';
 import { openStore } from '../store/open-store.js';
 import { createRequestHandler } from './app.js';
 import { KeyService } from './auth/key-service.js';
+import { ResponseStorage } from './responses/response-storage.js';
 import type { Gateway } from './gateway.js';
 import { budgetAlertSender, SpendControl, type CustomerLimits } from './spend-control.js';
 import { BudgetService } from '../limits/budget-service.js';
@@ -93,7 +94,9 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const spend = new SpendControl(config, budgets, new RateLimiter({ store: counters }), customerLimitsFrom(store));
   const ledger = new LedgerWriter(store.ledger, config.ledger, logger);
   ledger.start();
-  const gateway: Gateway = { config, logger, store, keys, registry: new ModelRegistry(config, catalog), ledger, catalog, health: new DeploymentHealth(config.resilience), cache: new ResponseCache(shared?.cache ?? new MemoryCacheStore(config.cache.maxEntries), config.cache), spend, background: new Set() };
+  const responses = new ResponseStorage(store.responses, config.responses, logger);
+  responses.start();
+  const gateway: Gateway = { config, logger, store, keys, registry: new ModelRegistry(config, catalog), ledger, catalog, health: new DeploymentHealth(config.resilience), cache: new ResponseCache(shared?.cache ?? new MemoryCacheStore(config.cache.maxEntries), config.cache), spend, responses, background: new Set() };
   const captures = options.captures ?? captureReaderFor(store);
   if (captures) gateway.captures = captures;
   const handler = createRequestHandler(gateway);
@@ -123,6 +126,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       await new Promise((resolve) => setImmediate(resolve));
       await Promise.race([Promise.allSettled([...gateway.background]), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
       await ledger.stop();
+      await responses.stop();
       closeUpstreamConnections();
       await counters.close();
       await store.close();

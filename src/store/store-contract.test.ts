@@ -11,6 +11,7 @@ import { openPostgresStore } from './postgres/postgres-store.js';
 import { createTestSchema, queryTestSchema } from './postgres/postgres-test-database.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 import { rollupRecords } from '../reports/rollup-records.js';
+import { responseContractCases } from './response-contract-cases.js';
 import type { CustomerRecord, KeyRecord, RollupQuery, RollupRow, Store } from './store.js';
 
 /** Where a store lives: opened once per test, or several times to check what survives a reopen. */
@@ -315,6 +316,7 @@ function contract(target: Target): void {
   });
 
   datasetContract(it);
+  responseContractCases(it);
 
   if (target.persistent) {
     test('data survives closing and reopening', async () => {
@@ -324,12 +326,15 @@ function contract(target: Target): void {
         await first.keys.insert(key('k1'));
         await first.ledger.insertBatch([record('kept', { attempts: [attempt(1)] })]);
         await first.settings.set('theme', 'dark');
+        const kept = { id: 'resp_kept', owner: { keyId: 'k1', team: null }, previousResponseId: null, createdAt: march1, response: { id: 'resp_kept' }, inputItems: [], carry: null };
+        await first.responses.insert(kept);
         await first.close();
         const second = await place.open();
         try {
           assert.deepEqual(await second.keys.list(), [key('k1')]);
           assert.deepEqual(await second.ledger.count(), { requests: 1, attempts: 1 });
           assert.equal(await second.settings.get('theme'), 'dark');
+          assert.deepEqual(await second.responses.get('resp_kept', { keyId: 'k1', team: null }, 0), kept);
         } finally {
           await second.close();
         }

@@ -146,6 +146,45 @@ export interface DatasetRepository extends DatasetReader {
   delete(name: string, version?: number): Promise<number>;
 }
 
+/** Who may read a stored response: the key that made it, and the other keys of its team. The admin key has no id. */
+export interface ResponseOwner {
+  keyId: string | null;
+  team: string | null;
+}
+
+/** A Responses API answer kept for `previous_response_id`, retrieval and `input_items`. */
+export interface StoredResponse {
+  /** `resp_...`, as returned to the client. */
+  id: string;
+  owner: ResponseOwner;
+  previousResponseId: string | null;
+  /** Epoch ms. */
+  createdAt: number;
+  /** The response object as the client received it (for a stream, the one of `response.completed`). */
+  response: unknown;
+  /** The request's own input, as items with ids (not those of earlier responses). */
+  inputItems: unknown[];
+  /** What the wire items cannot carry (reasoning signatures, provider metadata of calls); opaque to the store. */
+  carry: unknown;
+}
+
+export interface ResponseRepository {
+  /** Fails on a duplicate id. */
+  insert(response: StoredResponse): Promise<void>;
+  /** The response if the owner may read it and it was created at or after `since` (epoch ms). */
+  get(id: string, owner: ResponseOwner, since: number): Promise<StoredResponse | undefined>;
+  /**
+   * The conversation ending with `id`, oldest first, following `previousResponseId`, at most `maxLength` responses.
+   * Links the owner may not read or created before `since` are left out, so a caller sees a broken chain as one
+   * whose first element still names a previous response.
+   */
+  chain(id: string, owner: ResponseOwner, options: { since: number; maxLength: number }): Promise<StoredResponse[]>;
+  /** Returns false when no response with this id is readable by the owner. */
+  delete(id: string, owner: ResponseOwner): Promise<boolean>;
+  /** Deletes every response created before `before` (epoch ms); returns how many. */
+  sweep(before: number): Promise<number>;
+}
+
 /** Everything the gateway persists, behind one interface per concern. */
 export interface Store {
   readonly driver: string;
@@ -155,5 +194,6 @@ export interface Store {
   revenue: RevenueRepository;
   customers: CustomerRepository;
   datasets: DatasetRepository;
+  responses: ResponseRepository;
   close(): Promise<void>;
 }

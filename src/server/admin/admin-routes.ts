@@ -106,6 +106,10 @@ export async function handleAdmin(gateway: Gateway, request: IncomingMessage, re
     sendJson(response, 200, { ...(await gateway.store.ledger.count()), ...gateway.ledger.stats() });
     return;
   }
+  if (path === '/admin/responses/stats' && method === 'GET') {
+    sendJson(response, 200, gateway.responses.stats());
+    return;
+  }
   if (await handleReports(gateway, request, response, url)) return;
   if (path.startsWith('/admin/datasets') && (await handleDatasets(gateway, request, response, url))) return;
   throw new GatewayError('not_found', `No admin endpoint ${method} ${path}.`);

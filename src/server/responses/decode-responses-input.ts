@@ -1,14 +1,31 @@
 import type { AssistantMessage, ContentPart, Message, ReasoningPart, TextPart } from '../../core/canonical.js';
 import { invalid, optionalString, requireArray, requireObject, requireString, type Json } from '../openai/field-reader.js';
 
-/** Decodes a Responses API `input` (a string or a list of items) into canonical messages. */
-export function decodeResponsesInput(input: unknown, knownCallIds: ReadonlySet<string> = new Set()): Message[] {
-  if (typeof input === 'string') return [{ role: 'user', content: [{ type: 'text', text: input }] }];
-  const items = requireArray(input, 'input');
-  const messages: Message[] = [];
-  const callIds = new Set(knownCallIds);
-  items.forEach((raw, index) => decodeItem(requireObject(raw, `input[${index}]`), `input[${index}]`, messages, callIds));
-  return messages;
+/** A conversation decoded so far (a stored one, for `previous_response_id`), that further items continue. */
+export interface ResponsesHistory {
+  messages: Message[];
+  /** Every `function_call` id in it, that a `function_call_output` may answer. */
+  callIds: ReadonlySet<string>;
+}
+
+export const emptyHistory: ResponsesHistory = { messages: [], callIds: new Set() };
+
+/** Decodes a Responses API `input` (a string or a list of items) into canonical messages, after those of `history`. */
+export function decodeResponsesInput(input: unknown, history: ResponsesHistory = emptyHistory): Message[] {
+  return decodeResponsesItems(input, history, 'input').messages;
+}
+
+/** Decodes items as if they followed `history`: a function call continues its last assistant message. */
+export function decodeResponsesItems(input: unknown, history: ResponsesHistory, param: string): ResponsesHistory {
+  const messages: Message[] = [...history.messages];
+  const callIds = new Set(history.callIds);
+  if (typeof input === 'string') {
+    messages.push({ role: 'user', content: [{ type: 'text', text: input }] });
+    return { messages, callIds };
+  }
+  const items = requireArray(input, param);
+  items.forEach((raw, index) => decodeItem(requireObject(raw, `${param}[${index}]`), `${param}[${index}]`, messages, callIds));
+  return { messages, callIds };
 }
 
 function decodeItem(item: Json, param: string, messages: Message[], callIds: Set<string>): void {

@@ -53,7 +53,7 @@ test('built-in tools are listed by index for the route to check', () => {
 });
 
 function paramOf(body: unknown, known?: Set<string>): string | undefined {
-  try { decodeResponsesRequest(body, known); } catch (error) { if (error instanceof GatewayError) return error.param; throw error; }
+  try { decodeResponsesRequest(body, known ? { messages: [], callIds: known } : undefined); } catch (error) { if (error instanceof GatewayError) return error.param; throw error; }
   return undefined;
 }
 

@@ -2,7 +2,7 @@ import type { ChatRequest, ResponseFormat, ToolChoice, ToolDefinition } from '..
 import {
   invalid, optionalBoolean, optionalNumber, optionalString, requireArray, requireObject, requireString, type Json,
 } from '../openai/field-reader.js';
-import { decodeResponsesInput } from './decode-responses-input.js';
+import { decodeResponsesInput, emptyHistory, type ResponsesHistory } from './decode-responses-input.js';
 
 /** Fields of a Responses body the gateway keeps beside the canonical request (storage, echo, built-in tools). */
 export interface ResponsesExtras {
@@ -19,13 +19,13 @@ export interface DecodedResponsesRequest {
   extras: ResponsesExtras;
 }
 
-/** Decodes a `POST /v1/responses` body; `knownCallIds` are the function call ids of the stored conversation. */
-export function decodeResponsesRequest(raw: unknown, knownCallIds: ReadonlySet<string> = new Set()): DecodedResponsesRequest {
+/** Decodes a `POST /v1/responses` body; its input continues `history`, the stored conversation of `previous_response_id`. */
+export function decodeResponsesRequest(raw: unknown, history: ResponsesHistory = emptyHistory): DecodedResponsesRequest {
   const body = requireObject(raw, 'body');
   const model = requireString(body.model, 'model');
   if (body.input === undefined) throw invalid('input', 'is required.');
   const instructions = optionalString(body.instructions, 'instructions');
-  const messages = decodeResponsesInput(body.input, knownCallIds);
+  const messages = decodeResponsesInput(body.input, history);
   if (instructions !== undefined) messages.unshift({ role: 'system', content: instructions });
   const { tools, builtInTools } = decodeTools(body.tools);
   const request: ChatRequest = { model, messages, stream: optionalBoolean(body.stream, 'stream') ?? false, native: { format: 'openai-responses', body } };

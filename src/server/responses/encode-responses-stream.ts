@@ -1,4 +1,4 @@
-import type { ChatResponse, FinishReason, ReasoningPart, StreamPart, Usage } from '../../core/canonical.js';
+import type { ChatResponse, FinishReason, ReasoningPart, StreamPart, ToolCall, Usage } from '../../core/canonical.js';
 import { GatewayError } from '../../core/errors.js';
 import type { Json } from '../openai/field-reader.js';
 import { encodeResponsesResponse, messageStatus } from './encode-responses-response.js';
@@ -46,6 +46,17 @@ export class ResponsesStreamEncoder {
     return this.relay.active ? (this.relay.ended ? this.relay.lastResponse : undefined) : this.final;
   }
 
+  /**
+   * The answer of a stream that ended completed or incomplete: the response object the client received, and the
+   * canonical parts behind its output items (what a response store keeps beside it). Undefined before the end and
+   * after a failure.
+   */
+  get finished(): { response: Json; reasoningParts: ReasoningPart[]; toolCalls: ToolCall[] } | undefined {
+    const response = this.finalResponse();
+    if (!response || response.status === 'failed') return undefined;
+    return { response, reasoningParts: this.reasoningParts, toolCalls: this.tools.calls };
+  }
+
   /** Nothing yet: the opening depends on whether the first part is a provider's native event. */
   open(): string {
     return '';
@@ -66,7 +77,7 @@ export class ResponsesStreamEncoder {
       case 'reasoning-delta': return this.reasoningDelta(part.text);
       case 'reasoning-end': return this.reasoningEnd(part.part);
       // A call that starts beside open calls joins them; it closes only a message or reasoning item.
-      case 'tool-call-start': return (this.item ? this.closeItem() : '') + this.tools.start(part.index, part.id, part.name);
+      case 'tool-call-start': return (this.item ? this.closeItem() : '') + this.tools.start(part.index, part.id, part.name, part.providerMetadata);
       case 'tool-call-delta': return this.tools.delta(part.index, part.argumentsDelta);
       case 'finish': this.finishReason = part.finishReason; return this.closeItem();
       case 'error': return this.error(part.error);

@@ -1,4 +1,4 @@
-import type { ToolCall } from '../../core/canonical.js';
+import type { ProviderMetadata, ToolCall } from '../../core/canonical.js';
 import type { Json } from '../openai/field-reader.js';
 
 type Emit = (type: string, fields: Json) => string;
@@ -42,9 +42,9 @@ export class ResponsesToolCalls {
     private readonly itemIdFor: (position: number) => string,
   ) {}
 
-  start(index: number, id: string, name: string): string {
+  start(index: number, id: string, name: string, providerMetadata?: ProviderMetadata): string {
     if (this.byIndex.has(index)) return '';
-    const queued: QueuedCall = { call: { id, name, arguments: '' }, itemId: this.itemIdFor(this.calls.length), outputIndex: undefined, pending: '', done: false };
+    const queued: QueuedCall = { call: { id, name, arguments: '', ...(providerMetadata ? { providerMetadata } : {}) }, itemId: this.itemIdFor(this.calls.length), outputIndex: undefined, pending: '', done: false };
     this.calls.push(queued.call);
     this.byIndex.set(index, queued);
     this.queue.push(queued);

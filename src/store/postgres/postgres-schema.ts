@@ -30,6 +30,9 @@ export const postgresMigrations: string[] = [
   `ALTER TABLE keys ADD COLUMN budget TEXT;
    ALTER TABLE keys ADD COLUMN rate_limit TEXT;`,
   datasetTablesSql('BIGINT'),
+  `CREATE TABLE responses (
+     id TEXT PRIMARY KEY, key_id TEXT, team TEXT, previous_response_id TEXT, created_at BIGINT NOT NULL, body BYTEA NOT NULL);
+   CREATE INDEX responses_created_at ON responses (created_at);`,
 ];
 
 /** Any fixed number works; every replica must use the same one. */

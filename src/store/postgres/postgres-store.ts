@@ -4,6 +4,7 @@ import type { Store } from '../store.js';
 import { postgresDatasets } from './postgres-datasets.js';
 import { postgresCustomers, postgresRevenue } from './postgres-finance.js';
 import { postgresLedger } from './postgres-ledger.js';
+import { postgresResponses } from './postgres-responses.js';
 import { migratePostgres } from './postgres-schema.js';
 
 type Row = Record<string, unknown>;
@@ -65,6 +66,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     revenue: postgresRevenue(pool),
     customers: postgresCustomers(pool),
     datasets: postgresDatasets(pool),
+    responses: postgresResponses(pool),
     settings: {
       async get(name) {
         return (await pool.query<{ value: string }>('SELECT value FROM settings WHERE name = $1', [name])).rows[0]?.value;

@@ -1,17 +1,23 @@
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
+import type { ResponseRow } from '../response-body.js';
 import { SqliteLedgerRepository, type LedgerRows } from './sqlite-ledger.js';
+import { sqliteResponseInserter } from './sqlite-responses.js';
 
-// The writing side of the SQLite ledger: one connection, batches arrive as messages, each in one transaction.
+// The writing side of the SQLite ledger and stored responses: one connection; ledger batches and stored responses
+// arrive as messages, each written in one transaction.
 const database = new Database((workerData as { file: string }).file);
 database.pragma('journal_mode = WAL');
 database.pragma('synchronous = NORMAL');
 database.pragma('busy_timeout = 5000');
 const ledger = new SqliteLedgerRepository(database);
+const responses = sqliteResponseInserter(database);
 
-parentPort?.on('message', (message: { id: number; rows: LedgerRows }) => {
+parentPort?.on('message', (message: { id: number; rows?: LedgerRows; response?: ResponseRow }) => {
   try {
-    ledger.insertRows(message.rows);
+    if (message.rows) ledger.insertRows(message.rows);
+    // A Buffer crosses the thread boundary as a plain Uint8Array.
+    if (message.response) responses({ ...message.response, body: Buffer.from(message.response.body) });
     parentPort?.postMessage({ id: message.id });
   } catch (error) {
     const failure = error as { message?: string; code?: string };

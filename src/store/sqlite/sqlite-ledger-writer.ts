@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { RequestRecord } from '../../ledger/ledger-record.js';
-import { ledgerRows } from './sqlite-ledger.js';
+import type { ResponseRow } from '../response-body.js';
+import { ledgerRows, type LedgerRows } from './sqlite-ledger.js';
 
 interface Reply {
   id: number;
@@ -8,8 +9,8 @@ interface Reply {
 }
 
 /**
- * Writes ledger batches on a worker thread with its own connection to the database file, so inserts, commits and
- * WAL checkpoints never block the event loop that serves requests. Reads stay on the main connection.
+ * Writes ledger batches and stored responses on a worker thread with its own connection to the database file, so
+ * inserts, commits and WAL checkpoints never block the event loop that serves requests. Reads stay on the main connection.
  */
 export class SqliteLedgerWriter {
   private readonly worker: Worker;
@@ -34,11 +35,19 @@ export class SqliteLedgerWriter {
   }
 
   insertBatch(records: RequestRecord[]): Promise<void> {
+    return this.send({ rows: ledgerRows(records) });
+  }
+
+  insertResponse(row: ResponseRow): Promise<void> {
+    return this.send({ response: row });
+  }
+
+  private send(work: { rows?: LedgerRows; response?: ResponseRow }): Promise<void> {
     const id = this.nextId++;
     const written = new Promise<void>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.ref();
-      this.worker.postMessage({ id, rows: ledgerRows(records) });
+      this.worker.postMessage({ id, ...work });
     });
     return written.finally(() => {
       if (this.pending.size === 0) this.worker.unref();

@@ -28,4 +28,7 @@ export const sqliteMigrations: string[] = [
   `ALTER TABLE keys ADD COLUMN budget TEXT;
    ALTER TABLE keys ADD COLUMN rate_limit TEXT;`,
   datasetTablesSql('INTEGER'),
+  `CREATE TABLE responses (
+     id TEXT PRIMARY KEY, key_id TEXT, team TEXT, previous_response_id TEXT, created_at INTEGER NOT NULL, body BLOB NOT NULL);
+   CREATE INDEX responses_created_at ON responses (created_at);`,
 ];

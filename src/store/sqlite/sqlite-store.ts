@@ -7,6 +7,7 @@ import type { Store } from '../store.js';
 import { sqliteDatasets } from './sqlite-datasets.js';
 import { sqliteCustomers, sqliteRevenue } from './sqlite-finance.js';
 import { SqliteLedgerRepository } from './sqlite-ledger.js';
+import { sqliteResponses } from './sqlite-responses.js';
 import { SqliteLedgerWriter } from './sqlite-ledger-writer.js';
 import { sqliteMigrations } from './sqlite-schema.js';
 
@@ -72,6 +73,7 @@ export function openSqliteStore(file: string): Store {
     revenue: sqliteRevenue(database),
     customers: sqliteCustomers(database),
     datasets: sqliteDatasets(database),
+    responses: sqliteResponses(database, writer ? (row) => writer.insertResponse(row) : undefined),
     settings: {
       async get(name) {
         return (getSetting.get(name) as { value: string } | undefined)?.value;
