@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { ChatRequest, Message } from '../core/canonical.js';
+import type { ChatRequest, Message, NativeBody } from '../core/canonical.js';
+
+type NativeFormat = NativeBody['format'];
 
 /** The parts of a request that decide its answer; the stream flag and user are not among them. */
 export function exactCacheKey(request: ChatRequest, scope: string): string {
@@ -22,13 +24,24 @@ export function exactCacheKey(request: ChatRequest, scope: string): string {
   return createHash('sha256').update(material).digest('base64url');
 }
 
-/** OpenAI chat fields outside the canonical request that change the answer an OpenAI-wire provider returns. */
-const openAiAnswerFields = ['n', 'logprobs', 'top_logprobs', 'modalities', 'audio', 'web_search_options', 'prediction', 'verbosity', 'service_tier'];
+/**
+ * Fields of each client format outside the canonical request that change the answer a provider of that format returns
+ * (built-in and server tools, thinking settings, output options), so two requests that differ only in them never
+ * share an answer.
+ */
+const nativeFieldsByFormat: Partial<Record<NativeFormat, string[]>> = {
+  'openai-chat': ['n', 'logprobs', 'top_logprobs', 'modalities', 'audio', 'web_search_options', 'prediction', 'verbosity', 'service_tier'],
+  'openai-responses': ['tools', 'include', 'reasoning', 'text', 'top_logprobs', 'max_tool_calls', 'truncation', 'service_tier', 'prompt'],
+  anthropic: ['tools', 'thinking', 'output_config', 'context_management', 'mcp_servers', 'container', 'top_k', 'service_tier'],
+};
 
 function nativeAnswerFields(request: ChatRequest): unknown[] | null {
-  if (request.native?.format !== 'openai-chat') return null;
-  const body = request.native.body;
-  return openAiAnswerFields.map((name) => body[name] ?? null);
+  const native = request.native;
+  const fields = native ? nativeFieldsByFormat[native.format] : undefined;
+  if (!native || !fields) return null;
+  const values: unknown[] = fields.map((name) => native.body[name] ?? null);
+  if (native.format === 'anthropic') values.push(native.headers?.['anthropic-beta'] ?? null);
+  return values;
 }
 
 function messageText(message: Message): string {
