@@ -11,6 +11,7 @@ import { createTestSchema, queryTestSchema } from './postgres/postgres-test-data
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 import { rollupRecords } from '../reports/rollup-records.js';
 import type { CustomerRecord, KeyRecord, RollupQuery, RollupRow, Store } from './store.js';
+import { qualityContract } from './quality-contract.js';
 
 /** Where a store lives: opened once per test, or several times to check what survives a reopen. */
 interface Place {
@@ -312,6 +313,8 @@ function contract(target: Target): void {
     ]);
     assert.deepEqual(await store.ledger.rollup({ bucket: 'day', from: march1 + 5 * day, to: march1 + 6 * day }), []);
   });
+
+  qualityContract(it, record);
 
   if (target.persistent) {
     test('data survives closing and reopening', async () => {

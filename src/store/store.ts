@@ -1,5 +1,6 @@
 import type { BudgetSpec, RateLimitSpec } from '../limits/limit-types.js';
 import type { RequestRecord, TokenCounts, UsageQuery, UsageRow } from '../ledger/ledger-record.js';
+import type { CaptureRepository, FeedbackRepository } from './quality-store.js';
 
 export interface KeyRecord {
   id: string;
@@ -133,5 +134,8 @@ export interface Store {
   settings: SettingRepository;
   revenue: RevenueRepository;
   customers: CustomerRepository;
+  /** Captured request and answer bodies, and the request log that joins them to the ledger. */
+  captures: CaptureRepository;
+  feedback: FeedbackRepository;
   close(): Promise<void>;
 }

@@ -4,6 +4,7 @@ import type { Store } from '../store.js';
 import { postgresCustomers, postgresRevenue } from './postgres-finance.js';
 import { postgresLedger } from './postgres-ledger.js';
 import { migratePostgres } from './postgres-schema.js';
+import { postgresCaptures, postgresFeedback } from './postgres-quality.js';
 
 type Row = Record<string, unknown>;
 
@@ -63,6 +64,8 @@ export async function openPostgresStore(url: string): Promise<Store> {
     ledger: postgresLedger(pool),
     revenue: postgresRevenue(pool),
     customers: postgresCustomers(pool),
+    captures: postgresCaptures(pool),
+    feedback: postgresFeedback(pool),
     settings: {
       async get(name) {
         return (await pool.query<{ value: string }>('SELECT value FROM settings WHERE name = $1', [name])).rows[0]?.value;

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteLedgerRepository, type LedgerRows } from './sqlite-ledger.js';
+import { captureInserter } from './sqlite-quality.js';
 
 // The writing side of the SQLite ledger: one connection, batches arrive as messages, each in one transaction.
 const database = new Database((workerData as { file: string }).file);
@@ -8,10 +9,12 @@ database.pragma('journal_mode = WAL');
 database.pragma('synchronous = NORMAL');
 database.pragma('busy_timeout = 5000');
 const ledger = new SqliteLedgerRepository(database);
+const insertCaptures = captureInserter(database);
 
-parentPort?.on('message', (message: { id: number; rows: LedgerRows }) => {
+parentPort?.on('message', (message: { id: number; rows?: LedgerRows; captures?: unknown[][] }) => {
   try {
-    ledger.insertRows(message.rows);
+    if (message.rows) ledger.insertRows(message.rows);
+    if (message.captures) insertCaptures(message.captures);
     parentPort?.postMessage({ id: message.id });
   } catch (error) {
     const failure = error as { message?: string; code?: string };

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { RequestRecord } from '../../ledger/ledger-record.js';
-import { ledgerRows } from './sqlite-ledger.js';
+import { ledgerRows, type LedgerRows } from './sqlite-ledger.js';
 
 interface Reply {
   id: number;
@@ -34,11 +34,20 @@ export class SqliteLedgerWriter {
   }
 
   insertBatch(records: RequestRecord[]): Promise<void> {
+    return this.send({ rows: ledgerRows(records) });
+  }
+
+  /** Capture rows (see `captureRowValues`), written by the same thread so compressed bodies never block the event loop. */
+  insertCaptures(captures: unknown[][]): Promise<void> {
+    return this.send({ captures });
+  }
+
+  private send(message: { rows: LedgerRows } | { captures: unknown[][] }): Promise<void> {
     const id = this.nextId++;
     const written = new Promise<void>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.ref();
-      this.worker.postMessage({ id, rows: ledgerRows(records) });
+      this.worker.postMessage({ id, ...message });
     });
     return written.finally(() => {
       if (this.pending.size === 0) this.worker.unref();

@@ -8,6 +8,7 @@ import { sqliteCustomers, sqliteRevenue } from './sqlite-finance.js';
 import { SqliteLedgerRepository } from './sqlite-ledger.js';
 import { SqliteLedgerWriter } from './sqlite-ledger-writer.js';
 import { sqliteMigrations } from './sqlite-schema.js';
+import { sqliteCaptures, sqliteFeedback } from './sqlite-quality.js';
 
 type Row = Record<string, unknown>;
 
@@ -70,6 +71,8 @@ export function openSqliteStore(file: string): Store {
     },
     revenue: sqliteRevenue(database),
     customers: sqliteCustomers(database),
+    captures: sqliteCaptures(database, writer ? (rows) => writer.insertCaptures(rows) : undefined),
+    feedback: sqliteFeedback(database),
     settings: {
       async get(name) {
         return (getSetting.get(name) as { value: string } | undefined)?.value;
