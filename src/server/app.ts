@@ -16,6 +16,7 @@ import { decodeChatRequest } from './openai/decode-chat-request.js';
 import { openAiChatCodec } from './openai/openai-chat-codec.js';
 import { decodeResponsesIngress, responsesCodec } from './responses/responses-codec.js';
 import type { ChatRequest } from '../core/canonical.js';
+import { handleFeedback } from '../quality/feedback-handler.js';
 
 /** An ingress that speaks chat: how to decode its body and encode its answers. */
 export interface ChatIngress {
@@ -85,6 +86,10 @@ export function createRequestHandler(gateway: Gateway) {
       }
       if (path === '/v1/images/generations' && request.method === 'POST') {
         await runImages(gateway, { request, response }, principal, { requestId, startedAtMs });
+        return;
+      }
+      if (path === '/v1/feedback' && request.method === 'POST') {
+        await handleFeedback(gateway, { request, response }, principal);
         return;
       }
       if (path === '/v1/models' && request.method === 'GET') {

@@ -14,6 +14,8 @@ import { targetsForServerTools } from './anthropic/server-tools.js';
 import { lookupCached, serveCached, StreamCollector } from './cached-answer.js';
 import type { CachedAnswer } from '../cache/cache-store.js';
 import type { CachePlan } from '../cache/response-cache.js';
+import { RequestCapture } from '../quality/capture-hook.js';
+import { parseRequestTags, tagsHeader } from '../quality/capture-tags.js';
 
 /** How an ingress writes answers in its own wire format. */
 export interface ChatCodec {
@@ -71,10 +73,14 @@ export async function runChat(gateway: Gateway, call: ChatCall, http: { request:
   let cachePlan: CachePlan | undefined;
   let cached: CachedAnswer | undefined;
   let admission: Admission | undefined;
+  let capture: RequestCapture | undefined;
   try {
+    const tags = parseRequestTags(http.request.headers[tagsHeader]);
+    if (tags) record.tags = tags;
     assertModelAllowed(call.principal, request.model);
     routePlan = plan(gateway, call, http.request.headers);
     record.route = routePlan.route ?? null;
+    capture = RequestCapture.decide(gateway.config, { routeConfig: routePlan.routeConfig, requestedModel: request.model, keyTags: call.principal.key?.tags ?? {} });
     if (routePlan.routeConfig?.promptCache === 'auto' || gateway.config.models[request.model]?.promptCache === 'auto') request.promptCache = 'auto';
     routePlan = { ...routePlan, targets: targetsForServerTools(request, routePlan.targets) };
     if (routePlan.routeConfig) {
@@ -90,13 +96,17 @@ export async function runChat(gateway: Gateway, call: ChatCall, http: { request:
       cached = await lookupCached(gateway, cachePlan, request, context);
       if (cached) {
         serveCached(cached, request, { response: http.response, codec, requestId }, record);
+        capture?.answered(cached.response, cached.usage);
         return;
       }
     }
     const options = { ...(routePlan.requestFor ? { requestFor: routePlan.requestFor } : {}), ...(routePlan.check ? { check: routePlan.check } : {}) };
     const save = cachePlan ? saveTo(gateway, cachePlan, context) : undefined;
-    if (request.stream) status = await streamChat(request, routePlan.targets, context, { response: http.response, codec, requestId, options, save });
-    else {
+    if (request.stream) {
+      const collector = save || capture ? new StreamCollector() : undefined;
+      status = await streamChat(request, routePlan.targets, context, { response: http.response, codec, requestId, options, save, collector });
+      if (status === 200) capture?.answered(collector?.response(), collector?.usage);
+    } else {
       const outcome = await executeChat(request, routePlan.targets, context, options);
       // The client left while the provider worked: the answer was bought but never delivered.
       if (http.response.destroyed) status = 499;
@@ -104,6 +114,7 @@ export async function runChat(gateway: Gateway, call: ChatCall, http: { request:
       http.response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(cachePlan ? { 'x-switchyard-cache': 'miss' } : {}) });
       http.response.end(body);
       save?.(outcome.response, outcome.usage);
+      capture?.answered(outcome.response, outcome.usage);
     }
   } catch (caught) {
     const error = toGatewayError(caught);
@@ -122,6 +133,7 @@ export async function runChat(gateway: Gateway, call: ChatCall, http: { request:
     admission?.reservation?.settle(record.costUsd).catch((error: unknown) => gateway.logger.error('budget settlement failed', { requestId, error }));
     if (routePlan?.shadow && status === 200) runShadow(gateway, record, routePlan, request);
     else gateway.ledger.enqueue(record);
+    capture?.finish(gateway.capture, record, request);
   }
 }
 
@@ -131,6 +143,8 @@ interface StreamTarget {
   requestId: string;
   options: Parameters<typeof executeStream>[3];
   save: SaveAnswer | undefined;
+  /** Assembles the answer from the parts, for the cache and for capture. */
+  collector: StreamCollector | undefined;
 }
 
 type SaveAnswer = (response: ChatResponse, usage: Usage) => void;
@@ -156,7 +170,7 @@ async function streamChat(request: ChatRequest, targets: Parameters<typeof execu
   if (encoder.open) response.write(encoder.open());
   let usage: Usage | undefined;
   let failed = false;
-  const collector = target.save ? new StreamCollector() : undefined;
+  const { collector } = target;
   const piped = outcome.pipe({
     write(part) {
       if (context.signal.aborted) return true;
@@ -177,8 +191,9 @@ async function streamChat(request: ChatRequest, targets: Parameters<typeof execu
   if (context.signal.aborted) return 499;
   const finalUsage = usage ?? settledUsage(context.attempts[context.attempts.length - 1]);
   response.end(failed ? undefined : encoder.close(finalUsage));
-  const collected = collector?.response();
+  const collected = target.save ? collector?.response() : undefined;
   if (!failed && collected && finalUsage) target.save?.(collected, finalUsage);
+  if (collector && finalUsage) collector.usage = finalUsage;
   return failed ? 502 : 200;
 }
 

@@ -6,6 +6,7 @@ import type { PriceCatalog } from '../ledger/price-catalog.js';
 import type { DeploymentHealth } from '../routing/deployment-health.js';
 import type { ModelRegistry } from '../routing/model-registry.js';
 import type { Store } from '../store/store.js';
+import type { CaptureWriter } from '../quality/capture-writer.js';
 import type { KeyService } from './auth/key-service.js';
 import type { SpendControl } from './spend-control.js';
 
@@ -21,6 +22,8 @@ export interface Gateway {
   health: DeploymentHealth;
   cache: ResponseCache;
   spend: SpendControl;
+  /** Writes sampled requests and answers for the quality loop, off the request path. */
+  capture: CaptureWriter;
   /** Background work (shadow requests) that shutdown waits for. */
   background: Set<Promise<unknown>>;
 }

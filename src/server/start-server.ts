@@ -20,6 +20,7 @@ import { MemoryCounterStore } from '../limits/memory-counter-store.js';
 import type { CounterStore } from '../limits/counter-store.js';
 import { RateLimiter } from '../limits/rate-limiter.js';
 import type { Store } from '../store/store.js';
+import { CaptureWriter } from '../quality/capture-writer.js';
 
 const customerCacheMs = 5_000;
 
@@ -89,7 +90,9 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const spend = new SpendControl(config, budgets, new RateLimiter({ store: counters }), customerLimitsFrom(store));
   const ledger = new LedgerWriter(store.ledger, config.ledger, logger);
   ledger.start();
-  const gateway: Gateway = { config, logger, store, keys, registry: new ModelRegistry(config, catalog), ledger, catalog, health: new DeploymentHealth(config.resilience), cache: new ResponseCache(shared?.cache ?? new MemoryCacheStore(config.cache.maxEntries), config.cache), spend, background: new Set() };
+  const capture = new CaptureWriter(store.captures, config.capture, logger);
+  capture.start();
+  const gateway: Gateway = { config, logger, store, keys, registry: new ModelRegistry(config, catalog), ledger, capture, catalog, health: new DeploymentHealth(config.resilience), cache: new ResponseCache(shared?.cache ?? new MemoryCacheStore(config.cache.maxEntries), config.cache), spend, background: new Set() };
   const handler = createRequestHandler(gateway);
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (request, response) => void handler(request, response));
   server.headersTimeout = 60_000;
@@ -117,6 +120,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       await new Promise((resolve) => setImmediate(resolve));
       await Promise.race([Promise.allSettled([...gateway.background]), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
       await ledger.stop();
+      await capture.stop();
       closeUpstreamConnections();
       await counters.close();
       await store.close();
