@@ -64,6 +64,8 @@ export async function captureCost(settings: Settings, target: SwitchyardTarget, 
     settings.log(`  capture ${mode}: warm-up ${settings.warmupSeconds}s`);
     await runAutocannon({ url: target.url, headers: target.headers, body: chatBody(model), connections: settings.connections, durationSeconds: settings.warmupSeconds });
   }
+  // Requests cut at the end of the warm-up settle as their sockets close: count from after them.
+  await new Promise((resolve) => setTimeout(resolve, 500));
   const before = await settled(target);
   for (let round = 0; round < rounds; round += 1) {
     for (const [mode, model] of modes) {

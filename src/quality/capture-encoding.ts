@@ -1,13 +1,8 @@
-import { promisify } from 'node:util';
-import { gunzip, gzip } from 'node:zlib';
 import type { ChatRequest, Message } from '../core/canonical.js';
 import { redactMessages } from '../routing/privacy/redact-messages.js';
 import type { CaptureRow } from '../store/quality-store.js';
 import type { CapturePolicy } from './capture-config.js';
 import type { CapturedAnswer } from './captured-request.js';
-
-const compress = promisify(gzip);
-const decompress = promisify(gunzip);
 
 const dayMs = 86_400_000;
 
@@ -34,26 +29,27 @@ export function storedAnswer(answer: CapturedAnswer, redact: boolean): CapturedA
   return { ...answer, text: redacted.content[0]?.text ?? '', toolCalls: redacted.toolCalls ?? [] };
 }
 
-async function body(value: unknown, maxBytes: number): Promise<{ data: Buffer | null; bytes: number; truncated: boolean }> {
-  const json = Buffer.from(JSON.stringify(value), 'utf8');
-  if (json.length > maxBytes) return { data: null, bytes: json.length, truncated: true };
-  return { data: await compress(json), bytes: json.length, truncated: false };
+function body(value: unknown, maxBytes: number): { data: string | null; bytes: number; truncated: boolean } {
+  const json = JSON.stringify(value);
+  const bytes = Buffer.byteLength(json, 'utf8');
+  if (bytes > maxBytes) return { data: null, bytes, truncated: true };
+  return { data: json, bytes, truncated: false };
 }
 
-/** Redacts, serialises and compresses one capture into its stored row. */
-export async function encodeCapture(pending: PendingCapture, maxBodyBytes: number): Promise<CaptureRow> {
+/** Redacts and serialises one capture into its row; the store compresses the bodies. */
+export function encodeCapture(pending: PendingCapture, maxBodyBytes: number): CaptureRow {
   const { policy } = pending;
   const row: CaptureRow = {
     requestId: pending.requestId, createdAt: pending.createdAt, expiresAt: pending.createdAt + Math.round(policy.retentionDays * dayMs),
     redacted: policy.bodies && policy.redact, request: null, answer: null, requestBytes: null, answerBytes: null, requestTruncated: false, answerTruncated: false,
   };
   if (!policy.bodies) return row;
-  const request = await body(storedRequest(pending.request, policy.redact), maxBodyBytes);
+  const request = body(storedRequest(pending.request, policy.redact), maxBodyBytes);
   row.request = request.data;
   row.requestBytes = request.bytes;
   row.requestTruncated = request.truncated;
   if (pending.answer) {
-    const answer = await body(storedAnswer(pending.answer, policy.redact), maxBodyBytes);
+    const answer = body(storedAnswer(pending.answer, policy.redact), maxBodyBytes);
     row.answer = answer.data;
     row.answerBytes = answer.bytes;
     row.answerTruncated = answer.truncated;
@@ -62,7 +58,6 @@ export async function encodeCapture(pending: PendingCapture, maxBodyBytes: numbe
 }
 
 /** A stored body back as its value; null when it was not stored. */
-export async function decodeBody<T>(data: Buffer | null): Promise<T | null> {
-  if (!data) return null;
-  return JSON.parse((await decompress(data)).toString('utf8')) as T;
+export function decodeBody<T>(json: string | null): T | null {
+  return json === null ? null : (JSON.parse(json) as T);
 }

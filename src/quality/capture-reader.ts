@@ -47,8 +47,8 @@ export async function capturedRequestOf(record: RequestRecord, capture: CaptureR
     requestId: record.id, createdAt: record.startedAt, endpoint: record.endpoint, requestedModel: record.requestedModel, route: record.route,
     provider: record.provider, upstreamModel: record.upstreamModel, customer: record.customer, keyId: record.keyId, team: record.team,
     status: record.status, tags: record.tags ?? {},
-    request: capture ? await decodeBody<ChatRequest>(capture.request) : null,
-    answer: capture ? await decodeBody<CapturedAnswer>(capture.answer) : null,
+    request: capture ? decodeBody<ChatRequest>(capture.request) : null,
+    answer: capture ? decodeBody<CapturedAnswer>(capture.answer) : null,
     redacted: capture?.redacted ?? false,
   };
   if (capture) result.capture = details(capture);

@@ -66,7 +66,7 @@ export function filterFromQuery(config: Config, url: URL): CaptureFilter {
 function captureSummary(row: CaptureRow | null) {
   if (!row) return null;
   const truncated = [...(row.requestTruncated ? ['request'] : []), ...(row.answerTruncated ? ['answer'] : [])];
-  return { redacted: row.redacted, bodies: row.request !== null || row.requestTruncated, expiresAt: new Date(row.expiresAt).toISOString(), requestBytes: row.requestBytes, answerBytes: row.answerBytes, truncated };
+  return { redacted: row.redacted, bodies: row.request !== null || row.requestTruncated, expiresAt: new Date(row.expiresAt).toISOString(), requestBytes: row.requestBytes, answerBytes: row.answerBytes, storedBytes: row.storedBytes ?? null, truncated };
 }
 
 function listed(record: RequestRecord, capture: CaptureRow | null, feedback: FeedbackRecord[]) {
@@ -99,7 +99,7 @@ async function getRequest(gateway: Gateway, id: string, response: ServerResponse
   const record = await gateway.store.ledger.get(id);
   if (!record) throw new GatewayError('not_found', `No ledger record with id "${id.slice(0, 80)}".`);
   const [capture, feedback] = await Promise.all([gateway.store.captures.get(id), gateway.store.feedback.listFor(id)]);
-  const bodies = capture ? { request: await decodeBody(capture.request), answer: await decodeBody(capture.answer) } : undefined;
+  const bodies = capture ? { request: decodeBody(capture.request), answer: decodeBody(capture.answer) } : undefined;
   sendJson(response, 200, {
     ...record,
     tags: record.tags ?? {},

@@ -98,7 +98,7 @@ export class CaptureWriter {
 
   private async write(batch: PendingCapture[]): Promise<void> {
     try {
-      const rows = await Promise.all(batch.map((capture) => encodeCapture(capture, this.settings.maxBodyBytes)));
+      const rows = batch.map((capture) => encodeCapture(capture, this.settings.maxBodyBytes));
       await this.repository.insertBatch(rows);
       this.counts.written += batch.length;
       this.lastFailed = false;

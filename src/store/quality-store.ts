@@ -1,21 +1,26 @@
 import type { RequestRecord, UsageQuery } from '../ledger/ledger-record.js';
 import type { CaptureFilter } from '../quality/captured-request.js';
 
-/** One captured request as stored: bodies are gzip-compressed JSON, absent when bodies are off or over the size cap. */
+/**
+ * One captured request. Bodies are JSON text here; the drivers store them gzip-compressed (the SQLite driver
+ * compresses on its writer thread). Absent when bodies are off or over the size cap.
+ */
 export interface CaptureRow {
   requestId: string;
   createdAt: number;
   /** The retention sweep deletes the row once this time (epoch ms) has passed. */
   expiresAt: number;
   redacted: boolean;
-  request: Buffer | null;
-  answer: Buffer | null;
+  request: string | null;
+  answer: string | null;
   /** Size of each body's JSON before compression; null when bodies are off (or, for the answer, when there was none). */
   requestBytes: number | null;
   answerBytes: number | null;
   /** The body was over the size cap: only its size was kept. */
   requestTruncated: boolean;
   answerTruncated: boolean;
+  /** Bytes both bodies take in the store once compressed; set on rows read back. */
+  storedBytes?: number;
 }
 
 /** Requests older than `before` (same time: smaller id) come next; this is what a list cursor holds. */

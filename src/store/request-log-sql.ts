@@ -1,4 +1,5 @@
 import type { RequestRecord } from '../ledger/ledger-record.js';
+import { compressBody, compressBodyAsync, decompressBody } from './capture-compression.js';
 import type { FeedbackCondition } from '../quality/captured-request.js';
 import { requestColumns } from './ledger-columns.js';
 import type { CaptureRow, FeedbackRecord, FeedbackValue, RequestLogQuery, RequestLogRow } from './quality-store.js';
@@ -86,22 +87,29 @@ function bufferOrNull(value: unknown): Buffer | null {
   return Buffer.isBuffer(value) ? value : Buffer.from(value as Uint8Array);
 }
 
+function bodyOf(data: Buffer | null): string | null {
+  return data ? decompressBody(data) : null;
+}
+
 const numberOrNull = (value: unknown) => (value === null || value === undefined ? null : Number(value));
 
 /** A captures row; `prefix` is `capture_` when it came aliased from the request log join. */
 export function captureFromRow(row: Row, prefix = ''): CaptureRow | null {
   if (row[`${prefix}request_id`] === null || row[`${prefix}request_id`] === undefined) return null;
+  const request = bufferOrNull(row[`${prefix}request_body`]);
+  const answer = bufferOrNull(row[`${prefix}answer_body`]);
   return {
     requestId: row[`${prefix}request_id`] as string,
     createdAt: Number(row[`${prefix}created_at`]),
     expiresAt: Number(row[`${prefix}expires_at`]),
     redacted: flag(row[`${prefix}redacted`]),
-    request: bufferOrNull(row[`${prefix}request_body`]),
-    answer: bufferOrNull(row[`${prefix}answer_body`]),
+    request: bodyOf(request),
+    answer: bodyOf(answer),
     requestBytes: numberOrNull(row[`${prefix}request_bytes`]),
     answerBytes: numberOrNull(row[`${prefix}answer_bytes`]),
     requestTruncated: flag(row[`${prefix}request_truncated`]),
     answerTruncated: flag(row[`${prefix}answer_truncated`]),
+    storedBytes: (request?.length ?? 0) + (answer?.length ?? 0),
   };
 }
 
@@ -109,9 +117,24 @@ export function requestLogRowFrom(row: Row): RequestLogRow {
   return { record: requestFromRow(row), capture: captureFromRow(row, 'capture_') };
 }
 
-/** A capture row's values in `captureColumns` order. */
+/** A capture row's values in `captureColumns` order, bodies still JSON text (see `compressCaptureValues`). */
 export function captureValues(row: CaptureRow, flagValue: (value: boolean) => boolean | number): unknown[] {
   return [row.requestId, row.createdAt, row.expiresAt, flagValue(row.redacted), row.request, row.answer, row.requestBytes, row.answerBytes, flagValue(row.requestTruncated), flagValue(row.answerTruncated)];
+}
+
+const bodyColumns = [captureColumns.indexOf('request_body'), captureColumns.indexOf('answer_body')];
+
+/** The same values with both bodies compressed, as they are stored. */
+export function compressCaptureValues(values: unknown[], compress: (json: string) => Buffer = compressBody): unknown[] {
+  const stored = [...values];
+  for (const index of bodyColumns) if (typeof stored[index] === 'string') stored[index] = compress(stored[index] as string);
+  return stored;
+}
+
+export async function compressCaptureValuesAsync(values: unknown[]): Promise<unknown[]> {
+  const stored = [...values];
+  for (const index of bodyColumns) if (typeof stored[index] === 'string') stored[index] = await compressBodyAsync(stored[index] as string);
+  return stored;
 }
 
 export { captureColumns };

@@ -1,4 +1,3 @@
-import { gunzipSync } from 'node:zlib';
 import type { TestGateway } from '../support/test-gateway.js';
 
 /** Sends one request to an ingress with a key; returns the status, the request id and the body text. */
@@ -21,14 +20,14 @@ export async function createKey(gateway: TestGateway, body: Record<string, unkno
   return (await response.json()) as { id: string; key: string };
 }
 
-/** What the store holds for a request, bodies decompressed here, straight from the capture repository. */
+/** What the store holds for a request, read straight from the capture repository (which decompresses the bodies). */
 export async function storedCapture(gateway: TestGateway, id: string) {
   const { store, capture, ledger } = gateway.running.gateway;
   await ledger.flush();
   await capture.flush();
   const row = await store.captures.get(id);
   if (!row) return undefined;
-  const decode = (data: Buffer | null) => (data ? (JSON.parse(gunzipSync(data).toString('utf8')) as Record<string, unknown>) : null);
+  const decode = (json: string | null) => (json === null ? null : (JSON.parse(json) as Record<string, unknown>));
   return { row, request: decode(row.request), answer: decode(row.answer) };
 }
 

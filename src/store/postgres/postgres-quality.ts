@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { usageGroupColumns } from '../ledger-columns.js';
 import type { CaptureRepository, FeedbackRepository } from '../quality-store.js';
-import { captureColumns, captureFromRow, captureValues, feedbackFromRow, feedbackNumber, feedbackSummarySql, requestLogRowFrom, requestLogSql } from '../request-log-sql.js';
+import { captureColumns, captureFromRow, captureValues, compressCaptureValuesAsync, feedbackFromRow, feedbackNumber, feedbackSummarySql, requestLogRowFrom, requestLogSql } from '../request-log-sql.js';
 import { insertRows } from './postgres-ledger.js';
 import { inTransaction } from './postgres-transaction.js';
 
@@ -17,9 +17,11 @@ export function postgresCaptures(pool: pg.Pool): CaptureRepository {
       if (rows.length === 0) return;
       // A request id appears once per batch: the later row wins, as ON CONFLICT cannot touch one row twice.
       const unique = [...new Map(rows.map((row) => [row.requestId, row])).values()];
+      // Compressed on zlib's thread pool, off the event loop.
+      const values = await Promise.all(unique.map((row) => compressCaptureValuesAsync(captureValues(row, postgresFlag))));
       await inTransaction(pool, async (client) => {
         await client.query('DELETE FROM captures WHERE request_id = ANY($1)', [unique.map((row) => row.requestId)]);
-        await insertRows(client, 'captures', captureColumns, unique.map((row) => captureValues(row, postgresFlag)));
+        await insertRows(client, 'captures', captureColumns, values);
       });
     },
     async get(requestId) {

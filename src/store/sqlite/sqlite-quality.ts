@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { UsageQuery } from '../../ledger/ledger-record.js';
 import { usageGroupColumns } from '../ledger-columns.js';
 import type { CaptureRepository, CaptureRow, FeedbackRepository } from '../quality-store.js';
-import { captureColumns, captureFromRow, captureValues, feedbackFromRow, feedbackNumber, feedbackSummarySql, requestLogRowFrom, requestLogSql } from '../request-log-sql.js';
+import { captureColumns, captureFromRow, captureValues, compressCaptureValues, feedbackFromRow, feedbackNumber, feedbackSummarySql, requestLogRowFrom, requestLogSql } from '../request-log-sql.js';
 
 type Row = Record<string, unknown>;
 
@@ -15,11 +15,11 @@ export function captureRowValues(rows: CaptureRow[]): unknown[][] {
   return rows.map((row) => captureValues(row, sqliteFlag));
 }
 
-/** Writes capture rows on a connection, in one transaction; used by the main connection and the writer thread. */
+/** Compresses and writes capture rows on a connection, in one transaction; used by the writer thread (and the main connection of an in-memory database). */
 export function captureInserter(database: Database.Database): (rows: unknown[][]) => void {
   const insert = database.prepare(`INSERT OR REPLACE INTO captures (${captureColumns.join(', ')}) VALUES (${captureColumns.map(() => '?').join(', ')})`);
   return database.transaction((rows: unknown[][]) => {
-    for (const row of rows) insert.run(row);
+    for (const row of rows) insert.run(compressCaptureValues(row));
   });
 }
 
