@@ -14,10 +14,15 @@ export class RequestCapture {
 
   private constructor(private readonly policy: CapturePolicy) {}
 
-  /** A capture when a policy applies to the request and samples it. */
+  /**
+   * A capture when a policy applies to the request and samples it. A route that redacts personal data before
+   * providers see it never stores it either, whatever the capture policy says.
+   */
   static decide(config: Config, subject: { routeConfig: RouteConfig | undefined; requestedModel: string; keyTags: Record<string, string> }): RequestCapture | undefined {
     const policy = capturePolicyFor(config, subject);
-    return policy && isSampled(policy) ? new RequestCapture(policy) : undefined;
+    if (!policy || !isSampled(policy)) return undefined;
+    const redacts = subject.routeConfig?.privacy === 'redact' || subject.keyTags.privacy === 'private-only';
+    return new RequestCapture(redacts && !policy.redact ? { ...policy, redact: true } : policy);
   }
 
   /** The answer the client received (served, cached or assembled from the stream). */

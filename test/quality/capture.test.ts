@@ -22,7 +22,10 @@ describe('capture stores sampled requests and answers, linked to the ledger', ()
         meta: { provider: 'sim', model: 'house-v1', capture: { bodies: false, retentionDays: 7 } },
         never: { provider: 'sim', model: 'house-v1', capture: { sample: 0 } },
       },
-      routes: { support: { strategy: 'fallback', targets: ['plain'], capture: { sample: 1, redact: true } } },
+      routes: {
+        support: { strategy: 'fallback', targets: ['plain'], capture: { sample: 1, redact: true } },
+        guarded: { strategy: 'fallback', targets: ['plain'], privacy: 'redact', capture: { sample: 1, redact: false } },
+      },
       capture: { keys: [{ tags: { team: 'support' } }], maxBodyBytes: 4096 },
     });
   });
@@ -85,6 +88,13 @@ describe('capture stores sampled requests and answers, linked to the ledger', ()
     assert.equal(toolCapture?.row.redacted, true);
     assert.doesNotMatch(JSON.stringify(toolCapture?.request), /ops@example\.org/);
     assert.deepEqual((toolCapture?.answer?.toolCalls as Array<{ name: string }>).map((call) => call.name), ['get_weather']);
+  });
+
+  test('a route that redacts for providers stores redacted bodies even when its capture policy does not redact', async () => {
+    const sent = await send(gateway, '/v1/chat/completions', chat('guarded', personal));
+    const stored = await storedCapture(gateway, sent.id);
+    assert.equal(stored?.row.redacted, true);
+    assert.doesNotMatch(JSON.stringify(stored?.request), /jane\.doe@example\.com/);
   });
 
   test('a streamed answer is captured as assembled from the stream parts, on every ingress', async () => {
