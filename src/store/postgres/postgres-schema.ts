@@ -47,8 +47,7 @@ export const postgresMigrations: string[] = [
    CREATE INDEX feedback_request ON feedback (request_id, created_at);
    CREATE TABLE feedback_latest (
      request_id TEXT NOT NULL, metric TEXT NOT NULL, feedback_id TEXT NOT NULL, value TEXT NOT NULL, num_value DOUBLE PRECISION,
-     given_at BIGINT NOT NULL, PRIMARY KEY (request_id, metric));
-   CREATE INDEX feedback_latest_metric ON feedback_latest (metric, num_value, request_id);`,
+     given_at BIGINT NOT NULL, PRIMARY KEY (request_id, metric));`,
 ];
 
 /** Any fixed number works; every replica must use the same one. */

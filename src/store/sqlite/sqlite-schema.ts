@@ -44,6 +44,5 @@ export const sqliteMigrations: string[] = [
    CREATE INDEX feedback_request ON feedback (request_id, created_at);
    CREATE TABLE feedback_latest (
      request_id TEXT NOT NULL, metric TEXT NOT NULL, feedback_id TEXT NOT NULL, value TEXT NOT NULL, num_value REAL,
-     given_at INTEGER NOT NULL, PRIMARY KEY (request_id, metric));
-   CREATE INDEX feedback_latest_metric ON feedback_latest (metric, num_value, request_id);`,
+     given_at INTEGER NOT NULL, PRIMARY KEY (request_id, metric));`,
 ];
