@@ -80,3 +80,11 @@ export function createCaptureReader(store: Store, beforeRead: () => Promise<void
     },
   };
 }
+
+/** The reader over a running gateway's store; each read first writes what the ledger and capture queues hold. */
+export function gatewayCaptureReader(gateway: { store: Store; ledger: { flush(): Promise<void> }; capture: { flush(): Promise<void> } }): CaptureReader {
+  return createCaptureReader(gateway.store, async () => {
+    await gateway.ledger.flush();
+    await gateway.capture.flush();
+  });
+}

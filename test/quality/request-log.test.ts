@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createCaptureReader } from '../../src/quality/capture-reader.js';
+import { gatewayCaptureReader } from '../../src/quality/capture-reader.js';
 import { startOpenAiSimulator, type OpenAiSimulator } from '../simulators/openai-simulator.js';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
 import { adminJson, chat, createKey, send } from './capture-support.js';
@@ -158,10 +158,7 @@ describe('request tags and the request log API', () => {
   });
 
   test('the capture reader lists captured requests with bodies and pages through them', async () => {
-    const reader = createCaptureReader(gateway.running.gateway.store, async () => {
-      await gateway.running.gateway.ledger.flush();
-      await gateway.running.gateway.capture.flush();
-    });
+    const reader = gatewayCaptureReader(gateway.running.gateway);
     const seen: string[] = [];
     let cursor: string | undefined;
     do {
