@@ -27,6 +27,8 @@ interface CaptureStats {
   queued: number;
   writing: number;
   stored: number;
+  peakQueued: number;
+  maxQueued: number;
 }
 
 interface LedgerStats {
@@ -40,7 +42,7 @@ export interface CaptureResult {
   /** Ledger records added over every run, against responses served (plus those cut at the end, recorded as client-closed). */
   ledger: { recorded: number; served: number; cutAtEnd: number };
   /** Capture counters over every run (after a flush), against responses of the captured model. */
-  capture: { sampled: number; written: number; dropped: number; stored: number; capturedServed: number; capturedCutAtEnd: number };
+  capture: { sampled: number; written: number; dropped: number; stored: number; capturedServed: number; capturedCutAtEnd: number; peakQueued: number; maxQueued: number };
 }
 
 const cpuOf = (target: SwitchyardTarget) => sampleProcess(target.child.pid)?.cpuSeconds;
@@ -99,6 +101,8 @@ export async function captureCost(settings: Settings, target: SwitchyardTarget, 
       stored: after.capture.stored - before.capture.stored,
       capturedServed: rows.get('on')?.served ?? 0,
       capturedCutAtEnd: rows.get('on')?.cutAtEnd ?? 0,
+      peakQueued: after.capture.peakQueued,
+      maxQueued: after.capture.maxQueued,
     },
   };
 }

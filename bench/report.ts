@@ -215,8 +215,8 @@ function captureSection(results: BenchResults): string[] {
     ),
     '',
     table(
-      ['ledger records', 'served', 'cut at end', 'sampled', 'captured-model served', 'written', 'dropped', 'stored'],
-      [[capture.ledger.recorded, capture.ledger.served, capture.ledger.cutAtEnd, capture.capture.sampled, capture.capture.capturedServed, capture.capture.written, capture.capture.dropped, capture.capture.stored]],
+      ['ledger records', 'served', 'cut at end', 'sampled', 'captured-model served', 'written', 'dropped', 'stored', 'peak queued / capacity'],
+      [[capture.ledger.recorded, capture.ledger.served, capture.ledger.cutAtEnd, capture.capture.sampled, capture.capture.capturedServed, capture.capture.written, capture.capture.dropped, capture.capture.stored, `${capture.capture.peakQueued} / ${capture.capture.maxQueued}`]],
     ),
     '',
     'Counters are read after `GET /admin/requests` flushed the ledger and capture queues. Requests in flight when the load generator stops are recorded and sampled as client-closed, so records and samples may exceed responses by up to the requests cut at the end.',

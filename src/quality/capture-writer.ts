@@ -15,6 +15,8 @@ export interface CaptureStats {
   failedWrites: number;
   /** Captures deleted by the retention sweep since start. */
   swept: number;
+  /** The most captures the queue held at once since start. */
+  peakQueued: number;
 }
 
 /**
@@ -29,7 +31,7 @@ export class CaptureWriter {
   private sweepTimer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
   private lastFailed = false;
-  private readonly counts = { sampled: 0, written: 0, dropped: 0, writing: 0, failedWrites: 0, swept: 0 };
+  private readonly counts = { sampled: 0, written: 0, dropped: 0, writing: 0, failedWrites: 0, swept: 0, peakQueued: 0 };
 
   constructor(
     private readonly repository: CaptureRepository,
@@ -52,6 +54,7 @@ export class CaptureWriter {
       return false;
     }
     this.queue.push(capture);
+    if (this.queue.length > this.counts.peakQueued) this.counts.peakQueued = this.queue.length;
     if (this.queue.length >= this.settings.batchSize && !this.writing) void this.flushOnce();
     return true;
   }

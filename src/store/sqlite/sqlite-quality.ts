@@ -15,11 +15,26 @@ export function captureRowValues(rows: CaptureRow[]): unknown[][] {
   return rows.map((row) => captureValues(row, sqliteFlag));
 }
 
+/** Rows per INSERT statement: as for the ledger, multi-row inserts cost far less per row than one statement each. */
+const rowsPerStatement = 50;
+
 /** Compresses and writes capture rows on a connection, in one transaction; used by the writer thread (and the main connection of an in-memory database). */
 export function captureInserter(database: Database.Database): (rows: unknown[][]) => void {
-  const insert = database.prepare(`INSERT OR REPLACE INTO captures (${captureColumns.join(', ')}) VALUES (${captureColumns.map(() => '?').join(', ')})`);
+  const statements = new Map<number, Database.Statement>();
+  const placeholders = `(${captureColumns.map(() => '?').join(', ')})`;
+  const statementFor = (count: number) => {
+    let statement = statements.get(count);
+    if (!statement) {
+      statement = database.prepare(`INSERT OR REPLACE INTO captures (${captureColumns.join(', ')}) VALUES ${Array.from({ length: count }, () => placeholders).join(', ')}`);
+      statements.set(count, statement);
+    }
+    return statement;
+  };
   return database.transaction((rows: unknown[][]) => {
-    for (const row of rows) insert.run(compressCaptureValues(row));
+    for (let start = 0; start < rows.length; start += rowsPerStatement) {
+      const chunk = rows.slice(start, start + rowsPerStatement);
+      statementFor(chunk.length).run(chunk.flatMap((row) => compressCaptureValues(row)));
+    }
   });
 }
 
