@@ -19,9 +19,12 @@ function mayRate(principal: Principal, record: RequestRecord): boolean {
 /** `POST /v1/feedback`: stores one metric value on a request the caller may see. */
 export async function handleFeedback(gateway: Gateway, http: { request: IncomingMessage; response: ServerResponse }, principal: Principal): Promise<void> {
   const input = parseFeedbackInput(gateway.config, await readJsonBody(http.request, gateway.config.server.bodyLimitBytes));
-  // The request may have been answered a moment ago, its record still queued.
-  await gateway.ledger.flush();
-  const record = await gateway.store.ledger.get(input.requestId);
+  let record = await gateway.store.ledger.get(input.requestId);
+  if (!record) {
+    // The request may have been answered a moment ago, its record still queued.
+    await gateway.ledger.flush();
+    record = await gateway.store.ledger.get(input.requestId);
+  }
   // Another key's request reads as missing, so ids cannot be probed.
   if (!record || !mayRate(principal, record)) {
     throw new GatewayError('not_found', `requestId: no request "${input.requestId.slice(0, 80)}" that this key may give feedback on.`, { param: 'requestId' });
