@@ -100,22 +100,7 @@ export async function runChat(gateway: Gateway, call: ChatCall, http: { request:
         return;
       }
     }
-    const options = { ...(routePlan.requestFor ? { requestFor: routePlan.requestFor } : {}), ...(routePlan.check ? { check: routePlan.check } : {}) };
-    const save = cachePlan ? saveTo(gateway, cachePlan, context) : undefined;
-    if (request.stream) {
-      const collector = save || capture ? new StreamCollector() : undefined;
-      status = await streamChat(request, routePlan.targets, context, { response: http.response, codec, requestId, options, save, collector });
-      if (status === 200) capture?.answered(collector?.response(), collector?.usage);
-    } else {
-      const outcome = await executeChat(request, routePlan.targets, context, options);
-      // The client left while the provider worked: the answer was bought but never delivered.
-      if (http.response.destroyed) status = 499;
-      const body = JSON.stringify(codec.encodeResponse(outcome.response, outcome.usage, requestId, request.model, request));
-      http.response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(cachePlan ? { 'x-switchyard-cache': 'miss' } : {}) });
-      http.response.end(body);
-      save?.(outcome.response, outcome.usage);
-      capture?.answered(outcome.response, outcome.usage);
-    }
+    status = await serveUpstream(request, routePlan, context, { response: http.response, codec, requestId, save: cachePlan ? saveTo(gateway, cachePlan, context) : undefined, capture });
   } catch (caught) {
     const error = toGatewayError(caught);
     if (error.code === 'internal_error') gateway.logger.error('request failed', { requestId, error: error.cause ?? error });
@@ -135,6 +120,35 @@ export async function runChat(gateway: Gateway, call: ChatCall, http: { request:
     else gateway.ledger.enqueue(record);
     capture?.finish(gateway.capture, record, request);
   }
+}
+
+interface UpstreamTarget {
+  response: ServerResponse;
+  codec: ChatCodec;
+  requestId: string;
+  save: SaveAnswer | undefined;
+  capture: RequestCapture | undefined;
+}
+
+/** Runs the request on the route's targets and writes the answer, streamed or whole. Returns the status to record. */
+async function serveUpstream(request: ChatRequest, routePlan: RoutePlan, context: ExecutionContext, target: UpstreamTarget): Promise<number> {
+  const { response, codec, requestId, save, capture } = target;
+  const options = { ...(routePlan.requestFor ? { requestFor: routePlan.requestFor } : {}), ...(routePlan.check ? { check: routePlan.check } : {}) };
+  if (request.stream) {
+    const collector = save || capture ? new StreamCollector() : undefined;
+    const status = await streamChat(request, routePlan.targets, context, { response, codec, requestId, options, save, collector });
+    if (status === 200) capture?.answered(collector?.response(), collector?.usage);
+    return status;
+  }
+  const outcome = await executeChat(request, routePlan.targets, context, options);
+  const body = JSON.stringify(codec.encodeResponse(outcome.response, outcome.usage, requestId, request.model, request));
+  // The client left while the provider worked: the answer was bought but never delivered.
+  const status = response.destroyed ? 499 : 200;
+  response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(save ? { 'x-switchyard-cache': 'miss' } : {}) });
+  response.end(body);
+  save?.(outcome.response, outcome.usage);
+  capture?.answered(outcome.response, outcome.usage);
+  return status;
 }
 
 interface StreamTarget {
