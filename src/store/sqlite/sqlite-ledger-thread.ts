@@ -10,12 +10,14 @@ database.pragma('synchronous = NORMAL');
 database.pragma('busy_timeout = 5000');
 const ledger = new SqliteLedgerRepository(database);
 const insertCaptures = captureInserter(database);
+const deleteExpired = database.prepare('DELETE FROM captures WHERE expires_at <= ?');
 
-parentPort?.on('message', (message: { id: number; rows?: LedgerRows; captures?: unknown[][] }) => {
+parentPort?.on('message', (message: { id: number; rows?: LedgerRows; captures?: unknown[][]; sweepBefore?: number }) => {
   try {
     if (message.rows) ledger.insertRows(message.rows);
     if (message.captures) insertCaptures(message.captures);
-    parentPort?.postMessage({ id: message.id });
+    const changes = message.sweepBefore === undefined ? 0 : deleteExpired.run(message.sweepBefore).changes;
+    parentPort?.postMessage({ id: message.id, changes });
   } catch (error) {
     const failure = error as { message?: string; code?: string };
     parentPort?.postMessage({ id: message.id, error: { message: failure.message ?? String(error), ...(failure.code ? { code: failure.code } : {}) } });

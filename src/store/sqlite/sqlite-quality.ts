@@ -38,8 +38,14 @@ export function captureInserter(database: Database.Database): (rows: unknown[][]
   });
 }
 
-/** `write` sends rows to the writer thread for a file database; an in-memory one writes on this connection. */
-export function sqliteCaptures(database: Database.Database, write?: (rows: unknown[][]) => Promise<void>): CaptureRepository {
+/** Work the writer thread of a file database does instead of this connection. */
+export interface CaptureThread {
+  insert(rows: unknown[][]): Promise<void>;
+  deleteExpired(now: number): Promise<number>;
+}
+
+/** A file database writes and sweeps on its writer thread; an in-memory one does both on this connection. */
+export function sqliteCaptures(database: Database.Database, thread?: CaptureThread): CaptureRepository {
   const insertHere = captureInserter(database);
   const byId = database.prepare('SELECT * FROM captures WHERE request_id = ?');
   const expired = database.prepare('DELETE FROM captures WHERE expires_at <= ?');
@@ -48,7 +54,7 @@ export function sqliteCaptures(database: Database.Database, write?: (rows: unkno
     async insertBatch(rows) {
       if (rows.length === 0) return;
       const values = captureRowValues(rows);
-      if (write) await write(values);
+      if (thread) await thread.insert(values);
       else insertHere(values);
     },
     async get(requestId) {
@@ -56,7 +62,7 @@ export function sqliteCaptures(database: Database.Database, write?: (rows: unkno
       return row ? (captureFromRow(row) ?? undefined) : undefined;
     },
     async deleteExpired(now) {
-      return expired.run(now).changes;
+      return thread ? thread.deleteExpired(now) : expired.run(now).changes;
     },
     async count() {
       return (counted.get() as { n: number }).n;

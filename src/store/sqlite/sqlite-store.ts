@@ -71,7 +71,7 @@ export function openSqliteStore(file: string): Store {
     },
     revenue: sqliteRevenue(database),
     customers: sqliteCustomers(database),
-    captures: sqliteCaptures(database, writer ? (rows) => writer.insertCaptures(rows) : undefined),
+    captures: sqliteCaptures(database, writer ? { insert: (rows) => writer.insertCaptures(rows), deleteExpired: (now) => writer.deleteExpiredCaptures(now) } : undefined),
     feedback: sqliteFeedback(database),
     settings: {
       async get(name) {
