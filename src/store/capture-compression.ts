@@ -5,7 +5,7 @@ const gzipAsync = promisify(gzip);
 
 /**
  * Bodies smaller than this are stored as their UTF-8 JSON: gzip saves a few dozen bytes on them and costs 50–100 µs
- * a call (mostly setting up the deflate state), which at full load is more than the rest of a request's work.
+ * a call (mostly setting up the deflate state), a sizeable share of a whole request's cost at full load.
  */
 export const compressFromBytes = 1024;
 
