@@ -203,6 +203,27 @@ function ingressSection(results: BenchResults): string[] {
   ];
 }
 
+function captureSection(results: BenchResults): string[] {
+  const capture = results.capture;
+  if (!capture) return [];
+  return [
+    `## 7. Capture at 100% with bodies against capture off (same prompt and mock; ${capture.rounds} interleaved rounds each)`,
+    '',
+    table(
+      ['capture', 'answered', 'req/s per round', 'p50 ms', 'p99 ms', 'gateway CPU µs per request'],
+      capture.load.map((row) => [row.mode, row.requests, row.runs.map((run) => fixed(run.requestsPerSecond, 0)).join(' / '), row.runs.map((run) => fixed(run.latencyMs.p50)).join(' / '), row.runs.map((run) => fixed(run.latencyMs.p99)).join(' / '), fixed(perRequestMicros(row.cpuSeconds, row.requests), 1)]),
+    ),
+    '',
+    table(
+      ['ledger records', 'served', 'cut at end', 'sampled', 'captured-model served', 'written', 'dropped', 'stored', 'peak queued / capacity'],
+      [[capture.ledger.recorded, capture.ledger.served, capture.ledger.cutAtEnd, capture.capture.sampled, capture.capture.capturedServed, capture.capture.written, capture.capture.dropped, capture.capture.stored, `${capture.capture.peakQueued} / ${capture.capture.maxQueued}`]],
+    ),
+    '',
+    'Counters are read after `GET /admin/requests` flushed the ledger and capture queues. Requests in flight when the load generator stops are recorded and sampled as client-closed, so records and samples may exceed responses by up to the requests cut at the end.',
+    '',
+  ];
+}
+
 function profileSection(results: BenchResults): string[] {
   if (!results.profiles || results.profiles.length === 0) return [];
   return [
@@ -250,6 +271,7 @@ export function renderMarkdown(results: BenchResults, facts: RunFacts): string {
     ...openStreamsSection(results),
     ...ledgerSection(results),
     ...ingressSection(results),
+    ...captureSection(results),
     ...profileSection(results),
     ...(facts.notes.length > 0 ? ['## Notes', '', ...facts.notes.map((note) => `- ${note}`), ''] : []),
   ];

@@ -4,13 +4,14 @@ import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stopAll, watchMachine } from './processes.js';
 import { ingressCost } from './ingress-scenario.js';
+import { captureCost, capturedModel } from './capture-scenario.js';
 import { profileSwitchyard } from './profile.js';
 import { summaryLines, writeReport, type RunFacts } from './report.js';
 import { chatBody, concurrentStreams, fastModel, fixedRate, maxThroughput, streamingLatency, streamModel, type Settings } from './scenarios.js';
 import { directTarget, ensurePortkey, repoRoot, startMock, startPortkey, startSwitchyard, viaUpstream, type Target } from './targets.js';
 import type { BenchResults } from './verdicts.js';
 
-const scenarioNames = ['throughput', 'rate', 'streaming', 'open-streams', 'ledger', 'ingress'] as const;
+const scenarioNames = ['throughput', 'rate', 'streaming', 'open-streams', 'ledger', 'ingress', 'capture'] as const;
 type ScenarioName = (typeof scenarioNames)[number];
 
 const usage = `Usage: npm run bench -- [options]
@@ -158,7 +159,7 @@ async function runAll(options: Options, settings: Settings, workDir: string, fac
   let ok = true;
   const mock = await startMock({ name: 'mock', logDir: workDir });
   const streamMock = await startMock({ name: 'mock-stream', logDir: workDir, chunkDelayMs: 1 });
-  const switchyard = await startSwitchyard({ name: 'switchyard', models: [{ model: fastModel, mock }, { model: streamModel, mock: streamMock }], workDir, ...(options.workers ? { workers: options.workers } : {}) });
+  const switchyard = await startSwitchyard({ name: 'switchyard', models: [{ model: fastModel, mock }, { model: streamModel, mock: streamMock }, { model: capturedModel, mock, capture: true }], workDir, ...(options.workers ? { workers: options.workers } : {}) });
   const targets: Target[] = [directTarget(mock), switchyard];
   if (!options.skipPortkey) {
     facts.versions['@portkey-ai/gateway'] = ensurePortkey(settings.log);
@@ -176,6 +177,7 @@ async function runAll(options: Options, settings: Settings, workDir: string, fac
   if (has('rate')) ok = (await runScenario('2. fixed rate', facts.notes, async () => void (results.rate = await fixedRate(settings, targets)))) && ok;
   if (has('streaming')) ok = (await runScenario('3. streaming', facts.notes, async () => void (results.streaming = await streamingLatency(settings, targets.map((target) => viaUpstream(target, streamMock)))))) && ok;
   if (has('ingress')) ok = (await runScenario('6. Responses ingress against chat ingress', facts.notes, async () => void (results.ingress = await ingressCost(settings, switchyard, options.smoke ? 1 : 3)))) && ok;
+  if (has('capture')) ok = (await runScenario('7. capture at 100% against capture off', facts.notes, async () => void (results.capture = await captureCost(settings, switchyard, options.smoke ? 1 : 5)))) && ok;
   const gatewayErrors = errorLines(switchyard.child.logFile);
   if (gatewayErrors > 0) facts.notes.push(`Switchyard logged ${gatewayErrors} error lines during the scenarios on the shared gateway.`);
   await stopAll();

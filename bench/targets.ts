@@ -57,18 +57,21 @@ export interface SwitchyardTarget extends Target {
 }
 
 /** One provider of type openai per mock, each with one priced model. */
-function switchyardConfig(models: Array<{ model: string; mock: MockUpstream }>): string {
+function switchyardConfig(models: Array<{ model: string; mock: MockUpstream; capture?: boolean }>): string {
   const lines = ['server:', '  host: 127.0.0.1', 'providers:'];
   models.forEach(({ mock }, index) => lines.push(`  mock-${index}:`, '    type: openai', '    apiKey: sk-bench-upstream', `    baseUrl: ${mock.baseUrl}/v1`));
   lines.push('models:');
-  models.forEach(({ model }, index) => lines.push(`  ${model}:`, `    provider: mock-${index}`, `    model: ${model}`, '    price: { input: 0.15, output: 0.6 }'));
+  models.forEach(({ model, capture }, index) => {
+    lines.push(`  ${model}:`, `    provider: mock-${index}`, `    model: ${model}`, '    price: { input: 0.15, output: 0.6 }');
+    if (capture) lines.push('    capture: { sample: 1, bodies: true }');
+  });
   return `${lines.join('\n')}\n`;
 }
 
 export interface SwitchyardOptions {
   name: string;
-  /** Model names served by Switchyard, each from its own mock upstream. */
-  models: Array<{ model: string; mock: MockUpstream }>;
+  /** Model names served by Switchyard, each from its own mock upstream; `capture` captures every request with bodies. */
+  models: Array<{ model: string; mock: MockUpstream; capture?: boolean }>;
   workDir: string;
   /** Extra node flags, e.g. `--cpu-prof`. */
   nodeFlags?: string[];

@@ -1,4 +1,5 @@
 import type { IngressResult } from './ingress-scenario.js';
+import { captureThroughput, type CaptureResult } from './capture-scenario.js';
 import type { ProfileResult } from './profile.js';
 import type { OpenStreamsResult, RateResult, StreamRow, ThroughputRow } from './scenarios.js';
 
@@ -10,6 +11,7 @@ export interface BenchResults {
   openStreams?: OpenStreamsResult;
   profiles?: ProfileResult[];
   ingress?: IngressResult;
+  capture?: CaptureResult;
 }
 
 export interface Verdict {
@@ -153,8 +155,34 @@ function ingressVerdicts(results: BenchResults): Verdict[] {
   ];
 }
 
+/** Throughput with capture at 100% (bodies on) may be at most this much below capture off. */
+export const captureThroughputLoss = 0.15;
+
+function captureVerdicts(results: BenchResults): Verdict[] {
+  const speedGoal = `throughput with capture at 100% (bodies on) within ${captureThroughputLoss * 100}% of capture off`;
+  const keptGoal = 'no ledger record and no sampled capture lost (records = requests, written + dropped = sampled, dropped = 0)';
+  const capture = results.capture;
+  if (!capture) return [{ goal: speedGoal, measured: 'not run', pass: undefined, shortfall: '' }, { goal: keptGoal, measured: 'not run', pass: undefined, shortfall: '' }];
+  const off = captureThroughput(capture, 'off');
+  const on = captureThroughput(capture, 'on');
+  const fast = on >= off * (1 - captureThroughputLoss);
+  const { ledger, capture: counts } = capture;
+  const recordsKept = ledger.recorded >= ledger.served && ledger.recorded <= ledger.served + ledger.cutAtEnd;
+  const sampledAll = counts.sampled >= counts.capturedServed && counts.sampled <= counts.capturedServed + counts.capturedCutAtEnd;
+  const kept = recordsKept && sampledAll && counts.written + counts.dropped === counts.sampled && counts.dropped === 0 && counts.stored === counts.written;
+  return [
+    { goal: speedGoal, measured: `${on.toFixed(0)} req/s on vs ${off.toFixed(0)} req/s off (${((on / off - 1) * 100).toFixed(1)}%)`, pass: fast, shortfall: fast ? '' : `${((1 - captureThroughputLoss - on / off) * 100).toFixed(1)} points below` },
+    {
+      goal: keptGoal,
+      measured: `records ${ledger.recorded} for ${ledger.served} served (+${ledger.cutAtEnd} cut at end); sampled ${counts.sampled} for ${counts.capturedServed} captured-model responses (+${counts.capturedCutAtEnd} cut), written ${counts.written}, dropped ${counts.dropped}, stored ${counts.stored}`,
+      pass: kept,
+      shortfall: kept ? '' : 'see the capture section',
+    },
+  ];
+}
+
 export function verdicts(results: BenchResults): Verdict[] {
-  return [...latencyVerdicts(results), throughputVerdict(results), streamingVerdict(results), ...memoryVerdicts(results), ledgerVerdict(results), ...ingressVerdicts(results)];
+  return [...latencyVerdicts(results), throughputVerdict(results), streamingVerdict(results), ...memoryVerdicts(results), ledgerVerdict(results), ...ingressVerdicts(results), ...captureVerdicts(results)];
 }
 
 export const verdictText = (verdict: Verdict) => (verdict.pass === undefined ? 'n/a' : verdict.pass ? 'PASS' : 'FAIL');

@@ -1,6 +1,7 @@
 import { entraAuthSchema } from '../providers/azure/entra-auth.js';
 import { z } from 'zod';
 import { budgetSpecSchema, rateLimitSpecSchema } from '../limits/limit-types.js';
+import { capturePolicySchema, captureSettingsSchema, metricsSchema } from '../quality/capture-config.js';
 
 /** Wire types a provider may declare. OpenAI-compatible hosts are listed by name so their defaults apply. */
 export const providerTypes = [
@@ -74,6 +75,8 @@ const model = z
     rateLimit: rateLimitSpecSchema.optional(),
     /** `auto`: the gateway adds prompt-cache breakpoints for providers that need explicit ones (Anthropic, Bedrock). */
     promptCache: z.literal('auto').optional(),
+    /** Capture this model's requests and answers for the quality loop. */
+    capture: capturePolicySchema.optional(),
   })
   .strict();
 
@@ -136,6 +139,8 @@ const routeCommon = {
   shadow: shadow.optional(),
   /** `auto`: the gateway adds prompt-cache breakpoints for providers that need explicit ones (Anthropic, Bedrock). */
   promptCache: z.literal('auto').optional(),
+  /** Capture this route's requests and answers for the quality loop; wins over the model's and the key's. */
+  capture: capturePolicySchema.optional(),
 };
 
 const target = z.string().min(1);
@@ -239,6 +244,10 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    /** Capture by key tag, and how captures are written and kept. */
+    capture: captureSettingsSchema.default({}),
+    /** Feedback metrics accepted by POST /v1/feedback. */
+    metrics: metricsSchema.default({}),
   })
   .strict();
 

@@ -67,6 +67,8 @@ export interface RequestRecord extends TokenCounts {
   cacheHit: boolean;
   savedUsd: number;
   attempts: AttemptRecord[];
+  /** From the `x-switchyard-tags` request header; left out when the request carried none. */
+  tags?: Record<string, string>;
 }
 
 export type UsageGroup = 'key' | 'customer' | 'model' | 'provider' | 'team' | 'route' | 'day';

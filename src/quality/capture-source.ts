@@ -1,10 +1,8 @@
 import type { Store } from '../store/store.js';
+import { createCaptureReader } from './capture-reader.js';
 import type { CaptureReader } from './captured-request.js';
 
-/**
- * The reader of the requests captured in this store, which datasets are made from; the gateway and the CLI both ask
- * here. Undefined while the store keeps no captures: making a dataset from a filter is then refused naming `filter`.
- */
-export function captureReaderFor(_store: Store): CaptureReader | undefined {
-  return undefined;
+/** The reader of the requests captured in this store, which datasets are made from (the command line asks here). */
+export function captureReaderFor(store: Store): CaptureReader {
+  return createCaptureReader(store);
 }

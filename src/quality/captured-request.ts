@@ -1,5 +1,6 @@
 import type { ChatRequest, FinishReason, ToolCall, Usage } from '../core/canonical.js';
 import type { RequestRecord } from '../ledger/ledger-record.js';
+import type { FeedbackValue } from '../store/quality-store.js';
 
 /**
  * What the quality loop knows of one served request: the ledger's view of it, the canonical request and the final
@@ -36,6 +37,20 @@ export interface CapturedRequest {
   demonstration?: CapturedAnswer;
   /** Whether the privacy detector's redaction ran on the stored bodies. */
   redacted: boolean;
+  /** Present when a capture policy sampled the request, with or without bodies. */
+  capture?: CaptureDetails;
+  /** The latest value given for each feedback metric. */
+  feedback?: Record<string, FeedbackValue>;
+}
+
+export interface CaptureDetails {
+  /** Epoch ms after which the retention sweep deletes the bodies. */
+  expiresAt: number;
+  /** Size of each body's JSON before compression; null when not captured. */
+  requestBytes: number | null;
+  answerBytes: number | null;
+  /** Bodies over the size cap: only their size was kept, and `request` or `answer` is null. */
+  truncated: Array<'request' | 'answer'>;
 }
 
 /** A condition on the feedback a request received: the metric exists, or its value compares to `value`. */

@@ -9,6 +9,7 @@ import { writeError } from './error-envelope.js';
 import type { Gateway } from './gateway.js';
 import { customerOf, sendJson } from './http-body.js';
 import { newRequestRecord, settleRequestRecord } from './request-record.js';
+import { parseRequestTags, tagsHeader } from '../quality/capture-tags.js';
 
 /** One non-chat request (embeddings, images): what it asks for and how to run it on the resolved targets. */
 export interface AccountedWork {
@@ -38,6 +39,8 @@ export async function runAccounted(gateway: Gateway, http: { request: IncomingMe
   let errorCode: string | null = null;
   let reservation: Reservation | undefined;
   try {
+    const tags = parseRequestTags(request.headers[tagsHeader]);
+    if (tags) record.tags = tags;
     assertModelAllowed(principal, work.model);
     const resolution = gateway.registry.resolve(work.model);
     record.route = resolution.route ?? null;

@@ -17,6 +17,7 @@ import { openAiChatCodec } from './openai/openai-chat-codec.js';
 import { runResponses } from './responses/responses-handler.js';
 import { handleStoredResponse } from './responses/stored-responses-routes.js';
 import type { ChatRequest } from '../core/canonical.js';
+import { handleFeedback } from '../quality/feedback-handler.js';
 
 /** An ingress that speaks chat: how to decode its body and encode its answers. */
 export interface ChatIngress {
@@ -94,6 +95,10 @@ export function createRequestHandler(gateway: Gateway) {
       }
       if (path === '/v1/images/generations' && request.method === 'POST') {
         await runImages(gateway, { request, response }, principal, { requestId, startedAtMs });
+        return;
+      }
+      if (path === '/v1/feedback' && request.method === 'POST') {
+        await handleFeedback(gateway, { request, response }, principal);
         return;
       }
       if (path === '/v1/models' && request.method === 'GET') {

@@ -14,6 +14,8 @@ import { targetsForServerTools } from './anthropic/server-tools.js';
 import { lookupCached, serveCached, StreamCollector } from './cached-answer.js';
 import type { CachedAnswer } from '../cache/cache-store.js';
 import type { CachePlan } from '../cache/response-cache.js';
+import { RequestCapture } from '../quality/capture-hook.js';
+import { parseRequestTags, tagsHeader } from '../quality/capture-tags.js';
 
 /** How an ingress writes answers in its own wire format. */
 export interface ChatCodec {
@@ -71,10 +73,14 @@ export async function runChat(gateway: Gateway, call: ChatCall, http: { request:
   let cachePlan: CachePlan | undefined;
   let cached: CachedAnswer | undefined;
   let admission: Admission | undefined;
+  let capture: RequestCapture | undefined;
   try {
+    const tags = parseRequestTags(http.request.headers[tagsHeader]);
+    if (tags) record.tags = tags;
     assertModelAllowed(call.principal, request.model);
     routePlan = plan(gateway, call, http.request.headers);
     record.route = routePlan.route ?? null;
+    capture = RequestCapture.decide(gateway.config, { routeConfig: routePlan.routeConfig, requestedModel: request.model, keyTags: call.principal.key?.tags ?? {} });
     if (routePlan.routeConfig?.promptCache === 'auto' || gateway.config.models[request.model]?.promptCache === 'auto') request.promptCache = 'auto';
     routePlan = { ...routePlan, targets: targetsForServerTools(request, routePlan.targets) };
     if (routePlan.routeConfig) {
@@ -90,21 +96,11 @@ export async function runChat(gateway: Gateway, call: ChatCall, http: { request:
       cached = await lookupCached(gateway, cachePlan, request, context);
       if (cached) {
         serveCached(cached, request, { response: http.response, codec, requestId }, record);
+        capture?.answered(cached.response, cached.usage);
         return;
       }
     }
-    const options = { ...(routePlan.requestFor ? { requestFor: routePlan.requestFor } : {}), ...(routePlan.check ? { check: routePlan.check } : {}) };
-    const save = cachePlan ? saveTo(gateway, cachePlan, context) : undefined;
-    if (request.stream) status = await streamChat(request, routePlan.targets, context, { response: http.response, codec, requestId, options, save });
-    else {
-      const outcome = await executeChat(request, routePlan.targets, context, options);
-      // The client left while the provider worked: the answer was bought but never delivered.
-      if (http.response.destroyed) status = 499;
-      const body = JSON.stringify(codec.encodeResponse(outcome.response, outcome.usage, requestId, request.model, request));
-      http.response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(cachePlan ? { 'x-switchyard-cache': 'miss' } : {}) });
-      http.response.end(body);
-      save?.(outcome.response, outcome.usage);
-    }
+    status = await serveUpstream(request, routePlan, context, { response: http.response, codec, requestId, save: cachePlan ? saveTo(gateway, cachePlan, context) : undefined, capture });
   } catch (caught) {
     const error = toGatewayError(caught);
     if (error.code === 'internal_error') gateway.logger.error('request failed', { requestId, error: error.cause ?? error });
@@ -122,7 +118,37 @@ export async function runChat(gateway: Gateway, call: ChatCall, http: { request:
     admission?.reservation?.settle(record.costUsd).catch((error: unknown) => gateway.logger.error('budget settlement failed', { requestId, error }));
     if (routePlan?.shadow && status === 200) runShadow(gateway, record, routePlan, request);
     else gateway.ledger.enqueue(record);
+    capture?.finish(gateway.capture, record, request);
   }
+}
+
+interface UpstreamTarget {
+  response: ServerResponse;
+  codec: ChatCodec;
+  requestId: string;
+  save: SaveAnswer | undefined;
+  capture: RequestCapture | undefined;
+}
+
+/** Runs the request on the route's targets and writes the answer, streamed or whole. Returns the status to record. */
+async function serveUpstream(request: ChatRequest, routePlan: RoutePlan, context: ExecutionContext, target: UpstreamTarget): Promise<number> {
+  const { response, codec, requestId, save, capture } = target;
+  const options = { ...(routePlan.requestFor ? { requestFor: routePlan.requestFor } : {}), ...(routePlan.check ? { check: routePlan.check } : {}) };
+  if (request.stream) {
+    const collector = save || capture ? new StreamCollector() : undefined;
+    const status = await streamChat(request, routePlan.targets, context, { response, codec, requestId, options, save, collector });
+    if (status === 200) capture?.answered(collector?.response(), collector?.usage);
+    return status;
+  }
+  const outcome = await executeChat(request, routePlan.targets, context, options);
+  const body = JSON.stringify(codec.encodeResponse(outcome.response, outcome.usage, requestId, request.model, request));
+  // The client left while the provider worked: the answer was bought but never delivered.
+  const status = response.destroyed ? 499 : 200;
+  response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(save ? { 'x-switchyard-cache': 'miss' } : {}) });
+  response.end(body);
+  save?.(outcome.response, outcome.usage);
+  capture?.answered(outcome.response, outcome.usage);
+  return status;
 }
 
 interface StreamTarget {
@@ -131,6 +157,8 @@ interface StreamTarget {
   requestId: string;
   options: Parameters<typeof executeStream>[3];
   save: SaveAnswer | undefined;
+  /** Assembles the answer from the parts, for the cache and for capture. */
+  collector: StreamCollector | undefined;
 }
 
 type SaveAnswer = (response: ChatResponse, usage: Usage) => void;
@@ -156,7 +184,7 @@ async function streamChat(request: ChatRequest, targets: Parameters<typeof execu
   if (encoder.open) response.write(encoder.open());
   let usage: Usage | undefined;
   let failed = false;
-  const collector = target.save ? new StreamCollector() : undefined;
+  const { collector } = target;
   const piped = outcome.pipe({
     write(part) {
       if (context.signal.aborted) return true;
@@ -177,8 +205,9 @@ async function streamChat(request: ChatRequest, targets: Parameters<typeof execu
   if (context.signal.aborted) return 499;
   const finalUsage = usage ?? settledUsage(context.attempts[context.attempts.length - 1]);
   response.end(failed ? undefined : encoder.close(finalUsage));
-  const collected = collector?.response();
+  const collected = target.save ? collector?.response() : undefined;
   if (!failed && collected && finalUsage) target.save?.(collected, finalUsage);
+  if (collector && finalUsage) collector.usage = finalUsage;
   return failed ? 502 : 200;
 }
 

@@ -7,6 +7,7 @@ import type { DeploymentHealth } from '../routing/deployment-health.js';
 import type { CaptureReader } from '../quality/captured-request.js';
 import type { ModelRegistry } from '../routing/model-registry.js';
 import type { Store } from '../store/store.js';
+import type { CaptureWriter } from '../quality/capture-writer.js';
 import type { KeyService } from './auth/key-service.js';
 import type { ResponseStorage } from './responses/response-storage.js';
 import type { SpendControl } from './spend-control.js';
@@ -25,6 +26,8 @@ export interface Gateway {
   spend: SpendControl;
   /** Stored Responses API answers (previous_response_id, GET/DELETE /v1/responses/{id}). */
   responses: ResponseStorage;
+  /** Writes sampled requests and answers for the quality loop, off the request path. */
+  capture: CaptureWriter;
   /** Background work (shadow requests) that shutdown waits for. */
   background: Set<Promise<unknown>>;
   /** Captured requests, which datasets are made from; absent while nothing captures them. */

@@ -22,7 +22,8 @@ import type { CounterStore } from '../limits/counter-store.js';
 import { RateLimiter } from '../limits/rate-limiter.js';
 import type { Store } from '../store/store.js';
 import type { CaptureReader } from '../quality/captured-request.js';
-import { captureReaderFor } from '../quality/capture-source.js';
+import { gatewayCaptureReader } from '../quality/capture-reader.js';
+import { CaptureWriter } from '../quality/capture-writer.js';
 
 const customerCacheMs = 5_000;
 
@@ -96,9 +97,10 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   ledger.start();
   const responses = new ResponseStorage(store.responses, config.responses, logger);
   responses.start();
-  const gateway: Gateway = { config, logger, store, keys, registry: new ModelRegistry(config, catalog), ledger, catalog, health: new DeploymentHealth(config.resilience), cache: new ResponseCache(shared?.cache ?? new MemoryCacheStore(config.cache.maxEntries), config.cache), spend, responses, background: new Set() };
-  const captures = options.captures ?? captureReaderFor(store);
-  if (captures) gateway.captures = captures;
+  const capture = new CaptureWriter(store.captures, config.capture, logger);
+  capture.start();
+  const gateway: Gateway = { config, logger, store, keys, registry: new ModelRegistry(config, catalog), ledger, capture, catalog, health: new DeploymentHealth(config.resilience), cache: new ResponseCache(shared?.cache ?? new MemoryCacheStore(config.cache.maxEntries), config.cache), spend, responses, background: new Set() };
+  gateway.captures = options.captures ?? gatewayCaptureReader(gateway);
   const handler = createRequestHandler(gateway);
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (request, response) => void handler(request, response));
   server.headersTimeout = 60_000;
@@ -127,6 +129,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       await Promise.race([Promise.allSettled([...gateway.background]), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
       await ledger.stop();
       await responses.stop();
+      await capture.stop();
       closeUpstreamConnections();
       await counters.close();
       await store.close();

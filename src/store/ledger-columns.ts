@@ -5,6 +5,7 @@ export const requestColumns = [
   'id', 'started_at', 'endpoint', 'key_id', 'customer', 'team', 'requested_model', 'route', 'provider', 'upstream_model',
   'stream', 'status', 'error_code', 'input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'output_tokens',
   'reasoning_tokens', 'cost_usd', 'latency_ms', 'ttft_ms', 'estimated', 'catalog_version', 'cache_hit', 'saved_usd',
+  'tags',
 ];
 
 export const attemptColumns = [
@@ -19,7 +20,25 @@ export type FlagValue = (flag: boolean) => boolean | number;
 /** A request's values in `requestColumns` order. */
 export function requestRow(r: RequestRecord, flag: FlagValue): unknown[] {
   return [r.id, r.startedAt, r.endpoint, r.keyId, r.customer, r.team, r.requestedModel, r.route, r.provider, r.upstreamModel, flag(r.stream), r.status, r.errorCode,
-    r.inputTokens, r.cachedInputTokens, r.cacheWriteTokens, r.outputTokens, r.reasoningTokens, r.costUsd, r.latencyMs, r.ttftMs, flag(r.estimated), r.catalogVersion, flag(r.cacheHit), r.savedUsd];
+    r.inputTokens, r.cachedInputTokens, r.cacheWriteTokens, r.outputTokens, r.reasoningTokens, r.costUsd, r.latencyMs, r.ttftMs, flag(r.estimated), r.catalogVersion, flag(r.cacheHit), r.savedUsd, tagsColumn(r.tags)];
+}
+
+/** Tags as stored in the requests table: JSON, or NULL for none. */
+export function tagsColumn(tags: Record<string, string> | undefined): string | null {
+  return tags && Object.keys(tags).length > 0 ? JSON.stringify(tags) : null;
+}
+
+/** The rows of the request_tags table (request id, name, value) that tag filters use. */
+export function tagRows(r: RequestRecord): unknown[][] {
+  return r.tags ? Object.entries(r.tags).map(([name, value]) => [r.id, name, value]) : [];
+}
+
+export const tagColumns = ['request_id', 'name', 'value'];
+
+/** A stored tags column back as the record's optional field. */
+export function tagsFromColumn(row: Record<string, unknown>): void {
+  if (typeof row.tags === 'string') row.tags = JSON.parse(row.tags) as Record<string, string>;
+  else delete row.tags;
 }
 
 /** An attempt's values in `attemptColumns` order. */

@@ -13,6 +13,7 @@ import { openSqliteStore } from './sqlite/sqlite-store.js';
 import { rollupRecords } from '../reports/rollup-records.js';
 import { responseContractCases } from './response-contract-cases.js';
 import type { CustomerRecord, KeyRecord, RollupQuery, RollupRow, Store } from './store.js';
+import { qualityContract } from './quality-contract.js';
 
 /** Where a store lives: opened once per test, or several times to check what survives a reopen. */
 interface Place {
@@ -317,6 +318,7 @@ function contract(target: Target): void {
 
   datasetContract(it);
   responseContractCases(it);
+  qualityContract(it, record);
 
   if (target.persistent) {
     test('data survives closing and reopening', async () => {

@@ -2,6 +2,7 @@ import type { BudgetSpec, RateLimitSpec } from '../limits/limit-types.js';
 import type { RequestRecord, TokenCounts, UsageQuery, UsageRow } from '../ledger/ledger-record.js';
 import type { CaptureFilter } from '../quality/captured-request.js';
 import type { DatasetItem, DatasetReader, DatasetVersion } from '../quality/dataset.js';
+import type { CaptureRepository, FeedbackRepository } from './quality-store.js';
 
 export interface KeyRecord {
   id: string;
@@ -195,5 +196,8 @@ export interface Store {
   customers: CustomerRepository;
   datasets: DatasetRepository;
   responses: ResponseRepository;
+  /** Captured request and answer bodies, and the request log that joins them to the ledger. */
+  captures: CaptureRepository;
+  feedback: FeedbackRepository;
   close(): Promise<void>;
 }

@@ -9,6 +9,8 @@ import { readJsonBody, sendJson } from '../http-body.js';
 import { invalid, optionalString, requireArray, requireObject, requireString } from '../openai/field-reader.js';
 import { handleDatasets } from './dataset-routes.js';
 import { handleReports } from './report-routes.js';
+import { handleRequestLog } from '../../quality/capture-routes.js';
+import { withFeedbackRates } from '../../quality/feedback-usage.js';
 
 const usageGroups: readonly UsageGroup[] = ['key', 'customer', 'model', 'provider', 'team', 'route', 'day'];
 
@@ -68,8 +70,9 @@ async function usage(gateway: Gateway, url: URL, response: ServerResponse): Prom
   const from = parseTime(url.searchParams.get('from'), 'from');
   const to = parseTime(url.searchParams.get('to'), 'to');
   await gateway.ledger.flush();
-  const rows = await gateway.store.ledger.usage({ groupBy, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) });
-  sendJson(response, 200, { groupBy, from: from ?? null, to: to ?? null, rows });
+  const query = { groupBy, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) };
+  const [rows, feedback] = await Promise.all([gateway.store.ledger.usage(query), gateway.store.feedback.summary(query)]);
+  sendJson(response, 200, { groupBy, from: from ?? null, to: to ?? null, rows: withFeedbackRates(gateway.config, rows, feedback) });
 }
 
 /** `/admin/*`: keys and reports. The caller has already been checked to hold the admin key. */
@@ -89,14 +92,7 @@ export async function handleAdmin(gateway: Gateway, request: IncomingMessage, re
     return;
   }
   if (path === '/admin/usage' && method === 'GET') return usage(gateway, url, response);
-  const requestMatch = /^\/admin\/requests\/([^/]+)$/.exec(path);
-  if (requestMatch && method === 'GET') {
-    await gateway.ledger.flush();
-    const record = await gateway.store.ledger.get(decodeURIComponent(requestMatch[1] as string));
-    if (!record) throw new GatewayError('not_found', `No ledger record with id "${requestMatch[1]}".`);
-    sendJson(response, 200, record);
-    return;
-  }
+  if (await handleRequestLog(gateway, method, url, response)) return;
   if (path === '/admin/health' && method === 'GET') {
     sendJson(response, 200, { deployments: gateway.health.snapshot() });
     return;

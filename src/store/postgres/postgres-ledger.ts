@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { inTransaction } from './postgres-transaction.js';
 import type { AttemptRecord, RequestRecord, UsageQuery, UsageRow } from '../../ledger/ledger-record.js';
-import { attemptColumns, attemptRow, requestColumns, requestRow, usageGroupColumns } from '../ledger-columns.js';
+import { attemptColumns, attemptRow, requestColumns, requestRow, tagColumns, tagRows, tagsFromColumn, usageGroupColumns } from '../ledger-columns.js';
 import { rollupRowFrom, rollupSql } from '../rollup-sql.js';
 import type { LedgerRepository } from '../store.js';
 import { roundUsd } from '../../ledger/money.js';
@@ -19,7 +19,7 @@ function camel(name: string): string {
   return name.replace(/_([a-z])/g, (_match, letter: string) => letter.toUpperCase());
 }
 
-function fromRow(row: Row): Row {
+export function fromRow(row: Row): Row {
   const result: Row = {};
   for (const [name, value] of Object.entries(row)) result[camel(name)] = value;
   return result;
@@ -32,7 +32,7 @@ function attemptFromRow(row: Row): AttemptRecord {
 }
 
 /** Inserts rows with as few multi-row INSERT statements as the parameter limit allows (one for any usual batch). */
-async function insertRows(client: pg.PoolClient, table: string, columns: string[], rows: unknown[][]): Promise<void> {
+export async function insertRows(client: pg.PoolClient, table: string, columns: string[], rows: unknown[][]): Promise<void> {
   const perStatement = Math.floor(maxParameters / columns.length);
   for (let start = 0; start < rows.length; start += perStatement) {
     const chunk = rows.slice(start, start + perStatement);
@@ -50,9 +50,11 @@ export function postgresLedger(pool: pg.Pool): LedgerRepository {
       if (records.length === 0) return;
       const requests = records.map((record) => requestRow(record, postgresFlag));
       const attempts = records.flatMap((record) => record.attempts.map((attempt) => attemptRow(record.id, attempt, postgresFlag)));
+      const tags = records.flatMap(tagRows);
       await inTransaction(pool, async (client) => {
         await insertRows(client, 'requests', requestColumns, requests);
         if (attempts.length > 0) await insertRows(client, 'attempts', attemptColumns, attempts);
+        if (tags.length > 0) await insertRows(client, 'request_tags', tagColumns, tags);
       });
     },
 
@@ -87,7 +89,9 @@ export function postgresLedger(pool: pg.Pool): LedgerRepository {
       const row = request.rows[0];
       if (!row) return undefined;
       const attempts = await pool.query<Row>('SELECT * FROM attempts WHERE request_id = $1 ORDER BY attempt', [id]);
-      return { ...fromRow(row), attempts: attempts.rows.map(attemptFromRow) } as unknown as RequestRecord;
+      const record = fromRow(row);
+      tagsFromColumn(record);
+      return { ...record, attempts: attempts.rows.map(attemptFromRow) } as unknown as RequestRecord;
     },
   };
 }

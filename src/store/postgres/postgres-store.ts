@@ -6,6 +6,7 @@ import { postgresCustomers, postgresRevenue } from './postgres-finance.js';
 import { postgresLedger } from './postgres-ledger.js';
 import { postgresResponses } from './postgres-responses.js';
 import { migratePostgres } from './postgres-schema.js';
+import { postgresCaptures, postgresFeedback } from './postgres-quality.js';
 
 type Row = Record<string, unknown>;
 
@@ -67,6 +68,8 @@ export async function openPostgresStore(url: string): Promise<Store> {
     customers: postgresCustomers(pool),
     datasets: postgresDatasets(pool),
     responses: postgresResponses(pool),
+    captures: postgresCaptures(pool),
+    feedback: postgresFeedback(pool),
     settings: {
       async get(name) {
         return (await pool.query<{ value: string }>('SELECT value FROM settings WHERE name = $1', [name])).rows[0]?.value;

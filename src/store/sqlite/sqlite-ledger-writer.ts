@@ -5,6 +5,8 @@ import { ledgerRows, type LedgerRows } from './sqlite-ledger.js';
 
 interface Reply {
   id: number;
+  /** Rows a sweep deleted. */
+  changes?: number;
   error?: { message: string; code?: string };
 }
 
@@ -14,7 +16,7 @@ interface Reply {
  */
 export class SqliteLedgerWriter {
   private readonly worker: Worker;
-  private readonly pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (changes: number) => void; reject: (error: Error) => void }>();
   private nextId = 0;
 
   constructor(file: string) {
@@ -26,7 +28,7 @@ export class SqliteLedgerWriter {
       if (!waiting) return;
       this.pending.delete(reply.id);
       if (reply.error) waiting.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
-      else waiting.resolve();
+      else waiting.resolve(reply.changes ?? 0);
     });
     this.worker.on('error', (error) => {
       for (const waiting of this.pending.values()) waiting.reject(error);
@@ -34,20 +36,30 @@ export class SqliteLedgerWriter {
     });
   }
 
-  insertBatch(records: RequestRecord[]): Promise<void> {
-    return this.send({ rows: ledgerRows(records) });
+  async insertBatch(records: RequestRecord[]): Promise<void> {
+    await this.send({ rows: ledgerRows(records) });
   }
 
-  insertResponse(row: ResponseRow): Promise<void> {
-    return this.send({ response: row });
+  async insertResponse(row: ResponseRow): Promise<void> {
+    await this.send({ response: row });
   }
 
-  private send(work: { rows?: LedgerRows; response?: ResponseRow }): Promise<void> {
+  /** Deletes captures past their retention on the writer thread, since a large sweep would hold the event loop. */
+  deleteExpiredCaptures(now: number): Promise<number> {
+    return this.send({ sweepBefore: now });
+  }
+
+  /** Capture rows (see `captureRowValues`), written by the same thread so compressed bodies never block the event loop. */
+  async insertCaptures(captures: unknown[][]): Promise<void> {
+    await this.send({ captures });
+  }
+
+  private send(message: { rows: LedgerRows } | { response: ResponseRow } | { captures: unknown[][] } | { sweepBefore: number }): Promise<number> {
     const id = this.nextId++;
-    const written = new Promise<void>((resolve, reject) => {
+    const written = new Promise<number>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.ref();
-      this.worker.postMessage({ id, ...work });
+      this.worker.postMessage({ id, ...message });
     });
     return written.finally(() => {
       if (this.pending.size === 0) this.worker.unref();

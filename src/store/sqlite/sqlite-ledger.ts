@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { AttemptRecord, RequestRecord, UsageQuery, UsageRow } from '../../ledger/ledger-record.js';
-import { attemptColumns, attemptRow, requestColumns, requestRow, usageGroupColumns } from '../ledger-columns.js';
+import { attemptColumns, attemptRow, requestColumns, requestRow, tagColumns, tagRows, tagsFromColumn, usageGroupColumns } from '../ledger-columns.js';
 import { rollupRowFrom, rollupSql } from '../rollup-sql.js';
 import type { RollupQuery, RollupRow } from '../store.js';
 import { roundUsd } from '../../ledger/money.js';
@@ -16,12 +16,14 @@ const sqliteFlag = (flag: boolean) => (flag ? 1 : 0);
 export interface LedgerRows {
   requests: unknown[][];
   attempts: unknown[][];
+  tags: unknown[][];
 }
 
 export function ledgerRows(records: RequestRecord[]): LedgerRows {
-  const rows: LedgerRows = { requests: [], attempts: [] };
+  const rows: LedgerRows = { requests: [], attempts: [], tags: [] };
   for (const record of records) {
     rows.requests.push(requestRow(record, sqliteFlag));
+    if (record.tags) rows.tags.push(...tagRows(record));
     for (const attempt of record.attempts) rows.attempts.push(attemptRow(record.id, attempt, sqliteFlag));
   }
   return rows;
@@ -38,6 +40,7 @@ export class SqliteLedgerRepository {
     this.writeRows = database.transaction((rows: LedgerRows) => {
       this.insertAll('requests', requestColumns, rows.requests);
       this.insertAll('attempts', attemptColumns, rows.attempts);
+      if (rows.tags.length > 0) this.insertAll('request_tags', tagColumns, rows.tags);
     });
   }
 
@@ -96,7 +99,9 @@ export class SqliteLedgerRepository {
     const row = this.database.prepare('SELECT * FROM requests WHERE id = ?').get(id) as Row | undefined;
     if (!row) return undefined;
     const attempts = this.database.prepare('SELECT * FROM attempts WHERE request_id = ? ORDER BY attempt').all(id) as Row[];
-    return { ...fromRow(row), attempts: attempts.map(attemptFromRow) } as RequestRecord;
+    const record = fromRow(row);
+    tagsFromColumn(record);
+    return { ...record, attempts: attempts.map(attemptFromRow) } as RequestRecord;
   }
 }
 
@@ -104,7 +109,7 @@ function camel(name: string): string {
   return name.replace(/_([a-z])/g, (_match, letter: string) => letter.toUpperCase());
 }
 
-function fromRow(row: Row): Row {
+export function fromRow(row: Row): Row {
   const result: Row = {};
   for (const [name, value] of Object.entries(row)) result[camel(name)] = value;
   for (const flag of ['stream', 'estimated', 'cacheHit', 'shadow']) if (flag in result) result[flag] = result[flag] === 1;

@@ -10,6 +10,7 @@ import { SqliteLedgerRepository } from './sqlite-ledger.js';
 import { sqliteResponses } from './sqlite-responses.js';
 import { SqliteLedgerWriter } from './sqlite-ledger-writer.js';
 import { sqliteMigrations } from './sqlite-schema.js';
+import { sqliteCaptures, sqliteFeedback } from './sqlite-quality.js';
 
 type Row = Record<string, unknown>;
 
@@ -74,6 +75,8 @@ export function openSqliteStore(file: string): Store {
     customers: sqliteCustomers(database),
     datasets: sqliteDatasets(database),
     responses: sqliteResponses(database, writer ? (row) => writer.insertResponse(row) : undefined),
+    captures: sqliteCaptures(database, writer ? { insert: (rows) => writer.insertCaptures(rows), deleteExpired: (now) => writer.deleteExpiredCaptures(now) } : undefined),
+    feedback: sqliteFeedback(database),
     settings: {
       async get(name) {
         return (getSetting.get(name) as { value: string } | undefined)?.value;
