@@ -69,6 +69,6 @@ describe('switchyard datasets commands', () => {
     assert.match(run('datasets', 'import', 'bad name!', 'x.jsonl').stderr, /NAME: "bad name!" is not a dataset name/);
     assert.match(run('datasets', 'create', 'fresh', '--status', 'fine').stderr, /filter\.status: expected an HTTP status/);
     assert.match(run('datasets', 'create', 'fresh', '--filter', '{oops').stderr, /--filter: not valid JSON/);
-    assert.match(run('datasets', 'create', 'fresh', '--model', 'mini').stderr, /keeps no captured requests/);
+    assert.match(run('datasets', 'create', 'fresh', '--model', 'mini').stderr, /The filter matches no captured request with bodies/);
   });
 });

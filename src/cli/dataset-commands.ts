@@ -129,7 +129,6 @@ export async function datasetsCommand(args: ParsedArgs): Promise<void> {
     const filter = filterFromFlags(args);
     const version = await withStore(args, async (store) => {
       const captures = captureReaderFor(store);
-      if (!captures) throw new Error('This store keeps no captured requests to make a dataset from; import a JSONL file instead.');
       return createDatasetFromCapture(store.datasets, captures, { name, filter });
     });
     process.stdout.write(`Created ${describeVersion(version)}.\n`);
