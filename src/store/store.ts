@@ -1,5 +1,6 @@
 import type { BudgetSpec, RateLimitSpec } from '../limits/limit-types.js';
 import type { RequestRecord, TokenCounts, UsageQuery, UsageRow } from '../ledger/ledger-record.js';
+import type { EvaluationRecord, EvaluationResult, EvaluationStatus } from '../quality/evaluation-types.js';
 
 export interface KeyRecord {
   id: string;
@@ -125,6 +126,20 @@ export interface SettingRepository {
   set(name: string, value: string): Promise<void>;
 }
 
+/** Evaluation runs and their per-(item, candidate) results, kept so that a restarted run never pays twice. */
+export interface EvaluationRepository {
+  insert(evaluation: EvaluationRecord): Promise<void>;
+  get(id: string): Promise<EvaluationRecord | undefined>;
+  /** Newest first. */
+  list(): Promise<EvaluationRecord[]>;
+  /** Returns false when no such evaluation exists. */
+  setStatus(id: string, update: { status: EvaluationStatus; message: string | null; updatedAt: number }): Promise<boolean>;
+  /** Writes a result unless one exists for its (evaluation, item, candidate); returns whether it was written. */
+  saveResult(result: EvaluationResult): Promise<boolean>;
+  /** Ordered by finish time, then item and candidate. */
+  results(evaluationId: string): Promise<EvaluationResult[]>;
+}
+
 /** Everything the gateway persists, behind one interface per concern. */
 export interface Store {
   readonly driver: string;
@@ -133,5 +148,6 @@ export interface Store {
   settings: SettingRepository;
   revenue: RevenueRepository;
   customers: CustomerRepository;
+  evaluations: EvaluationRepository;
   close(): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { evaluationTables } from '../evaluation-rows.js';
 import { inTransaction } from './postgres-transaction.js';
 
 /** Schema migrations, applied in order; `schema_migrations` records which ran. Mirrors the SQLite schema. */
@@ -28,6 +29,8 @@ export const postgresMigrations: string[] = [
    CREATE TABLE customers (id TEXT PRIMARY KEY, data TEXT NOT NULL, updated_at BIGINT NOT NULL);`,
   `ALTER TABLE keys ADD COLUMN budget TEXT;
    ALTER TABLE keys ADD COLUMN rate_limit TEXT;`,
+  // IF NOT EXISTS, so this migration may sit at any position in the list.
+  evaluationTables('BIGINT'),
 ];
 
 /** Any fixed number works; every replica must use the same one. */

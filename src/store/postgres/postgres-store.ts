@@ -1,6 +1,7 @@
 import { keyFromRow, limitsToColumns } from '../key-row.js';
 import pg from 'pg';
 import type { Store } from '../store.js';
+import { postgresEvaluations } from './postgres-evaluations.js';
 import { postgresCustomers, postgresRevenue } from './postgres-finance.js';
 import { postgresLedger } from './postgres-ledger.js';
 import { migratePostgres } from './postgres-schema.js';
@@ -63,6 +64,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     ledger: postgresLedger(pool),
     revenue: postgresRevenue(pool),
     customers: postgresCustomers(pool),
+    evaluations: postgresEvaluations(pool),
     settings: {
       async get(name) {
         return (await pool.query<{ value: string }>('SELECT value FROM settings WHERE name = $1', [name])).rows[0]?.value;

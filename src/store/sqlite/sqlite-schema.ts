@@ -1,3 +1,5 @@
+import { evaluationTables } from '../evaluation-rows.js';
+
 /** Schema migrations, applied in order; `user_version` records how many ran. */
 export const sqliteMigrations: string[] = [
   `CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -25,4 +27,6 @@ export const sqliteMigrations: string[] = [
    CREATE TABLE customers (id TEXT PRIMARY KEY, data TEXT NOT NULL, updated_at INTEGER NOT NULL);`,
   `ALTER TABLE keys ADD COLUMN budget TEXT;
    ALTER TABLE keys ADD COLUMN rate_limit TEXT;`,
+  // IF NOT EXISTS, so this migration may sit at any position in the list.
+  evaluationTables('INTEGER'),
 ];

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RequestRecord } from '../../ledger/ledger-record.js';
 import type { Store } from '../store.js';
+import { sqliteEvaluations } from './sqlite-evaluations.js';
 import { sqliteCustomers, sqliteRevenue } from './sqlite-finance.js';
 import { SqliteLedgerRepository } from './sqlite-ledger.js';
 import { SqliteLedgerWriter } from './sqlite-ledger-writer.js';
@@ -70,6 +71,7 @@ export function openSqliteStore(file: string): Store {
     },
     revenue: sqliteRevenue(database),
     customers: sqliteCustomers(database),
+    evaluations: sqliteEvaluations(database),
     settings: {
       async get(name) {
         return (getSetting.get(name) as { value: string } | undefined)?.value;
