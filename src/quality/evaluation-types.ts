@@ -28,6 +28,8 @@ export interface EvaluationSpec {
   judge?: string;
   concurrency: number;
   maxSpendUsd?: number;
+  /** The route or model the dataset's traffic goes to (the most common among its items), whose volume prices a month. */
+  target: string;
 }
 
 export type EvaluationStatus = 'running' | 'done' | 'stopped' | 'failed';

@@ -19,6 +19,11 @@ function renderMessage(message: Message): string {
   }
 }
 
+/** A conversation as plain lines, `role: text`. */
+export function renderConversation(messages: Message[]): string {
+  return messages.map(renderMessage).join('\n');
+}
+
 export function renderAnswer(answer: EvaluatedAnswer): string {
   const calls = answer.toolCalls.map((call) => `[calls ${call.name}(${call.arguments})]`);
   return [answer.text, ...calls].filter((line) => line !== '').join('\n');
@@ -41,7 +46,7 @@ export interface PointwisePrompt {
 export function pointwiseRequest(prompt: PointwisePrompt): ChatRequest {
   const ending = prompt.scale === '1-10' ? 'End with one line "Score: N", N a whole number from 1 (worst) to 10 (best).' : 'End with one line "Verdict: PASS" or "Verdict: FAIL".';
   const system = `You grade one answer of an assistant against a rubric. Rubric: ${prompt.rubric}\nExplain briefly, then decide. ${ending}`;
-  const sections: Array<[string, string]> = [[judgeSections.conversation, prompt.conversation.map(renderMessage).join('\n')]];
+  const sections: Array<[string, string]> = [[judgeSections.conversation, renderConversation(prompt.conversation)]];
   if (prompt.reference !== undefined) sections.push([judgeSections.reference, prompt.reference]);
   sections.push([judgeSections.answer, renderAnswer(prompt.answer)]);
   return judgeRequest(prompt.judge, system, sections);
@@ -58,7 +63,7 @@ export interface PairwisePrompt {
 export function pairwiseRequest(prompt: PairwisePrompt): ChatRequest {
   const system = `You compare two answers of assistants to the same conversation against a rubric. Rubric: ${prompt.rubric}\nExplain briefly, then end with one line "Winner: A", "Winner: B" or "Winner: tie".`;
   return judgeRequest(prompt.judge, system, [
-    [judgeSections.conversation, prompt.conversation.map(renderMessage).join('\n')],
+    [judgeSections.conversation, renderConversation(prompt.conversation)],
     [judgeSections.answerA, renderAnswer(prompt.first)],
     [judgeSections.answerB, renderAnswer(prompt.second)],
   ]);

@@ -4,6 +4,7 @@ import type { Logger } from '../core/logger.js';
 import type { LedgerWriter } from '../ledger/ledger-writer.js';
 import type { PriceCatalog } from '../ledger/price-catalog.js';
 import type { DeploymentHealth } from '../routing/deployment-health.js';
+import type { DatasetReader } from '../quality/dataset.js';
 import type { ModelRegistry } from '../routing/model-registry.js';
 import type { Store } from '../store/store.js';
 import type { KeyService } from './auth/key-service.js';
@@ -21,6 +22,8 @@ export interface Gateway {
   health: DeploymentHealth;
   cache: ResponseCache;
   spend: SpendControl;
+  /** The datasets evaluations replay; evaluations answer 404 without them. */
+  datasets?: DatasetReader;
   /** Background work (shadow requests) that shutdown waits for. */
   background: Set<Promise<unknown>>;
 }

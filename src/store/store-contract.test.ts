@@ -147,7 +147,7 @@ const expectedUsage: Record<UsageGroup, UsageRow[]> = {
 function evaluation(id: string, createdAt: number): EvaluationRecord {
   return {
     id, createdAt, updatedAt: createdAt, status: 'running', total: 4, message: null,
-    spec: { dataset: 'support', version: 2, candidates: ['cheap', 'llama'], baseline: 'recorded', evaluators: [{ type: 'exact-match', name: 'exact-match', ignoreCase: false }], concurrency: 2, maxSpendUsd: 1.5 },
+    spec: { dataset: 'support', version: 2, candidates: ['cheap', 'llama'], baseline: 'recorded', evaluators: [{ type: 'exact-match', name: 'exact-match', ignoreCase: false }], concurrency: 2, maxSpendUsd: 1.5, target: 'support' },
   };
 }
 

@@ -7,6 +7,7 @@ import type { KeyRecord } from '../../store/store.js';
 import type { Gateway } from '../gateway.js';
 import { readJsonBody, sendJson } from '../http-body.js';
 import { invalid, optionalString, requireArray, requireObject, requireString } from '../openai/field-reader.js';
+import { handleEvaluations } from './evaluation-routes.js';
 import { handleReports } from './report-routes.js';
 
 const usageGroups: readonly UsageGroup[] = ['key', 'customer', 'model', 'provider', 'team', 'route', 'day'];
@@ -106,5 +107,6 @@ export async function handleAdmin(gateway: Gateway, request: IncomingMessage, re
     return;
   }
   if (await handleReports(gateway, request, response, url)) return;
+  if (await handleEvaluations(gateway, request, response, path)) return;
   throw new GatewayError('not_found', `No admin endpoint ${method} ${path}.`);
 }
