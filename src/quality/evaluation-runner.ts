@@ -129,7 +129,7 @@ function finalStatus(state: RunState, stoppedByCap: boolean): Pick<EvaluationRec
   const { evaluation, budget } = state;
   const done = state.results.size;
   if (stoppedByCap) {
-    return { status: 'stopped', message: `spend cap of $${evaluation.spec.maxSpendUsd} reached: spent $${budget.spentUsd.toFixed(6)}, ${done} of ${evaluation.total} pairs done` };
+    return { status: 'stopped', message: `spend cap of $${(evaluation.spec.maxSpendUsd ?? 0).toFixed(6)} reached: spent $${budget.spentUsd.toFixed(6)}, ${done} of ${evaluation.total} pairs done` };
   }
   if (done < evaluation.total) return { status: 'stopped', message: `${evaluation.total - done} pairs not done (${state.retryableFailures} calls failed with retryable errors); resume to retry them` };
   return { status: 'done', message: null };
