@@ -27,7 +27,7 @@ export function formatMarginReport(report: MarginReport): string {
   ];
   const rows = report.rows.map((entry) => row(entry.customer ?? '(no customer)', entry));
   const table = formatTable(['customer', 'revenue', 'AI cost', 'margin', 'margin %', 'requests', 'tokens'], [...rows, row('TOTAL', report.total)]);
-  return `Gross margin, ${period} (UTC)\n\n${table}\n\nShadow spend (not charged to any customer): ${formatUsd(report.shadowCostUsd)}\n`;
+  return `Gross margin, ${period} (UTC)\n\n${table}\n\nShadow spend (not charged to any customer): ${formatUsd(report.shadowCostUsd)}\nEvaluation spend (the gateway's own, not in any row): ${formatUsd(report.evaluationCostUsd)}\n`;
 }
 
 export function formatSpendReport(report: SpendReport): string {
