@@ -6,6 +6,12 @@ import { EvaluationService } from '../src/quality/evaluation-service.js';
 import type { EvaluationSummary } from '../src/quality/evaluation-summary.js';
 import { evaluationCustomer } from '../src/quality/evaluation-types.js';
 import { startGateway } from '../src/server/start-server.js';
+import { evaluationServiceOf } from '../src/server/admin/evaluation-routes.js';
+import { parseArgs } from '../src/cli/parse-args.js';
+import { runEvalCommand } from '../src/cli/eval-command.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startJudgeSimulator, type JudgeSimulator } from './simulators/judge-simulator.js';
 import { arithmeticItem, MemoryDatasets } from './support/memory-datasets.js';
 import { adminKey, startTestGateway, type TestGateway } from './support/test-gateway.js';
@@ -22,12 +28,16 @@ const judgeCall = (12 * 3 + 7 * 6) / 1e6;
 const premiumCall = (12 * 10 + 7 * 20) / 1e6;
 
 export const evaluationConfig = (url: string) => ({
-  providers: { sim: { type: 'openai', baseUrl: url } },
+  providers: {
+    sim: { type: 'openai', baseUrl: url },
+    gpu: { type: 'vllm', baseUrl: url, hosting: { cloud: 'coreweave', gpu: 'H100', gpus: 2, pricePerHour: 2, tokensPerSecond: 1000 } },
+  },
   models: {
     oracle: { provider: 'sim', model: 'oracle', price: { input: 1, output: 2 } },
     sloppy: { provider: 'sim', model: 'sloppy', price: { input: 0.5, output: 1 } },
     judge: { provider: 'sim', model: 'judge', price: { input: 3, output: 6 } },
     premium: { provider: 'sim', model: 'oracle', price: { input: 10, output: 20 } },
+    llama: { provider: 'gpu', model: 'oracle' },
   },
   routes: { support: { strategy: 'fallback', targets: ['premium'] } },
 });
@@ -166,5 +176,113 @@ describe('evaluations replay a dataset against candidates through the gateway', 
     exact(stopped.spentUsd, 3 * oracleCall, 'spent');
     assert.equal(simulator.received.length - before, 3);
     assert.deepEqual(stopped.progress, { done: 7, total: 12 });
+  });
+
+  test('the graduation report says how well the self-hosted candidate answered, and the spend report prices each candidate', async () => {
+    const created = (await (await post('/admin/evaluations', { dataset: 'support', candidates: ['llama', 'sloppy'], baseline: 'premium', judge: 'judge', evaluators: ['judge-pairwise'] })).json()) as { id: string };
+    const summary = await until(created.id, (current) => current.status !== 'running');
+    assert.equal(summary.status, 'done');
+    const graduation = (await (await gateway.admin(`/admin/reports/graduation?route=support&gpuPricePerHour=0.00001&evaluation=${created.id}`)).json()) as {
+      apiCostPerMonthUsd: number; selfHostCostPerMonthUsd: number; monthlySavingUsd: number; traffic: { requests: number }; quality: { candidate: string; statement: string; asGoodAsBaseline: { rate: number; items: number } };
+    };
+    // The route's own traffic only (the evaluation's calls are left out): 5 requests at $0.00026, all this hour,
+    // so 1 measured day: 0.0013 x 30 = $0.039 a month; 2 GPUs (the model's floor) x $0.00001 x 720 h = $0.0144.
+    assert.equal(graduation.traffic.requests, 5);
+    exact(graduation.apiCostPerMonthUsd, 0.039, 'api per month');
+    exact(graduation.selfHostCostPerMonthUsd, 0.0144, 'self-host per month');
+    exact(graduation.monthlySavingUsd, 0.0246, 'saving');
+    // llama answers every item as premium does: 6 ties of 6, Wilson 100% with low end 60.97%: ±39.
+    assert.equal(graduation.quality.candidate, 'llama');
+    assert.deepEqual([graduation.quality.asGoodAsBaseline.rate, graduation.quality.asGoodAsBaseline.items], [1, 6]);
+    assert.equal(graduation.quality.statement, 'llama on 2xH100 answered 100% ±39 of `support` as well as premium and would save $0.02 a month at today\'s volume');
+    const sloppy = (await (await gateway.admin(`/admin/reports/graduation?route=support&gpuPricePerHour=0.00001&evaluation=${created.id}&candidate=sloppy`)).json()) as { quality: { statement: string } };
+    // sloppy: 4 ties and 2 losses; Wilson(4, 6) = 0.6667 from 0.3000 to 0.9032: ±37.
+    assert.match(sloppy.quality.statement, /^sloppy answered 67% ±37 of `support` as well as premium and would save \$0\.02 a month/);
+    const badCandidate = await gateway.admin(`/admin/reports/graduation?route=support&evaluation=${created.id}&candidate=oracle`);
+    assert.equal(badCandidate.status, 400);
+    assert.equal(((await badCandidate.json()) as { error: { param: string } }).error.param, 'candidate');
+    assert.equal((await gateway.admin('/admin/reports/graduation?route=support&evaluation=eval_nope')).status, 404);
+
+    const spend = (await (await gateway.admin(`/admin/reports/spend?evaluation=${created.id}`)).json()) as { evaluation: { target: string; requests: number; costUsd: number; candidates: Array<{ candidate: string; costPerRequestUsd: number; wouldHaveCostUsd: number; differenceUsd: number }> } };
+    assert.equal(spend.evaluation.target, 'support');
+    assert.equal(spend.evaluation.requests, 5);
+    exact(spend.evaluation.costUsd, 5 * premiumCall, 'spend traffic');
+    const sloppyRow = spend.evaluation.candidates.find((row) => row.candidate === 'sloppy');
+    exact(sloppyRow?.costPerRequestUsd, sloppyCall, 'sloppy per request');
+    exact(sloppyRow?.wouldHaveCostUsd, 5 * sloppyCall, 'sloppy would have cost');
+    exact(sloppyRow?.differenceUsd, 5 * premiumCall - 5 * sloppyCall, 'sloppy difference');
+  });
+
+  test('the CLI runs an evaluation in process, prints progress, a CSV and router training data', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const args = parseArgs(['--dataset', 'support', '--candidates', 'oracle,sloppy', '--baseline', 'recorded', '--evaluators', 'exact-match', '--concurrency', '2', '--format', 'csv', '--router-data', '-']);
+    const summary = await runEvalCommand(args, { gateway: gateway.running.gateway, datasets, stdout: (text) => out.push(text), stderr: (text) => err.push(text) });
+    assert.equal(summary.status, 'done');
+    const text = out.join('');
+    assert.match(text, /^candidate,answered,errors,score,/);
+    assert.match(text, /\noracle,6,0,1,0\.6097,1,wilson,0,6,0,1,/);
+    assert.match(text, /\{"prompt":"user: Q6: What is 6 \+ 6\? \(answer: 12\)","scores":\{"oracle":1,"sloppy":0\}\}\n$/);
+    assert.match(err.join(''), /progress: 18\/18 pairs/);
+    await assert.rejects(runEvalCommand(parseArgs(['--dataset', 'support', '--candidates', 'nobody']), { gateway: gateway.running.gateway, datasets, stdout: () => undefined, stderr: () => undefined }), /candidates\[0\]/);
+    const table: string[] = [];
+    await runEvalCommand(parseArgs(['--dataset', 'support', '--candidates', 'oracle', '--evaluators', 'exact-match']), { gateway: gateway.running.gateway, datasets, stdout: (line) => table.push(line), stderr: () => undefined });
+    assert.match(table.join(''), /oracle\s+100\.0% ±39\.0\s+100\.0% ±39\.0\s+0\/6\/0/);
+  });
+});
+
+describe('a run killed mid-way resumes after a restart without paying twice', () => {
+  test('finished pairs are skipped; every pair is paid exactly once', async () => {
+    const simulator = await startJudgeSimulator();
+    const config = parseConfig(evaluationConfig(simulator.url), {});
+    const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-eval-'));
+    const datasets = new MemoryDatasets();
+    datasets.add('support', [1, 2, 3, 4, 5, 6].map((n) => arithmeticItem(n, 'support')));
+    try {
+      const first = await startGateway({ config, logger: silentLogger, dataDir, host: '127.0.0.1', port: 0, adminKey });
+      let id = '';
+      const service: EvaluationService = new EvaluationService(first.gateway, datasets, (_id, progress) => {
+        if (progress.done === 7) void service.stop(_id);
+      });
+      // A live baseline and a pointwise judge: 6 items x (baseline + 2 candidates) x (answer + judge) = 36 calls.
+      id = (await service.create({ dataset: 'support', candidates: ['oracle', 'sloppy'], baseline: 'premium', judge: 'judge', evaluators: ['exact-match', 'judge-pointwise'], concurrency: 1 })).id;
+      await service.wait(id);
+      const killed = await service.summary(id);
+      assert.equal(killed.status, 'running');
+      assert.deepEqual(killed.progress, { done: 7, total: 18 });
+      const paidBefore = simulator.received.length;
+      assert.equal(paidBefore, 14);
+      await first.shutdown(1_000);
+
+      const second = await startGateway({ config, logger: silentLogger, dataDir, host: '127.0.0.1', port: 0, adminKey });
+      second.gateway.datasets = datasets;
+      try {
+        const resumed = await fetch(`${second.url}/admin/evaluations/${id}/resume`, { method: 'POST', headers: { authorization: `Bearer ${adminKey}` } });
+        assert.equal(resumed.status, 202);
+        const finished = await evaluationServiceOf(second.gateway).wait(id);
+        assert.equal(finished.status, 'done');
+        assert.equal(simulator.received.length, 36);
+        // Each answer was bought once: premium and oracle both call upstream `oracle` (twice per question), sloppy
+        // once per question, and the judge once per answer.
+        const asked = new Map<string, number>();
+        for (const request of simulator.received) {
+          const key = request.body.model === 'judge' ? 'judge' : `${String(request.body.model)}|${JSON.stringify(request.body.messages)}`;
+          asked.set(key, (asked.get(key) ?? 0) + 1);
+        }
+        assert.equal(asked.get('judge'), 18);
+        assert.deepEqual([...asked].filter(([key]) => key.startsWith('oracle|')).map(([, count]) => count), [2, 2, 2, 2, 2, 2]);
+        assert.deepEqual([...asked].filter(([key]) => key.startsWith('sloppy|')).map(([, count]) => count), [1, 1, 1, 1, 1, 1]);
+        const summary = (await (await fetch(`${second.url}/admin/evaluations/${id}`, { headers: { authorization: `Bearer ${adminKey}` } })).json()) as EvaluationSummary;
+        assert.deepEqual(summary.progress, { done: 18, total: 18 });
+        // Pointwise: 9 maps to 8/9 and 2 to 1/9; oracle's items score (1 + 8/9) / 2 each.
+        near(summary.candidates[0]?.score.mean, (1 + 8 / 9) / 2, 'oracle score');
+        assert.deepEqual(summary.candidates[1]?.verdicts, { win: 0, tie: 4, loss: 2, judged: 6 });
+      } finally {
+        await second.shutdown(1_000);
+      }
+    } finally {
+      await simulator.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

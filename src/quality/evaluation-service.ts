@@ -5,10 +5,9 @@ import type { DatasetReader } from './dataset.js';
 import { evaluationCsv, routerTrainingData } from './evaluation-format.js';
 import { readEvaluationRequest } from './evaluation-request.js';
 import { loadItems, runEvaluation } from './evaluation-runner.js';
-import { summariseEvaluation, trafficVolume, type EvaluationSummary } from './evaluation-summary.js';
+import { loadEvaluationSummary } from './evaluation-load.js';
+import type { EvaluationSummary } from './evaluation-summary.js';
 import type { EvaluationRecord } from './evaluation-types.js';
-
-const monthMs = 30 * 86_400_000;
 
 interface ActiveRun {
   abort: AbortController;
@@ -96,13 +95,8 @@ export class EvaluationService {
   }
 
   async summary(id: string, now = Date.now()): Promise<EvaluationSummary> {
-    const record = await this.get(id);
     await this.gateway.ledger.flush();
-    const [results, rows] = await Promise.all([
-      this.gateway.store.evaluations.results(id),
-      this.gateway.store.ledger.rollup({ bucket: 'day', from: now - monthMs, to: now + 1 }),
-    ]);
-    return summariseEvaluation(record, results, trafficVolume(rows, record.spec.target, now));
+    return loadEvaluationSummary(this.gateway.store, id, now, 'id');
   }
 
   async csv(id: string): Promise<string> {

@@ -62,14 +62,18 @@ export const summaryMethod = [
 
 const monthMs = 30 * 86_400_000;
 
+/** Whether a rollup row is traffic to `target`: through the route of that name, or to the model directly. */
+export function servesTarget(row: RollupRow, target: string): boolean {
+  return row.route === target || (row.route === null && row.requestedModel === target);
+}
+
 /** Requests to the dataset's route or model in rollup rows of the 30 days before `now`; evaluation calls excluded. */
 export function trafficVolume(rows: RollupRow[], target: string, now: number): TrafficVolume {
   const from = now - monthMs;
   let requests = 0;
   let costUsd = 0;
   for (const row of rows) {
-    if (row.customer === evaluationCustomer) continue;
-    if (row.route !== target && !(row.route === null && row.requestedModel === target)) continue;
+    if (row.customer === evaluationCustomer || !servesTarget(row, target)) continue;
     requests += row.requests;
     costUsd += row.costUsd;
   }
