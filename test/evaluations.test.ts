@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startJudgeSimulator, type JudgeSimulator } from './simulators/judge-simulator.js';
 import { arithmeticItem, MemoryDatasets } from './support/memory-datasets.js';
+import { evaluationConfig } from './support/evaluation-config.js';
 import { adminKey, startTestGateway, type TestGateway } from './support/test-gateway.js';
 
 const near = (actual: number | null | undefined, expected: number, label: string) =>
@@ -27,20 +28,6 @@ const sloppyCall = (12 * 0.5 + 7 * 1) / 1e6;
 const judgeCall = (12 * 3 + 7 * 6) / 1e6;
 const premiumCall = (12 * 10 + 7 * 20) / 1e6;
 
-export const evaluationConfig = (url: string) => ({
-  providers: {
-    sim: { type: 'openai', baseUrl: url },
-    gpu: { type: 'vllm', baseUrl: url, hosting: { cloud: 'coreweave', gpu: 'H100', gpus: 2, pricePerHour: 2, tokensPerSecond: 1000 } },
-  },
-  models: {
-    oracle: { provider: 'sim', model: 'oracle', price: { input: 1, output: 2 } },
-    sloppy: { provider: 'sim', model: 'sloppy', price: { input: 0.5, output: 1 } },
-    judge: { provider: 'sim', model: 'judge', price: { input: 3, output: 6 } },
-    premium: { provider: 'sim', model: 'oracle', price: { input: 10, output: 20 } },
-    llama: { provider: 'gpu', model: 'oracle' },
-  },
-  routes: { support: { strategy: 'fallback', targets: ['premium'] } },
-});
 
 describe('evaluations replay a dataset against candidates through the gateway', () => {
   let simulator: JudgeSimulator;

@@ -31,6 +31,8 @@ test('exact match trims and folds whitespace, case optional; metadata.expected o
   assert.equal(scoreDeterministic({ ...spec, ignoreCase: true }, item(), { text: 'IT IS SUNNY.', toolCalls: [] }), 1);
   assert.equal(scoreDeterministic(spec, item({ metadata: { expected: '42' } }), { text: '42', toolCalls: [] }), 1);
   assert.equal(scoreDeterministic(spec, item({ reference: null }), { text: '42', toolCalls: [] }), null);
+  const bareCall = item({ reference: { ...(item().reference as NonNullable<DatasetItem['reference']>), text: '' } });
+  assert.equal(scoreDeterministic(spec, bareCall, { text: '', toolCalls: [] }), null);
 });
 
 test('contains and regex look at the answer text', () => {
@@ -39,13 +41,15 @@ test('contains and regex look at the answer text', () => {
   assert.equal(scoreDeterministic({ type: 'regex', name: 'r', pattern: '^\\d+ ?°C$', flags: '' }, item(), { text: '21 °C', toolCalls: [] }), 1);
 });
 
-test('JSON-schema validity: the evaluator schema, else the request response format schema, else any JSON', () => {
+test('JSON-schema validity: the evaluator schema, else the response format schema, else any JSON when JSON was asked', () => {
   const schema = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false };
   const structured = item({ request: { ...item().request, responseFormat: { type: 'json-schema', name: 'place', schema } } });
   const spec = { type: 'json-schema' as const, name: 'j' };
   assert.equal(scoreDeterministic(spec, structured, { text: '{"city":"Paris"}', toolCalls: [] }), 1);
   assert.equal(scoreDeterministic(spec, structured, { text: '{"town":"Paris"}', toolCalls: [] }), 0);
   assert.equal(scoreDeterministic(spec, structured, { text: 'Paris', toolCalls: [] }), 0);
-  assert.equal(scoreDeterministic(spec, item(), { text: '[1, 2]', toolCalls: [] }), 1);
+  const json = item({ request: { ...item().request, responseFormat: { type: 'json' } } });
+  assert.equal(scoreDeterministic(spec, json, { text: '[1, 2]', toolCalls: [] }), 1);
+  assert.equal(scoreDeterministic(spec, item(), { text: '[1, 2]', toolCalls: [] }), null);
   assert.equal(scoreDeterministic({ ...spec, schema: { type: 'array', items: { type: 'string' } } }, item(), { text: '[1, 2]', toolCalls: [] }), 0);
 });

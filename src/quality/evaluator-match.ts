@@ -11,9 +11,12 @@ function normalise(text: string, ignoreCase: boolean): string {
   return ignoreCase ? trimmed.toLowerCase() : trimmed;
 }
 
-/** The answer the item expects: `metadata.expected` when an import set one, else the reference answer's text. */
+/** The answer the item expects: `metadata.expected` when an import set one, else the reference answer's text (none for a bare tool call). */
 export function expectedText(item: DatasetItem): string | undefined {
-  return item.metadata.expected ?? item.reference?.text;
+  if (item.metadata.expected !== undefined) return item.metadata.expected;
+  const reference = item.reference;
+  if (!reference || (reference.text === '' && reference.toolCalls.length > 0)) return undefined;
+  return reference.text;
 }
 
 function parsedArguments(call: ToolCall): unknown {
@@ -42,7 +45,9 @@ function schemaOf(spec: Extract<EvaluatorSpec, { type: 'json-schema' }>, item: D
   return format?.type === 'json-schema' ? format.schema : undefined;
 }
 
-function jsonScore(spec: Extract<EvaluatorSpec, { type: 'json-schema' }>, item: DatasetItem, answer: EvaluatedAnswer): number {
+function jsonScore(spec: Extract<EvaluatorSpec, { type: 'json-schema' }>, item: DatasetItem, answer: EvaluatedAnswer): number | null {
+  // An item that asked for no JSON (no schema here, no JSON response format) is not this evaluator's to score.
+  if (spec.schema === undefined && item.request.responseFormat?.type !== 'json' && item.request.responseFormat?.type !== 'json-schema') return null;
   let value: unknown;
   try {
     value = JSON.parse(answer.text);
@@ -55,7 +60,7 @@ function jsonScore(spec: Extract<EvaluatorSpec, { type: 'json-schema' }>, item: 
 
 /**
  * Scores one answer 1 (pass) or 0 (fail), or null when the item gives nothing to compare with (no reference text
- * for exact match, no reference tool calls for tool-call match).
+ * for exact match, no reference tool calls for tool-call match, no JSON asked for JSON-schema validity).
  */
 export function scoreDeterministic(spec: DeterministicSpec, item: DatasetItem, answer: EvaluatedAnswer): number | null {
   switch (spec.type) {

@@ -4,8 +4,9 @@ import type { ReceivedRequest } from './openai-simulator.js';
 
 /**
  * An OpenAI Chat Completions server whose answers are a function of the prompt, for evaluations:
- * - questions read "Qn: ... (answer: X)"; upstream model `oracle` answers X, `sloppy` answers X unless n is a
- *   multiple of 3 (then "I am not sure."), anything else answers "Hello.";
+ * - questions read "Qn: ... (answer: X)", "(json: X)" or "(call: NAME ARGS)"; upstream model `oracle` answers X (or
+ *   makes the tool call), `sloppy` does too unless n is a multiple of 3 (then "I am not sure."), anything else
+ *   answers "Hello.";
  * - upstream model `judge` grades. Pointwise ("Score: N" asked): 9 when the [Answer] is the conversation's X, else 2;
  *   pass/fail likewise. Pairwise: the answer that is X wins; when both or neither are, it says "Winner: A", a judge
  *   with a position bias, so only comparisons run in both orders come out consistent.
@@ -34,17 +35,39 @@ function section(text: string, heading: string): string | undefined {
   return (end === -1 ? rest : rest.slice(0, end)).trim();
 }
 
-const expectedIn = (text: string) => /\(answer: ([^)]*)\)/.exec(text)?.[1];
-
-function candidateAnswer(model: string, prompt: string): string {
-  const expected = expectedIn(prompt);
-  const number = Number(/Q(\d+):/.exec(prompt)?.[1] ?? '1');
-  if (model === 'oracle' && expected !== undefined) return expected;
-  if (model === 'sloppy' && expected !== undefined) return number % 3 === 0 ? 'I am not sure.' : expected;
-  return 'Hello.';
+interface Answer {
+  text: string | null;
+  call?: { name: string; arguments: string };
 }
 
-function judgeAnswer(system: string, user: string): string {
+/** What a question asks for: "(answer: X)" a text, "(json: X)" a JSON text, "(call: NAME ARGS)" a tool call. */
+function expectedAnswer(text: string): Answer | undefined {
+  const answer = /\((?:answer|json): (.*?)\)(?:$|\n)/.exec(text)?.[1];
+  if (answer !== undefined) return { text: answer };
+  const call = /\(call: (\w+) (.*?)\)(?:$|\n)/.exec(text);
+  return call ? { text: null, call: { name: call[1] as string, arguments: call[2] as string } } : undefined;
+}
+
+/** The expected answer as the judge's prompt shows answers: the text, or `[calls name(arguments)]`. */
+function expectedIn(text: string): string | undefined {
+  const expected = expectedAnswer(text);
+  if (!expected) return undefined;
+  return expected.call ? `[calls ${expected.call.name}(${expected.call.arguments})]` : (expected.text ?? undefined);
+}
+
+function candidateAnswer(model: string, prompt: string): Answer {
+  const expected = expectedAnswer(prompt);
+  const number = Number(/Q(\d+):/.exec(prompt)?.[1] ?? '1');
+  if (model === 'oracle' && expected !== undefined) return expected;
+  if (model === 'sloppy' && expected !== undefined) return number % 3 === 0 ? { text: 'I am not sure.' } : expected;
+  return { text: 'Hello.' };
+}
+
+function judgeAnswer(system: string, user: string): Answer {
+  return { text: judgement(system, user) };
+}
+
+function judgement(system: string, user: string): string {
   const expected = expectedIn(section(user, '[Conversation]') ?? '');
   const right = (answer: string | undefined) => answer !== undefined && expected !== undefined && answer === expected;
   if (system.includes('Winner: A')) {
@@ -57,7 +80,7 @@ function judgeAnswer(system: string, user: string): string {
   return `Considered a Score: 5 at first.\nScore: ${good ? 9 : 2}`;
 }
 
-function answer(body: Record<string, unknown>): string {
+function answer(body: Record<string, unknown>): Answer {
   const messages = (body.messages as Array<{ role: string; content: unknown }> | undefined) ?? [];
   const system = messages.filter((message) => message.role === 'system' || message.role === 'developer').map((message) => textOf(message.content)).join('\n');
   const user = messages.filter((message) => message.role === 'user').map((message) => textOf(message.content)).join('\n');
@@ -80,9 +103,12 @@ export async function startJudgeSimulator(): Promise<JudgeSimulator> {
       const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
       received.push({ path: request.url ?? '', headers: request.headers, body });
       if (simulator.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, simulator.delayMs));
+      const reply = answer(body);
+      const toolCalls = reply.call ? [{ id: `call_sim_${received.length}`, type: 'function', function: reply.call }] : undefined;
+      const message = { role: 'assistant', content: reply.text, refusal: null, ...(toolCalls ? { tool_calls: toolCalls } : {}) };
       const completion = {
         id: `chatcmpl-judge-${received.length}`, object: 'chat.completion', created: 1_760_000_000, model: body.model, system_fingerprint: 'fp_sim', usage,
-        choices: [{ index: 0, message: { role: 'assistant', content: answer(body), refusal: null }, logprobs: null, finish_reason: 'stop' }],
+        choices: [{ index: 0, message, logprobs: null, finish_reason: toolCalls ? 'tool_calls' : 'stop' }],
       };
       const payload = JSON.stringify(completion);
       response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
