@@ -151,6 +151,18 @@ describe('evaluations replay a dataset against candidates through the gateway', 
     assert.equal((await gateway.admin('/admin/evaluations/eval_missing')).status, 404);
   });
 
+  test('no more calls are at work at once than the concurrency allows', async () => {
+    simulator.delayMs = 20;
+    simulator.maxInFlight = 0;
+    try {
+      const created = (await (await post('/admin/evaluations', { dataset: 'support', candidates: ['oracle', 'sloppy'], evaluators: ['exact-match'], concurrency: 2 })).json()) as { id: string };
+      assert.equal((await until(created.id, (current) => current.status !== 'running')).status, 'done');
+      assert.equal(simulator.maxInFlight, 2);
+    } finally {
+      simulator.delayMs = 0;
+    }
+  });
+
   test('a spend cap stops starting calls before the next could pass it, and says so', async () => {
     // The first call reserves its upper bound (prompt estimate at $1 plus 7 output tokens at $2 per million), later
     // ones the most a call to the same model cost so far: $0.000026. Three calls fit under 3.5 calls' worth.

@@ -17,6 +17,8 @@ export interface JudgeSimulator {
   received: ReceivedRequest[];
   /** Delays every answer, so that a test can stop a run between calls. */
   delayMs: number;
+  /** The most requests answered at once since the last reset (set it to 0 to reset). */
+  maxInFlight: number;
   close(): Promise<void>;
 }
 
@@ -97,12 +99,16 @@ function readBody(request: IncomingMessage): Promise<string> {
 
 export async function startJudgeSimulator(): Promise<JudgeSimulator> {
   const received: ReceivedRequest[] = [];
-  const simulator: JudgeSimulator = { url: '', received, delayMs: 0, close: async () => undefined };
+  const simulator: JudgeSimulator = { url: '', received, delayMs: 0, maxInFlight: 0, close: async () => undefined };
+  let inFlight = 0;
   const server: Server = createServer((request, response) => {
     void readBody(request).then(async (text) => {
       const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
       received.push({ path: request.url ?? '', headers: request.headers, body });
+      inFlight += 1;
+      simulator.maxInFlight = Math.max(simulator.maxInFlight, inFlight);
       if (simulator.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, simulator.delayMs));
+      inFlight -= 1;
       const reply = answer(body);
       const toolCalls = reply.call ? [{ id: `call_sim_${received.length}`, type: 'function', function: reply.call }] : undefined;
       const message = { role: 'assistant', content: reply.text, refusal: null, ...(toolCalls ? { tool_calls: toolCalls } : {}) };
