@@ -9,6 +9,7 @@ import { dataDirOf, keysCommand, readConfig, usageCommand } from './commands.js'
 import { flagString, parseArgs, type ParsedArgs } from './parse-args.js';
 import { datasetsCommand } from './dataset-commands.js';
 import { reportCommand, revenueCommand } from './report-commands.js';
+import { evalCommand } from './eval-command.js';
 
 const help = `switchyard: one OpenAI- and Anthropic-compatible endpoint in front of every model
 
@@ -21,7 +22,9 @@ Usage:
   switchyard revenue import FILE.csv | list [--period YYYY-MM]
   switchyard report margin [--period YYYY-MM | --from YYYY-MM --to YYYY-MM] [--json]
   switchyard report spend [--group-by provider|cloud|model|route|key|customer|day] [--period YYYY-MM | --from ISO --to ISO] [--json]
-  switchyard report graduation --model NAME|--route NAME [--days 30] [--gpu-price-per-hour USD] [--gpus N] [--tokens-per-second N] [--json]
+  switchyard report graduation --model NAME|--route NAME [--days 30] [--gpu-price-per-hour USD] [--gpus N] [--tokens-per-second N] [--evaluation ID [--candidate NAME]] [--json]
+  switchyard eval --dataset NAME --candidates a,b [--baseline recorded|MODEL] [--judge MODEL] [--evaluators LIST] [--concurrency N] [--max-spend USD] [--format table|json|csv] [--router-data FILE]
+  switchyard eval --resume EVALUATION_ID
   switchyard datasets list | create NAME --filter JSON | import NAME FILE.jsonl | export NAME --format openai|bedrock|vertex|eval [--version N] [--out FILE] | delete NAME [--version N]
 
 Environment: PORT, SWITCHYARD_ADMIN_KEY, SWITCHYARD_DATA_DIR, provider keys such as OPENAI_API_KEY.
@@ -114,6 +117,7 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'report') return reportCommand(args);
   if (command === 'revenue') return revenueCommand(args);
   if (command === 'datasets') return datasetsCommand(args);
+  if (command === 'eval') return evalCommand(args);
   throw new Error(`Unknown command "${command}".\n\n${help}`);
 }
 

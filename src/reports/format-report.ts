@@ -27,7 +27,7 @@ export function formatMarginReport(report: MarginReport): string {
   ];
   const rows = report.rows.map((entry) => row(entry.customer ?? '(no customer)', entry));
   const table = formatTable(['customer', 'revenue', 'AI cost', 'margin', 'margin %', 'requests', 'tokens'], [...rows, row('TOTAL', report.total)]);
-  return `Gross margin, ${period} (UTC)\n\n${table}\n\nShadow spend (not charged to any customer): ${formatUsd(report.shadowCostUsd)}\n`;
+  return `Gross margin, ${period} (UTC)\n\n${table}\n\nShadow spend (not charged to any customer): ${formatUsd(report.shadowCostUsd)}\nEvaluation spend (the gateway's own, not in any row): ${formatUsd(report.evaluationCostUsd)}\n`;
 }
 
 export function formatSpendReport(report: SpendReport): string {
@@ -48,6 +48,12 @@ export function formatSpendReport(report: SpendReport): string {
   if (report.savings.routes.length > 0) {
     const routes = report.savings.routes.map((route) => [route.route, route.baselineModel, formatCount(route.requests), formatUsd(route.costUsd), formatUsd(route.baselineUsd), formatUsd(route.savedUsd)]);
     lines.push('', formatTable(['route', 'first target', 'requests', 'cost', 'at first target', 'saved'], routes));
+  }
+  const evaluated = report.evaluation;
+  if (evaluated) {
+    const candidates = evaluated.candidates.map((row) => [row.candidate, formatUsd(row.costPerRequestUsd), formatUsd(row.wouldHaveCostUsd), formatUsd(row.differenceUsd)]);
+    lines.push('', `Evaluated candidates on ${evaluated.target}'s ${formatCount(evaluated.requests)} requests (${formatUsd(evaluated.costUsd)}), evaluation ${evaluated.evaluationId}:`);
+    lines.push(formatTable(['candidate', 'per request', 'would have cost', 'difference'], candidates));
   }
   return `${lines.join('\n')}\n`;
 }
@@ -78,5 +84,6 @@ export function formatGraduationReport(report: GraduationReport): string {
   const width = Math.max(...rows.map(([name]) => name.length));
   const body = rows.map(([name, value]) => `${name.padEnd(width)}  ${value}`).join('\n');
   const missing = report.missing.length > 0 ? `\nMissing: ${report.missing.join('; ')}.\n` : '';
-  return `Graduation: ${report.target.kind} ${report.target.name}\n\n${body}\n\n${verdict}\n${missing}\nHow: ${report.method.join('; ')}.\n`;
+  const quality = report.quality ? `\nQuality: ${report.quality.statement}.\n` : '';
+  return `Graduation: ${report.target.kind} ${report.target.name}\n\n${body}\n\n${verdict}\n${quality}${missing}\nHow: ${report.method.join('; ')}.\n`;
 }

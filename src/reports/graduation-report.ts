@@ -1,5 +1,6 @@
 import type { RollupRow } from '../store/store.js';
 import type { GpuAssumptions } from './gpu-assumptions.js';
+import type { GraduationQuality } from './evaluation-reports.js';
 import { roundUsd } from '../ledger/money.js';
 import { dayMs, hourMs } from './periods.js';
 import { tokensOf } from './rollup-records.js';
@@ -33,6 +34,8 @@ export interface GraduationReport {
   /** What is missing to price self-hosting, when something is. */
   missing: string[];
   method: string[];
+  /** How well the candidate answered the traffic, from an evaluation, when one was given. */
+  quality?: GraduationQuality;
 }
 
 export const graduationMethod = [

@@ -4,6 +4,8 @@ import { fixtureRecords, fixtureRevenue, november } from './fixture-ledger.js';
 import { marginReport } from './margin-report.js';
 import { monthRange } from './periods.js';
 import { rollupRecords } from './rollup-records.js';
+import type { RequestRecord } from '../ledger/ledger-record.js';
+import { evaluationCustomer } from '../quality/evaluation-types.js';
 
 const november2026 = monthRange('2026-11', '2026-11');
 const usage = rollupRecords(fixtureRecords, { bucket: 'day', from: november2026.start, to: november2026.end });
@@ -35,6 +37,17 @@ describe('margin report', () => {
     assert.equal(acme?.costUsd, 1.071);
     assert.equal(globex?.marginUsd, 99.81);
     assert.equal(report.total.revenueUsd, 115);
+  });
+
+  test('evaluation spend is in no customer row and not in the total; it is reported apart', () => {
+    const evaluation = { ...fixtureRecords[0], id: 'ev1', customer: evaluationCustomer, costUsd: 0.5, attempts: [] } as RequestRecord;
+    const withEvaluation = rollupRecords([...fixtureRecords, evaluation], { bucket: 'day', from: november2026.start, to: november2026.end });
+    const report = marginReport(november2026, withEvaluation, fixtureRevenue);
+    const plain = marginReport(november2026, usage, fixtureRevenue);
+    assert.deepEqual(report.rows, plain.rows);
+    assert.deepEqual(report.total, plain.total);
+    assert.equal(report.evaluationCostUsd, 0.5);
+    assert.equal(plain.evaluationCostUsd, 0);
   });
 
   test('rows outside the range are ignored even when handed in', () => {

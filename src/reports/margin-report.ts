@@ -1,5 +1,6 @@
 import type { RevenueRecord, RollupRow } from '../store/store.js';
 import { roundUsd } from '../ledger/money.js';
+import { evaluationCustomer } from '../quality/evaluation-types.js';
 import type { MonthRange } from './periods.js';
 import { tokensOf } from './rollup-records.js';
 
@@ -26,6 +27,8 @@ export interface MarginReport {
   total: MarginFigures;
   /** Spent on shadow comparisons in the period; not charged to any customer's margin. */
   shadowCostUsd: number;
+  /** Spent by evaluations (ledger customer `switchyard:evaluation`): the gateway's own cost, in no customer's row or the total. */
+  evaluationCostUsd: number;
 }
 
 function figures(revenueUsd: number, costUsd: number, requests: number, tokens: number): MarginFigures {
@@ -48,7 +51,8 @@ function byRevenueThenCost(left: MarginRow, right: MarginRow): number {
 /**
  * Gross margin per customer over whole months: revenue of the months in the range minus the AI cost of the
  * requests made in them. Customers with only revenue or only cost appear too; requests without a customer
- * form their own row (customer null), listed last.
+ * form their own row (customer null), listed last. Evaluation calls are the gateway's own spend: left out of every row
+ * and the total, and reported apart.
  */
 export function marginReport(range: MonthRange, usage: RollupRow[], revenue: RevenueRecord[]): MarginReport {
   const totals = new Map<string | null, { revenue: number; cost: number; requests: number; tokens: number }>();
@@ -58,8 +62,13 @@ export function marginReport(range: MonthRange, usage: RollupRow[], revenue: Rev
     return found;
   };
   let shadowCostUsd = 0;
+  let evaluationCostUsd = 0;
   for (const row of usage) {
     if (row.bucket < range.start || row.bucket >= range.end) continue;
+    if (row.customer === evaluationCustomer) {
+      evaluationCostUsd += row.costUsd + row.shadowCostUsd;
+      continue;
+    }
     const found = entry(row.customer);
     found.cost += row.costUsd;
     found.requests += row.requests;
@@ -75,5 +84,6 @@ export function marginReport(range: MonthRange, usage: RollupRow[], revenue: Rev
     rows,
     total: figures(sum((row) => row.revenueUsd), sum((row) => row.costUsd), sum((row) => row.requests), sum((row) => row.tokens)),
     shadowCostUsd: roundUsd(shadowCostUsd),
+    evaluationCostUsd: roundUsd(evaluationCostUsd),
   };
 }

@@ -39,10 +39,17 @@ export interface SpendQuery {
   from: number;
   to: number;
   groupBy: SpendGroup;
+  /** An evaluation whose candidates are priced on the same traffic. */
+  evaluation?: string;
 }
 
 /** `period=YYYY-MM`, or `from` (inclusive) and `to` (exclusive) times; the current UTC month by default. */
 export function readSpendQuery(get: ParameterReader, now: number): SpendQuery {
+  const evaluation = get('evaluation');
+  return { ...readSpendWindow(get, now), ...(evaluation === undefined || evaluation === '' ? {} : { evaluation }) };
+}
+
+function readSpendWindow(get: ParameterReader, now: number): SpendQuery {
   const groupBy = (get('groupBy') ?? 'provider') as SpendGroup;
   if (!spendGroups.includes(groupBy)) throw invalid('groupBy', `expected one of ${spendGroups.join(', ')}.`);
   const period = get('period');
@@ -58,6 +65,9 @@ export function readSpendQuery(get: ParameterReader, now: number): SpendQuery {
 export interface GraduationQuery extends GpuQuery {
   target: { kind: 'model' | 'route'; name: string };
   days: number;
+  /** An evaluation that says how well a candidate answered the traffic, and which candidate (default: the self-hosted one). */
+  evaluation?: string;
+  candidate?: string;
 }
 
 function positive(get: ParameterReader, name: string, options: { integer?: boolean; allowZero?: boolean } = {}): number | undefined {
@@ -84,5 +94,10 @@ export function readGraduationQuery(get: ParameterReader): GraduationQuery {
   if (gpus !== undefined) query.gpus = gpus;
   if (tokensPerSecond !== undefined) query.tokensPerSecond = tokensPerSecond;
   if (provider !== undefined) query.provider = provider;
+  const evaluation = get('evaluation');
+  const candidate = get('candidate');
+  if (evaluation !== undefined && evaluation !== '') query.evaluation = evaluation;
+  if (candidate !== undefined && candidate !== '') query.candidate = candidate;
+  if (query.candidate !== undefined && query.evaluation === undefined) throw invalid('candidate', 'give evaluation too: a candidate is one of an evaluation\'s.');
   return query;
 }

@@ -8,6 +8,9 @@ import { dayMs, hourMs, type MonthRange } from './periods.js';
 import type { ReportContext } from './report-context.js';
 import type { GraduationQuery, SpendQuery } from './report-queries.js';
 import { spendReport, type SpendReport } from './spend-report.js';
+import { evaluatedSpend, graduationCandidate, graduationQuality } from './evaluation-reports.js';
+import { loadEvaluationSummary } from '../quality/evaluation-load.js';
+import { evaluationCustomer } from '../quality/evaluation-types.js';
 
 /** The reports over a store: the queries they need, then the pure computations. */
 export async function runMarginReport(store: Store, range: MonthRange): Promise<MarginReport> {
@@ -18,9 +21,11 @@ export async function runMarginReport(store: Store, range: MonthRange): Promise<
   return marginReport(range, usage, revenue);
 }
 
-export async function runSpendReport(store: Store, context: ReportContext, query: SpendQuery): Promise<SpendReport> {
+export async function runSpendReport(store: Store, context: ReportContext, query: SpendQuery, now = Date.now()): Promise<SpendReport> {
   const rows = await store.ledger.rollup({ bucket: 'day', from: query.from, to: query.to });
-  return spendReport(rows, { ...query, context });
+  const report = spendReport(rows, { from: query.from, to: query.to, groupBy: query.groupBy, context });
+  if (query.evaluation === undefined) return report;
+  return { ...report, evaluation: evaluatedSpend(rows, await loadEvaluationSummary(store, query.evaluation, now)) };
 }
 
 /** The provider and upstream model a model name calls: a configured model, or `provider/model` of a configured provider. */
@@ -40,9 +45,15 @@ export async function runGraduationReport(store: Store, context: ReportContext, 
   const to = Math.ceil(now / hourMs) * hourMs;
   const from = to - query.days * dayMs;
   const filter = query.target.kind === 'route' ? { route: query.target.name } : deploymentOf(context, query.target.name);
-  const rows = await store.ledger.rollup({ bucket: 'hour', from, to, ...filter });
+  // Evaluation calls are the gateway's own, not the traffic being priced.
+  const rows = (await store.ledger.rollup({ bucket: 'hour', from, to, ...filter })).filter((row) => row.customer !== evaluationCustomer);
   const selfHosted = query.provider ?? context.selfHosted[0]?.name;
   const measured = selfHosted === undefined ? [] : await store.ledger.rollup({ bucket: 'hour', from, to, provider: selfHosted });
   const assumptions = resolveGpuAssumptions(query, context, measured);
-  return graduationReport({ target: query.target, rows, window: { from, to, days: query.days }, assumptions });
+  const report = graduationReport({ target: query.target, rows, window: { from, to, days: query.days }, assumptions });
+  if (query.evaluation === undefined) return report;
+  const summary = await loadEvaluationSummary(store, query.evaluation, now);
+  const candidate = graduationCandidate(summary, context, query.candidate);
+  if (candidate === undefined) throw invalid('candidate', `"${query.candidate}" is not a candidate of evaluation ${summary.id} (${summary.candidates.map((row) => row.candidate).join(', ')}).`);
+  return { ...report, quality: graduationQuality({ report, summary, candidate, context }) };
 }

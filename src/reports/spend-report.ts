@@ -4,6 +4,7 @@ import { dayOf } from './periods.js';
 import type { ReportContext } from './report-context.js';
 import { tokensOf } from './rollup-records.js';
 import { routingSavings, type RouteSaving } from './routing-savings.js';
+import type { EvaluatedSpend } from './evaluation-reports.js';
 
 export const spendGroups = ['provider', 'cloud', 'model', 'route', 'key', 'customer', 'day'] as const;
 export type SpendGroup = (typeof spendGroups)[number];
@@ -43,6 +44,8 @@ export interface SpendReport {
   };
   /** Spent on shadow comparisons; outside every request's cost. */
   shadowCostUsd: number;
+  /** What each candidate of an evaluation would have cost on the same traffic, when one was given. */
+  evaluation?: EvaluatedSpend;
 }
 
 /** The served model's configured name, else `provider/upstream`, else what the client asked for (cache hits, early errors). */

@@ -5,6 +5,7 @@ import type { LedgerWriter } from '../ledger/ledger-writer.js';
 import type { PriceCatalog } from '../ledger/price-catalog.js';
 import type { DeploymentHealth } from '../routing/deployment-health.js';
 import type { CaptureReader } from '../quality/captured-request.js';
+import type { DatasetReader } from '../quality/dataset.js';
 import type { ModelRegistry } from '../routing/model-registry.js';
 import type { Store } from '../store/store.js';
 import type { CaptureWriter } from '../quality/capture-writer.js';
@@ -28,6 +29,8 @@ export interface Gateway {
   responses: ResponseStorage;
   /** Writes sampled requests and answers for the quality loop, off the request path. */
   capture: CaptureWriter;
+  /** The datasets evaluations replay; evaluations answer 404 without them. */
+  datasets?: DatasetReader;
   /** Background work (shadow requests) that shutdown waits for. */
   background: Set<Promise<unknown>>;
   /** Captured requests, which datasets are made from; absent while nothing captures them. */

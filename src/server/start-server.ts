@@ -101,6 +101,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   capture.start();
   const gateway: Gateway = { config, logger, store, keys, registry: new ModelRegistry(config, catalog), ledger, capture, catalog, health: new DeploymentHealth(config.resilience), cache: new ResponseCache(shared?.cache ?? new MemoryCacheStore(config.cache.maxEntries), config.cache), spend, responses, background: new Set() };
   gateway.captures = options.captures ?? gatewayCaptureReader(gateway);
+  gateway.datasets = store.datasets;
   const handler = createRequestHandler(gateway);
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (request, response) => void handler(request, response));
   server.headersTimeout = 60_000;

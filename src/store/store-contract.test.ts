@@ -14,6 +14,7 @@ import { rollupRecords } from '../reports/rollup-records.js';
 import { responseContractCases } from './response-contract-cases.js';
 import type { CustomerRecord, KeyRecord, RollupQuery, RollupRow, Store } from './store.js';
 import { qualityContract } from './quality-contract.js';
+import type { EvaluationRecord, EvaluationResult } from '../quality/evaluation-types.js';
 
 /** Where a store lives: opened once per test, or several times to check what survives a reopen. */
 interface Place {
@@ -145,6 +146,21 @@ const expectedUsage: Record<UsageGroup, UsageRow[]> = {
     usageRow('2025-03-01', acme),
   ],
 };
+
+function evaluation(id: string, createdAt: number): EvaluationRecord {
+  return {
+    id, createdAt, updatedAt: createdAt, status: 'running', total: 4, message: null,
+    spec: { dataset: 'support', version: 2, candidates: ['cheap', 'llama'], baseline: 'recorded', evaluators: [{ type: 'exact-match', name: 'exact-match', ignoreCase: false }], concurrency: 2, maxSpendUsd: 1.5, target: 'support' },
+  };
+}
+
+function result(itemId: string, candidate: string, finishedAt: number): EvaluationResult {
+  return {
+    evaluationId: 'ev-1', itemId, candidate, status: 200, errorCode: null, verdict: 'tie', costUsd: 0.000123, judgeCostUsd: 0.5, latencyMs: 12.5, finishedAt,
+    answer: { text: 'Reset it from settings.', toolCalls: [{ id: 'call_1', name: 'lookup', arguments: '{"id":7}' }] },
+    scores: { 'exact-match': 1, judge: null }, requestIds: ['r-1', 'r-2'],
+  };
+}
 
 function contract(target: Target): void {
   const it = (name: string, work: (store: Store) => Promise<void>) => test(name, () => withStore(target, work));
@@ -319,6 +335,31 @@ function contract(target: Target): void {
   datasetContract(it);
   responseContractCases(it);
   qualityContract(it, record);
+  it('evaluations: insert, get, list newest first, status updates, unknown ids', async (store) => {
+    const first = evaluation('ev-1', march1);
+    const second = evaluation('ev-2', march1 + hour);
+    await store.evaluations.insert(first);
+    await store.evaluations.insert(second);
+    assert.deepEqual(await store.evaluations.get('ev-1'), first);
+    assert.deepEqual((await store.evaluations.list()).map((row) => row.id), ['ev-2', 'ev-1']);
+    assert.equal(await store.evaluations.setStatus('ev-1', { status: 'stopped', message: 'spend cap reached', updatedAt: march1 + day }), true);
+    assert.deepEqual(await store.evaluations.get('ev-1'), { ...first, status: 'stopped', message: 'spend cap reached', updatedAt: march1 + day });
+    assert.equal(await store.evaluations.setStatus('missing', { status: 'done', message: null, updatedAt: march1 }), false);
+    assert.equal(await store.evaluations.get('missing'), undefined);
+    await assert.rejects(store.evaluations.insert(first));
+  });
+
+  it('evaluations: a result is written once per (evaluation, item, candidate), listed by finish time', async (store) => {
+    await store.evaluations.insert(evaluation('ev-1', march1));
+    const late = result('item-1', 'cheap', march1 + 2 * hour);
+    const early = result('item-2', 'cheap', march1 + hour);
+    assert.equal(await store.evaluations.saveResult(late), true);
+    assert.equal(await store.evaluations.saveResult(early), true);
+    assert.equal(await store.evaluations.saveResult({ ...late, costUsd: 99 }), false);
+    assert.equal(await store.evaluations.saveResult(result('item-1', '$baseline', march1 + 2 * hour)), true);
+    assert.deepEqual(await store.evaluations.results('ev-1'), [early, result('item-1', '$baseline', march1 + 2 * hour), late]);
+    assert.deepEqual(await store.evaluations.results('ev-other'), []);
+  });
 
   if (target.persistent) {
     test('data survives closing and reopening', async () => {

@@ -3,6 +3,7 @@ import type { RequestRecord, TokenCounts, UsageQuery, UsageRow } from '../ledger
 import type { CaptureFilter } from '../quality/captured-request.js';
 import type { DatasetItem, DatasetReader, DatasetVersion } from '../quality/dataset.js';
 import type { CaptureRepository, FeedbackRepository } from './quality-store.js';
+import type { EvaluationRecord, EvaluationResult, EvaluationStatus } from '../quality/evaluation-types.js';
 
 export interface KeyRecord {
   id: string;
@@ -186,6 +187,20 @@ export interface ResponseRepository {
   sweep(before: number): Promise<number>;
 }
 
+/** Evaluation runs and their per-(item, candidate) results, kept so that a restarted run never pays twice. */
+export interface EvaluationRepository {
+  insert(evaluation: EvaluationRecord): Promise<void>;
+  get(id: string): Promise<EvaluationRecord | undefined>;
+  /** Newest first. */
+  list(): Promise<EvaluationRecord[]>;
+  /** Returns false when no such evaluation exists. */
+  setStatus(id: string, update: { status: EvaluationStatus; message: string | null; updatedAt: number }): Promise<boolean>;
+  /** Writes a result unless one exists for its (evaluation, item, candidate); returns whether it was written. */
+  saveResult(result: EvaluationResult): Promise<boolean>;
+  /** Ordered by finish time, then item and candidate. */
+  results(evaluationId: string): Promise<EvaluationResult[]>;
+}
+
 /** Everything the gateway persists, behind one interface per concern. */
 export interface Store {
   readonly driver: string;
@@ -199,5 +214,6 @@ export interface Store {
   /** Captured request and answer bodies, and the request log that joins them to the ledger. */
   captures: CaptureRepository;
   feedback: FeedbackRepository;
+  evaluations: EvaluationRepository;
   close(): Promise<void>;
 }

@@ -8,6 +8,7 @@ import type { Gateway } from '../gateway.js';
 import { readJsonBody, sendJson } from '../http-body.js';
 import { invalid, optionalString, requireArray, requireObject, requireString } from '../openai/field-reader.js';
 import { handleDatasets } from './dataset-routes.js';
+import { handleEvaluations } from './evaluation-routes.js';
 import { handleReports } from './report-routes.js';
 import { handleRequestLog } from '../../quality/capture-routes.js';
 import { withFeedbackRates } from '../../quality/feedback-usage.js';
@@ -108,5 +109,6 @@ export async function handleAdmin(gateway: Gateway, request: IncomingMessage, re
   }
   if (await handleReports(gateway, request, response, url)) return;
   if (path.startsWith('/admin/datasets') && (await handleDatasets(gateway, request, response, url))) return;
+  if (await handleEvaluations(gateway, request, response, path)) return;
   throw new GatewayError('not_found', `No admin endpoint ${method} ${path}.`);
 }

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { datasetTablesSql } from '../dataset-rows.js';
+import { evaluationTables } from '../evaluation-rows.js';
 import { inTransaction } from './postgres-transaction.js';
 
 /** Schema migrations, applied in order; `schema_migrations` records which ran. Mirrors the SQLite schema. */
@@ -53,6 +54,8 @@ export const postgresMigrations: string[] = [
    CREATE TABLE feedback_latest (
      request_id TEXT NOT NULL, metric TEXT NOT NULL, feedback_id TEXT NOT NULL, value TEXT NOT NULL, num_value DOUBLE PRECISION,
      given_at BIGINT NOT NULL, PRIMARY KEY (request_id, metric));`,
+  // IF NOT EXISTS, so this migration may sit at any position in the list.
+  evaluationTables('BIGINT'),
 ];
 
 /** Any fixed number works; every replica must use the same one. */

@@ -2,6 +2,7 @@ import { keyFromRow, limitsToColumns } from '../key-row.js';
 import pg from 'pg';
 import type { Store } from '../store.js';
 import { postgresDatasets } from './postgres-datasets.js';
+import { postgresEvaluations } from './postgres-evaluations.js';
 import { postgresCustomers, postgresRevenue } from './postgres-finance.js';
 import { postgresLedger } from './postgres-ledger.js';
 import { postgresResponses } from './postgres-responses.js';
@@ -70,6 +71,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     responses: postgresResponses(pool),
     captures: postgresCaptures(pool),
     feedback: postgresFeedback(pool),
+    evaluations: postgresEvaluations(pool),
     settings: {
       async get(name) {
         return (await pool.query<{ value: string }>('SELECT value FROM settings WHERE name = $1', [name])).rows[0]?.value;

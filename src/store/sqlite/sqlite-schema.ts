@@ -1,4 +1,5 @@
 import { datasetTablesSql } from '../dataset-rows.js';
+import { evaluationTables } from '../evaluation-rows.js';
 
 /** Schema migrations, applied in order; `user_version` records how many ran. */
 export const sqliteMigrations: string[] = [
@@ -51,4 +52,6 @@ export const sqliteMigrations: string[] = [
    CREATE TABLE feedback_latest (
      request_id TEXT NOT NULL, metric TEXT NOT NULL, feedback_id TEXT NOT NULL, value TEXT NOT NULL, num_value REAL,
      given_at INTEGER NOT NULL, PRIMARY KEY (request_id, metric));`,
+  // IF NOT EXISTS, so this migration may sit at any position in the list.
+  evaluationTables('INTEGER'),
 ];

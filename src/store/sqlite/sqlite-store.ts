@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import type { RequestRecord } from '../../ledger/ledger-record.js';
 import type { Store } from '../store.js';
 import { sqliteDatasets } from './sqlite-datasets.js';
+import { sqliteEvaluations } from './sqlite-evaluations.js';
 import { sqliteCustomers, sqliteRevenue } from './sqlite-finance.js';
 import { SqliteLedgerRepository } from './sqlite-ledger.js';
 import { sqliteResponses } from './sqlite-responses.js';
@@ -77,6 +78,7 @@ export function openSqliteStore(file: string): Store {
     responses: sqliteResponses(database, writer ? (row) => writer.insertResponse(row) : undefined),
     captures: sqliteCaptures(database, writer ? { insert: (rows) => writer.insertCaptures(rows), deleteExpired: (now) => writer.deleteExpiredCaptures(now) } : undefined),
     feedback: sqliteFeedback(database),
+    evaluations: sqliteEvaluations(database),
     settings: {
       async get(name) {
         return (getSetting.get(name) as { value: string } | undefined)?.value;
