@@ -49,6 +49,10 @@ export function formatSpendReport(report: SpendReport): string {
     const routes = report.savings.routes.map((route) => [route.route, route.baselineModel, formatCount(route.requests), formatUsd(route.costUsd), formatUsd(route.baselineUsd), formatUsd(route.savedUsd)]);
     lines.push('', formatTable(['route', 'first target', 'requests', 'cost', 'at first target', 'saved'], routes));
   }
+  if (report.savings.routerShadow.length > 0) {
+    const shadow = report.savings.routerShadow.map((route) => [route.route, formatCount(route.requests), formatUsd(route.costUsd), formatUsd(route.wouldCostUsd), formatUsd(route.wouldSaveUsd)]);
+    lines.push('', 'Routers in shadow mode, had they acted:', formatTable(['route', 'requests', 'cost', 'at router choice', 'would save'], shadow));
+  }
   return `${lines.join('\n')}\n`;
 }
 

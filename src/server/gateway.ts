@@ -5,6 +5,7 @@ import type { LedgerWriter } from '../ledger/ledger-writer.js';
 import type { PriceCatalog } from '../ledger/price-catalog.js';
 import type { DeploymentHealth } from '../routing/deployment-health.js';
 import type { ModelRegistry } from '../routing/model-registry.js';
+import type { RouterModels } from '../routing/router/router-models.js';
 import type { Store } from '../store/store.js';
 import type { KeyService } from './auth/key-service.js';
 import type { SpendControl } from './spend-control.js';
@@ -21,6 +22,8 @@ export interface Gateway {
   health: DeploymentHealth;
   cache: ResponseCache;
   spend: SpendControl;
+  /** Model files of `strategy: router` routes, reloaded when they change. */
+  routers?: RouterModels;
   /** Background work (shadow requests) that shutdown waits for. */
   background: Set<Promise<unknown>>;
 }

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { inTransaction } from './postgres-transaction.js';
 import type { AttemptRecord, RequestRecord, UsageQuery, UsageRow } from '../../ledger/ledger-record.js';
-import { attemptColumns, attemptRow, requestColumns, requestRow, usageGroupColumns } from '../ledger-columns.js';
+import { attemptColumns, attemptRow, requestColumns, requestRow, routerFieldsFrom, usageGroupColumns } from '../ledger-columns.js';
 import { rollupRowFrom, rollupSql } from '../rollup-sql.js';
 import type { LedgerRepository } from '../store.js';
 import { roundUsd } from '../../ledger/money.js';
@@ -87,7 +87,7 @@ export function postgresLedger(pool: pg.Pool): LedgerRepository {
       const row = request.rows[0];
       if (!row) return undefined;
       const attempts = await pool.query<Row>('SELECT * FROM attempts WHERE request_id = $1 ORDER BY attempt', [id]);
-      return { ...fromRow(row), attempts: attempts.rows.map(attemptFromRow) } as unknown as RequestRecord;
+      return { ...routerFieldsFrom(fromRow(row)), attempts: attempts.rows.map(attemptFromRow) } as unknown as RequestRecord;
     },
   };
 }

@@ -28,6 +28,11 @@ export const postgresMigrations: string[] = [
    CREATE TABLE customers (id TEXT PRIMARY KEY, data TEXT NOT NULL, updated_at BIGINT NOT NULL);`,
   `ALTER TABLE keys ADD COLUMN budget TEXT;
    ALTER TABLE keys ADD COLUMN rate_limit TEXT;`,
+  `ALTER TABLE requests ADD COLUMN router_score DOUBLE PRECISION;
+   ALTER TABLE requests ADD COLUMN router_threshold DOUBLE PRECISION;
+   ALTER TABLE requests ADD COLUMN router_choice TEXT;
+   ALTER TABLE requests ADD COLUMN router_shadow BOOLEAN;
+   ALTER TABLE requests ADD COLUMN router_choice_cost_usd DOUBLE PRECISION;`,
 ];
 
 /** Any fixed number works; every replica must use the same one. */

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { AttemptRecord, RequestRecord, UsageQuery, UsageRow } from '../../ledger/ledger-record.js';
-import { attemptColumns, attemptRow, requestColumns, requestRow, usageGroupColumns } from '../ledger-columns.js';
+import { attemptColumns, attemptRow, requestColumns, requestRow, routerFieldsFrom, usageGroupColumns } from '../ledger-columns.js';
 import { rollupRowFrom, rollupSql } from '../rollup-sql.js';
 import type { RollupQuery, RollupRow } from '../store.js';
 import { roundUsd } from '../../ledger/money.js';
@@ -96,7 +96,7 @@ export class SqliteLedgerRepository {
     const row = this.database.prepare('SELECT * FROM requests WHERE id = ?').get(id) as Row | undefined;
     if (!row) return undefined;
     const attempts = this.database.prepare('SELECT * FROM attempts WHERE request_id = ? ORDER BY attempt').all(id) as Row[];
-    return { ...fromRow(row), attempts: attempts.map(attemptFromRow) } as RequestRecord;
+    return { ...routerFieldsFrom(fromRow(row)), attempts: attempts.map(attemptFromRow) } as RequestRecord;
   }
 }
 

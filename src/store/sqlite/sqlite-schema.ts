@@ -25,4 +25,9 @@ export const sqliteMigrations: string[] = [
    CREATE TABLE customers (id TEXT PRIMARY KEY, data TEXT NOT NULL, updated_at INTEGER NOT NULL);`,
   `ALTER TABLE keys ADD COLUMN budget TEXT;
    ALTER TABLE keys ADD COLUMN rate_limit TEXT;`,
+  `ALTER TABLE requests ADD COLUMN router_score REAL;
+   ALTER TABLE requests ADD COLUMN router_threshold REAL;
+   ALTER TABLE requests ADD COLUMN router_choice TEXT;
+   ALTER TABLE requests ADD COLUMN router_shadow INTEGER;
+   ALTER TABLE requests ADD COLUMN router_choice_cost_usd REAL;`,
 ];
