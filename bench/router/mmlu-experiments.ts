@@ -19,7 +19,13 @@ interface Variant {
 }
 
 const base = defaultFeatureOptions;
+const fast: FeatureOptions = { ...base, charNgrams: [4] };
 export const variants: Variant[] = [
+  { name: 'fast', features: fast, target: 'gain' },
+  { name: 'fast-binary', features: fast, target: 'gain-binary' },
+  { name: 'fast-l2-1e-3', features: fast, target: 'gain', l2: 1e-3 },
+  { name: 'fast-epochs-2', features: fast, target: 'gain', epochs: 2 },
+  { name: 'fast-lr-0.05', features: fast, target: 'gain', learningRate: 0.05 },
   { name: 'words-1', features: { ...base, wordNgrams: 1, charNgrams: [], structure: false }, target: 'gain' },
   { name: 'words-1-2', features: { ...base, charNgrams: [], structure: false }, target: 'gain' },
   { name: 'words+chars', features: { ...base, structure: false }, target: 'gain' },
@@ -78,6 +84,15 @@ function crossValidate(rows: MmluRow[], folds: number[], variant: Variant): Floa
   return scores;
 }
 
+function ranks(values: number[]): number[] {
+  const order = values.map((value, index) => ({ value, index })).sort((left, right) => left.value - right.value);
+  const result = new Array<number>(values.length).fill(0);
+  order.forEach((entry, rank) => {
+    result[entry.index] = rank / values.length;
+  });
+  return result;
+}
+
 function line(name: string, figures: RoutingFigures): string {
   return `| ${name} | ${figures.apgr.toFixed(3)} | ${(figures.cpt50 * 100).toFixed(1)}% | ${(figures.cpt80 * 100).toFixed(1)}% |`;
 }
@@ -96,6 +111,9 @@ function main(): void {
     const started = Date.now();
     const scores = crossValidate(rows, folds, variant);
     process.stdout.write(`${line(variant.name, routingFigures(scores, outcomes))} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+    const lengthRank = ranks(rows.map((row) => row.prompt.length));
+    const modelRank = ranks(Array.from(scores));
+    process.stdout.write(`${line(`${variant.name} + length rank`, routingFigures(modelRank.map((rank, index) => rank + (lengthRank[index] as number)), outcomes))}\n`);
   }
 }
 

@@ -8,6 +8,7 @@ import { MemoryCounterStore } from '../limits/memory-counter-store.js';
 import { dataDirOf, keysCommand, readConfig, usageCommand } from './commands.js';
 import { flagString, parseArgs, type ParsedArgs } from './parse-args.js';
 import { reportCommand, revenueCommand } from './report-commands.js';
+import { routerCommand } from './router-commands.js';
 
 const help = `switchyard: one OpenAI- and Anthropic-compatible endpoint in front of every model
 
@@ -20,6 +21,9 @@ Usage:
   switchyard revenue import FILE.csv | list [--period YYYY-MM]
   switchyard report margin [--period YYYY-MM | --from YYYY-MM --to YYYY-MM] [--json]
   switchyard report spend [--group-by provider|cloud|model|route|key|customer|day] [--period YYYY-MM | --from ISO --to ISO] [--json]
+  switchyard router train --data FILE.jsonl --out MODEL.json [--strong NAME --weak NAME]
+  switchyard router score --model MODEL.json < prompts.jsonl
+  switchyard router eval --model MODEL.json --data FILE.jsonl [--json]
   switchyard report graduation --model NAME|--route NAME [--days 30] [--gpu-price-per-hour USD] [--gpus N] [--tokens-per-second N] [--json]
 
 Environment: PORT, SWITCHYARD_ADMIN_KEY, SWITCHYARD_DATA_DIR, provider keys such as OPENAI_API_KEY.
@@ -111,6 +115,7 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'usage') return usageCommand(args);
   if (command === 'report') return reportCommand(args);
   if (command === 'revenue') return revenueCommand(args);
+  if (command === 'router') return routerCommand(args);
   throw new Error(`Unknown command "${command}".\n\n${help}`);
 }
 

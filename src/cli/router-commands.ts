@@ -51,7 +51,7 @@ function train(args: ParsedArgs): void {
   });
   writeFileSync(out, `${JSON.stringify(trained.file)}\n`);
   process.stderr.write(`router train: wrote ${out} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-  process.stdout.write(`Held-out figures (${trained.file.training.rows} rows, 5-fold):\n${figureRows([['router', trained.heldOut.router], ['random', trained.heldOut.random], ['prompt length', trained.heldOut.length]])}\n`);
+  process.stdout.write(`Held-out figures (${trained.file.training.rows} rows, out-of-fold scores):\n${figureRows([['router', trained.heldOut.router], ['random', trained.heldOut.random], ['prompt length', trained.heldOut.length]])}\n`);
 }
 
 async function score(args: ParsedArgs): Promise<void> {

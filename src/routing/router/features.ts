@@ -16,7 +16,7 @@ export interface FeatureOptions {
   maxChars: number;
 }
 
-export const defaultFeatureOptions: FeatureOptions = { bits: 18, wordNgrams: 2, charNgrams: [3, 4, 5], structure: true, maxChars: 8000 };
+export const defaultFeatureOptions: FeatureOptions = { bits: 18, wordNgrams: 2, charNgrams: [4], structure: true, maxChars: 8000 };
 
 /** What the router reads about a request besides its prompt text. */
 export interface PromptContext {
@@ -51,7 +51,17 @@ export function truncatePrompt(text: string, maxChars: number): string {
   return `${text.slice(0, half)} ${text.slice(text.length - half)}`;
 }
 
-const codeKeywords = new Set(['def', 'function', 'return', 'import', 'class', 'const', 'let', 'var', 'public', 'static', 'void', 'int', 'select', 'from', 'where', 'print', 'printf', 'elif', 'lambda', 'async', 'await', '#include', 'fn', 'struct']);
+const fnvOffset = 0x811c9dc5;
+const fnvPrime = 0x01000193;
+
+function wordHash(word: string): number {
+  let hash = fnvOffset;
+  for (let index = 0; index < word.length; index += 1) hash = Math.imul(hash ^ word.charCodeAt(index), fnvPrime);
+  return hash;
+}
+
+// Compared by hash, so counting them allocates nothing per word.
+const codeKeywords = new Set(['def', 'function', 'return', 'import', 'class', 'const', 'let', 'var', 'public', 'static', 'void', 'int', 'select', 'where', 'print', 'printf', 'elif', 'lambda', 'async', 'await', 'include', 'fn', 'struct', 'null', 'true', 'false'].map(wordHash));
 
 function isWordChar(code: number): boolean {
   if (code < 128) return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
@@ -91,9 +101,6 @@ export class VectorBuilder {
   }
 }
 
-const fnvOffset = 0x811c9dc5;
-const fnvPrime = 0x01000193;
-
 function mix(hash: number): number {
   let value = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
   value = Math.imul(value ^ (value >>> 13), 0xc2b2ae35);
@@ -119,7 +126,7 @@ function addWords(text: string, options: FeatureOptions, builder: VectorBuilder)
     previous = unigram;
     stats.words += 1;
     if (end - wordStart > 12) stats.longWords += 1;
-    if (end - wordStart <= 8 && codeKeywords.has(text.slice(wordStart, end).toLowerCase())) stats.keywords += 1;
+    if (end - wordStart <= 8 && codeKeywords.has(hash)) stats.keywords += 1;
   };
   for (let index = 0; index <= text.length; index += 1) {
     const code = index < text.length ? text.charCodeAt(index) : 32;

@@ -1,11 +1,32 @@
 import { z } from 'zod';
-import { dimensionOf, featurize, truncatePrompt, type FeatureOptions, type PromptContext } from './features.js';
+import { dimensionOf, featurize, truncatePrompt, VectorBuilder, type FeatureOptions, type PromptContext } from './features.js';
 import { dot, sigmoid, type LinearHead } from './linear-model.js';
+import { percentileOf } from './quantiles.js';
 import { decodeWeights, encodeWeights } from './weights-codec.js';
 
 const encodedHead = z.object({ bias: z.number(), size: z.number().int().positive(), scale: z.number().positive(), data: z.string() }).strict();
 
 const figures = z.object({ apgr: z.number(), cpt50: z.number(), cpt80: z.number() }).strict();
+
+const lengthBlend = z
+  .object({
+    lengthWeight: z.number().min(0).max(1),
+    lengthSign: z.union([z.literal(1), z.literal(-1)]),
+    /** Held-out gain-head outputs at quantiles, to turn an output into a percentile. */
+    scoreQuantiles: z.array(z.number()).min(2),
+    lengthQuantiles: z.array(z.number()).min(2),
+  })
+  .strict();
+
+export type LengthBlend = z.infer<typeof lengthBlend>;
+
+/** The routing score: the gain head's percentile, mixed with the prompt length's percentile by the blend's weight. */
+export function blendedScore(blend: LengthBlend, gain: number, length: number): number {
+  const model = percentileOf(blend.scoreQuantiles, gain);
+  if (blend.lengthWeight === 0) return model;
+  const lengthPercentile = percentileOf(blend.lengthQuantiles, length);
+  return (1 - blend.lengthWeight) * model + blend.lengthWeight * (blend.lengthSign > 0 ? lengthPercentile : 1 - lengthPercentile);
+}
 
 /** The model file: what `switchyard router train` writes and a route's `router.model` names. */
 export const routerModelFileSchema = z
@@ -21,6 +42,7 @@ export const routerModelFileSchema = z
     gain: encodedHead,
     /** Predicts the weak model's normalised score, for `minQuality`. */
     weakQuality: encodedHead.optional(),
+    blend: lengthBlend,
     /** Held-out scores of the training prompts at quantiles 0, 1/n, ..., 1: thresholds for a strong share. */
     calibration: z.array(z.number()).min(2),
     training: z
@@ -55,6 +77,7 @@ export class RouterModel {
 
   constructor(readonly file: RouterModelFile) {
     this.features = file.features;
+    this.builder = new VectorBuilder(file.features.bits);
     const dimension = dimensionOf(file.features);
     this.gain = decodeHead(file.gain, dimension, 'gain');
     this.weakQuality = file.weakQuality ? decodeHead(file.weakQuality, dimension, 'weakQuality') : undefined;
@@ -76,9 +99,13 @@ export class RouterModel {
     return new RouterModel(parsed.data);
   }
 
-  /** Higher means the strong model is more needed: the predicted gain of the strong model, in 0..1. */
+  private readonly builder: VectorBuilder;
+
+  /** Higher means the strong model is more needed: where the request ranks among the training prompts, 0..1. */
   score(prompt: string, context: PromptContext = {}): number {
-    return sigmoid(dot(this.gain, featurize(truncatePrompt(prompt, this.features.maxChars), context, this.features)));
+    const text = truncatePrompt(prompt, this.features.maxChars);
+    const gain = sigmoid(dot(this.gain, featurize(text, context, this.features, this.builder)));
+    return blendedScore(this.file.blend, gain, prompt.length);
   }
 
   /** The weak model's predicted score on the training data's scale, or undefined when the file has no such head. */
@@ -90,8 +117,8 @@ export class RouterModel {
 
   /** The score above which a prompt goes to the strong model so that `share` of the training prompts would. */
   thresholdFor(share: number): number {
-    // Scores are sigmoids, strictly inside (0, 1): these bars send everything, or nothing, to the strong model.
-    if (share >= 1) return 0;
+    // Scores are percentiles in [0, 1]: these bars send everything, or nothing, to the strong model.
+    if (share >= 1) return -1;
     if (share <= 0) return 1;
     const quantiles = this.file.calibration;
     const steps = quantiles.length - 1;

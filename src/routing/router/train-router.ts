@@ -3,7 +3,8 @@ import { baselineFigures, routingFigures, type Outcome, type RoutingFigures } fr
 import { defaultFeatureOptions, dimensionOf, featurize, type FeatureOptions, type SparseVector } from './features.js';
 import { defaultLinearOptions, dot, seededRandom, shuffled, sigmoid, trainLogistic, type LinearHead } from './linear-model.js';
 import { pickPair, type RouterRow } from './router-data.js';
-import { encodeHead, type RouterModelFile } from './router-model.js';
+import { blendedScore, encodeHead, type LengthBlend, type RouterModelFile } from './router-model.js';
+import { percentileOf, quantilesOf } from './quantiles.js';
 
 export interface TrainRouterOptions {
   /** Names the data in error messages. */
@@ -55,21 +56,36 @@ function prepare(rows: RouterRow[], strong: string, weak: string, source: string
   return { prompts: usable.map((row) => row.prompt), outcomes, gainLabels, weakLabels, range: [low, high] };
 }
 
-function quantiles(values: Float64Array, points: number): number[] {
-  const sorted = Float64Array.from(values).sort();
-  const result: number[] = [];
-  for (let index = 0; index <= points; index += 1) {
-    const position = (index / points) * (sorted.length - 1);
-    const below = Math.floor(position);
-    const above = Math.min(sorted.length - 1, below + 1);
-    const value = (sorted[below] as number) * (1 - (position - below)) + (sorted[above] as number) * (position - below);
-    result.push(Number(value.toPrecision(7)));
-  }
-  return result;
-}
-
 function round(figures: RoutingFigures): { apgr: number; cpt50: number; cpt80: number } {
   return { apgr: Number(figures.apgr.toFixed(4)), cpt50: Number(figures.cpt50.toFixed(4)), cpt80: Number(figures.cpt80.toFixed(4)) };
+}
+
+const blendWeights = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7];
+
+/**
+ * Prompt length is a strong, cheap signal that a linear model over many sparse features under-uses; ranking by a
+ * weighted mean of the model's percentile and the length percentile often beats either. The weight and the
+ * direction of length are chosen on held-out scores, so data where length says nothing keeps weight 0.
+ */
+function chooseBlend(heldOutScores: Float64Array, data: Prepared): LengthBlend {
+  const scoreQuantiles = quantilesOf(heldOutScores, calibrationPoints);
+  const lengthQuantiles = quantilesOf(data.prompts.map((prompt) => prompt.length), calibrationPoints);
+  let best: LengthBlend = { lengthWeight: 0, lengthSign: 1, scoreQuantiles, lengthQuantiles };
+  let bestApgr = Number.NEGATIVE_INFINITY;
+  const modelPercentiles = Float64Array.from(heldOutScores, (score) => percentileOf(scoreQuantiles, score));
+  const lengthPercentiles = data.prompts.map((prompt) => percentileOf(lengthQuantiles, prompt.length));
+  for (const lengthSign of [1, -1] as const) {
+    for (const lengthWeight of blendWeights) {
+      const scores = modelPercentiles.map((score, row) => (1 - lengthWeight) * score + lengthWeight * (lengthSign > 0 ? (lengthPercentiles[row] as number) : 1 - (lengthPercentiles[row] as number)));
+      const { apgr } = routingFigures(scores, data.outcomes);
+      // A blend must beat the plain model by a margin to be used: small held-out gains are noise.
+      if (apgr > bestApgr + (lengthWeight === 0 ? 0 : 0.002)) {
+        bestApgr = apgr;
+        best = { lengthWeight, lengthSign, scoreQuantiles, lengthQuantiles };
+      }
+    }
+  }
+  return best;
 }
 
 /**
@@ -84,7 +100,7 @@ export function trainRouter(rows: RouterRow[], options: TrainRouterOptions): Tra
   progress(`${data.prompts.length} rows: strong ${pair.strong} (mean ${pair.strongMean.toFixed(3)}), weak ${pair.weak} (mean ${pair.weakMean.toFixed(3)})`);
   const vectors: SparseVector[] = data.prompts.map((prompt) => featurize(prompt, {}, features));
   const linear = { dimension: dimensionOf(features), epochs: options.epochs ?? defaultLinearOptions.epochs, learningRate: options.learningRate ?? defaultLinearOptions.learningRate, l2: options.l2 ?? defaultLinearOptions.l2, seed: defaultLinearOptions.seed };
-  const folds = Math.max(2, Math.min(options.folds ?? 5, data.prompts.length));
+  const folds = Math.max(2, Math.min(options.folds ?? 4, data.prompts.length));
   const foldOf = new Int32Array(data.prompts.length);
   shuffled(data.prompts.length, seededRandom(11)).forEach((row, position) => {
     foldOf[row] = position % folds;
@@ -96,8 +112,11 @@ export function trainRouter(rows: RouterRow[], options: TrainRouterOptions): Tra
     for (let row = 0; row < data.prompts.length; row += 1) if (foldOf[row] === fold) heldOutScores[row] = sigmoid(dot(head, vectors[row] as SparseVector));
     progress(`held-out fold ${fold + 1}/${folds} trained`);
   }
+  const blend = chooseBlend(heldOutScores, data);
+  progress(`blend: length weight ${blend.lengthWeight} (${blend.lengthSign > 0 ? 'longer' : 'shorter'} prompts to the strong model)`);
+  const blended = Float64Array.from(heldOutScores, (score, row) => blendedScore(blend, score, (data.prompts[row] as string).length));
   const baselines = baselineFigures(data.prompts, data.outcomes);
-  const heldOut = { router: routingFigures(heldOutScores, data.outcomes), ...baselines };
+  const heldOut = { router: routingFigures(blended, data.outcomes), ...baselines };
   const gain: LinearHead = trainLogistic(vectors, data.gainLabels, { ...linear, onEpoch: (epoch, loss) => progress(`final model epoch ${epoch}/${linear.epochs}, loss ${loss.toFixed(4)}`) });
   const weakQuality = trainLogistic(vectors, data.weakLabels, linear);
   const file: RouterModelFile = {
@@ -108,7 +127,8 @@ export function trainRouter(rows: RouterRow[], options: TrainRouterOptions): Tra
     features,
     gain: encodeHead(gain),
     weakQuality: encodeHead(weakQuality),
-    calibration: quantiles(heldOutScores, calibrationPoints),
+    blend,
+    calibration: quantilesOf(blended, calibrationPoints),
     training: {
       rows: data.prompts.length,
       strongMean: pair.strongMean,
