@@ -14,9 +14,11 @@ export interface FeatureOptions {
   structure: boolean;
   /** Longer prompts are cut to their first `maxChars / 2` and last `maxChars / 2` characters before scoring. */
   maxChars: number;
+  /** Character n-grams read at most this many characters (head and tail), which bounds the cost of long prompts. */
+  charWindow?: number;
 }
 
-export const defaultFeatureOptions: FeatureOptions = { bits: 18, wordNgrams: 2, charNgrams: [4], structure: true, maxChars: 8000 };
+export const defaultFeatureOptions: FeatureOptions = { bits: 18, wordNgrams: 2, charNgrams: [4], structure: true, maxChars: 8000, charWindow: 2000 };
 
 /** What the router reads about a request besides its prompt text. */
 export interface PromptContext {
@@ -245,7 +247,7 @@ export function featurize(prompt: string, context: PromptContext, options: Featu
   const builder = reuse ?? new VectorBuilder(options.bits);
   builder.length = 0;
   const words = addWords(text, options, builder);
-  addCharNgrams(text, options.charNgrams, builder);
+  addCharNgrams(options.charWindow === undefined ? text : truncatePrompt(text, options.charWindow), options.charNgrams, builder);
   if (options.structure) addStructure(text, words, context, options, builder);
   if (reuse) return { indices: builder.indices, values: builder.values, length: builder.length };
   return { indices: builder.indices.slice(0, builder.length), values: builder.values.slice(0, builder.length), length: builder.length };

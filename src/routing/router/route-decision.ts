@@ -30,7 +30,7 @@ export function promptOf(request: ChatRequest): { prompt: string; context: Promp
     if (message.role === 'system') hasSystem = true;
     if (message.role !== 'user') continue;
     turns += 1;
-    prompt = message.content.map((part) => (part.type === 'text' ? part.text : '')).join('\n');
+    prompt = message.content.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('\n');
   }
   return { prompt, context: { turns: Math.max(turns, 1), tools: request.tools?.length ?? 0, hasSystem } };
 }

@@ -36,7 +36,7 @@ export const routerModelFileSchema = z
     strong: z.string(),
     weak: z.string(),
     features: z
-      .object({ bits: z.number().int().min(8).max(24), wordNgrams: z.number().int().min(0).max(2), charNgrams: z.array(z.number().int().min(1).max(8)), structure: z.boolean(), maxChars: z.number().int().positive() })
+      .object({ bits: z.number().int().min(8).max(24), wordNgrams: z.number().int().min(0).max(2), charNgrams: z.array(z.number().int().min(1).max(8)), structure: z.boolean(), maxChars: z.number().int().positive(), charWindow: z.number().int().positive().optional() })
       .strict(),
     /** Predicts the strong model's gain over the weak one, mapped to 0..1: the routing score. */
     gain: encodedHead,
