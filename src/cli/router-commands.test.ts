@@ -54,7 +54,8 @@ describe('switchyard router', () => {
     const result = run(['eval', '--model', model, '--data', held]);
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /300 rows/);
-    assert.match(result.stdout, /router\s+APGR\s+CPT\(50%\)\s+CPT\(80%\)/);
+    assert.match(result.stdout, /\s+APGR\s+CPT\(50%\)\s+CPT\(80%\)\n/);
+    assert.match(result.stdout, /router\s+0\.\d{3}/);
     const json = JSON.parse(run(['eval', '--model', model, '--data', held, '--json']).stdout) as { router: { apgr: number }; length: { apgr: number } };
     assert.ok(json.router.apgr > json.length.apgr + 0.1);
   });

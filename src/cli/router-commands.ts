@@ -33,7 +33,7 @@ function readStdin(): Promise<string> {
 }
 
 function figureRows(figures: Array<[string, RoutingFigures | { apgr: number; cpt50: number; cpt80: number }]>): string {
-  return formatTable(['router', 'APGR', 'CPT(50%)', 'CPT(80%)'], figures.map(([name, value]) => [name, value.apgr.toFixed(3), `${(value.cpt50 * 100).toFixed(1)}%`, `${(value.cpt80 * 100).toFixed(1)}%`]));
+  return formatTable(['', 'APGR', 'CPT(50%)', 'CPT(80%)'], figures.map(([name, value]) => [name, value.apgr.toFixed(3), `${(value.cpt50 * 100).toFixed(1)}%`, `${(value.cpt80 * 100).toFixed(1)}%`]));
 }
 
 function train(args: ParsedArgs): void {

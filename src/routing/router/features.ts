@@ -113,23 +113,27 @@ interface WordStats {
   words: number;
   keywords: number;
   longWords: number;
+  /** The previous word's hash, for bigrams. */
+  previous: number;
+}
+
+// Takes the word's hash and length as arguments: a closure over the loop's variables would keep them on the heap.
+function emitWord(hash: number, length: number, bigrams: boolean, stats: WordStats, builder: VectorBuilder): void {
+  const unigram = mix(hash);
+  builder.push(unigram, 1);
+  if (bigrams && stats.words > 0) builder.push(mix(Math.imul(stats.previous, 0x9e3779b1) ^ unigram ^ 0x5bd1e995), 1);
+  stats.previous = unigram;
+  stats.words += 1;
+  if (length > 12) stats.longWords += 1;
+  if (length <= 8 && codeKeywords.has(hash)) stats.keywords += 1;
 }
 
 function addWords(text: string, options: FeatureOptions, builder: VectorBuilder): WordStats {
   const start = builder.length;
-  const stats: WordStats = { words: 0, keywords: 0, longWords: 0 };
-  let previous = 0;
+  const stats: WordStats = { words: 0, keywords: 0, longWords: 0, previous: 0 };
+  const bigrams = options.wordNgrams >= 2;
   let hash = fnvOffset;
   let wordStart = -1;
-  const emit = (end: number) => {
-    const unigram = mix(hash);
-    builder.push(unigram, 1);
-    if (options.wordNgrams >= 2 && stats.words > 0) builder.push(mix(Math.imul(previous, 0x9e3779b1) ^ unigram ^ 0x5bd1e995), 1);
-    previous = unigram;
-    stats.words += 1;
-    if (end - wordStart > 12) stats.longWords += 1;
-    if (end - wordStart <= 8 && codeKeywords.has(hash)) stats.keywords += 1;
-  };
   for (let index = 0; index <= text.length; index += 1) {
     const code = index < text.length ? text.charCodeAt(index) : 32;
     if (isWordChar(code)) {
@@ -140,15 +144,10 @@ function addWords(text: string, options: FeatureOptions, builder: VectorBuilder)
       hash = Math.imul(hash ^ lower(code), fnvPrime);
       continue;
     }
-    if (wordStart >= 0) emit(index);
+    if (wordStart >= 0) emitWord(hash, index - wordStart, bigrams, stats, builder);
     wordStart = -1;
     // Punctuation and symbols are tokens of their own: they carry code and math.
-    if (code > 32 && code !== 160) {
-      hash = Math.imul(fnvOffset ^ code, fnvPrime) ^ 0x27d4eb2d;
-      wordStart = index;
-      emit(index + 1);
-      wordStart = -1;
-    }
+    if (code > 32 && code !== 160) emitWord(Math.imul(fnvOffset ^ code, fnvPrime) ^ 0x27d4eb2d, 1, bigrams, stats, builder);
   }
   if (options.wordNgrams > 0 && builder.length > start) builder.scale(start, 1 / Math.sqrt(builder.length - start));
   else builder.length = start;
