@@ -65,8 +65,9 @@ export function rollupRowFrom(row: Record<string, unknown>): RollupRow {
     latencyMs: Math.round(number('latency_ms') * 1000) / 1000,
     shadowAttempts: number('shadow_attempts'),
     shadowCostUsd: roundUsd(number('shadow_cost_usd')),
-    routerShadowRequests: number('router_shadow_requests'),
-    routerShadowCostUsd: roundUsd(number('router_shadow_cost_usd')),
-    routerShadowChoiceUsd: roundUsd(number('router_shadow_choice_usd')),
+    // Present only on rows with shadow-mode router decisions, so rows of every other request keep their shape.
+    ...(number('router_shadow_requests') > 0
+      ? { routerShadowRequests: number('router_shadow_requests'), routerShadowCostUsd: roundUsd(number('router_shadow_cost_usd')), routerShadowChoiceUsd: roundUsd(number('router_shadow_choice_usd')) }
+      : {}),
   };
 }
