@@ -60,7 +60,7 @@ function round(figures: RoutingFigures): { apgr: number; cpt50: number; cpt80: n
   return { apgr: Number(figures.apgr.toFixed(4)), cpt50: Number(figures.cpt50.toFixed(4)), cpt80: Number(figures.cpt80.toFixed(4)) };
 }
 
-const blendWeights = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7];
+const blendWeights = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
 
 /**
  * Prompt length is a strong, cheap signal that a linear model over many sparse features under-uses; ranking by a
