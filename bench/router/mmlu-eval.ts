@@ -1,7 +1,7 @@
 /**
  * The router's figures on RouteLLM's MMLU outcomes with whole subjects held out: for each of 5 folds of subjects,
  * `trainRouter` (the code `switchyard router train` runs) learns from the other folds and scores this one.
- * Usage: node dist/bench/router/mmlu-eval.js DATA_DIR [--epochs N] [--out FILE.json]
+ * Usage: node dist/bench/router/mmlu-eval.js DATA_DIR [--epochs N] [--l2 X] [--out FILE.json]
  */
 import { writeFileSync } from 'node:fs';
 import { baselineFigures, routingFigures, type RoutingFigures } from '../../src/routing/router/apgr.js';
@@ -24,6 +24,7 @@ function main(): void {
   const directory = process.argv[2];
   if (!directory) throw new Error('Usage: mmlu-eval DATA_DIR [--epochs N] [--out FILE.json]');
   const epochs = flag('epochs') === undefined ? undefined : Number(flag('epochs'));
+  const l2 = flag('l2') === undefined ? undefined : Number(flag('l2'));
   const rows = readMmlu(directory);
   const foldOf = subjectFolds(rows, folds);
   const scores = new Float64Array(rows.length);
@@ -31,7 +32,7 @@ function main(): void {
   const started = Date.now();
   for (let fold = 0; fold < folds; fold += 1) {
     const train = rows.flatMap((row, index) => (foldOf[index] === fold ? [] : [{ prompt: row.prompt, scores: { [strongModel]: row.strong, [weakModel]: row.weak }, line: index + 1 }]));
-    const trained = trainRouter(train, { source: `fold ${fold + 1}`, ...(epochs === undefined ? {} : { epochs }), onProgress: (message) => process.stderr.write(`fold ${fold + 1}: ${message}\n`) });
+    const trained = trainRouter(train, { source: `fold ${fold + 1}`, ...(epochs === undefined ? {} : { epochs }), ...(l2 === undefined ? {} : { l2 }), onProgress: (message) => process.stderr.write(`fold ${fold + 1}: ${message}\n`) });
     blends.push(trained.file.blend.lengthWeight * trained.file.blend.lengthSign);
     const model = new RouterModel(trained.file);
     rows.forEach((row, index) => {

@@ -16,7 +16,7 @@ export interface LinearTrainOptions {
   onEpoch?: (epoch: number, loss: number) => void;
 }
 
-export const defaultLinearOptions = { epochs: 3, learningRate: 0.2, l2: 1e-5, seed: 7 } as const;
+export const defaultLinearOptions = { epochs: 3, learningRate: 0.2, l2: 1e-3, seed: 7 } as const;
 
 /** A small seeded generator, so training is repeatable. */
 export function seededRandom(seed: number): () => number {
