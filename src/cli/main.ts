@@ -10,6 +10,7 @@ import { flagString, parseArgs, type ParsedArgs } from './parse-args.js';
 import { datasetsCommand } from './dataset-commands.js';
 import { reportCommand, revenueCommand } from './report-commands.js';
 import { evalCommand } from './eval-command.js';
+import { routerCommand } from './router-commands.js';
 
 const help = `switchyard: one OpenAI- and Anthropic-compatible endpoint in front of every model
 
@@ -26,6 +27,9 @@ Usage:
   switchyard eval --dataset NAME --candidates a,b [--baseline recorded|MODEL] [--judge MODEL] [--evaluators LIST] [--concurrency N] [--max-spend USD] [--format table|json|csv] [--router-data FILE]
   switchyard eval --resume EVALUATION_ID
   switchyard datasets list | create NAME --filter JSON | import NAME FILE.jsonl | export NAME --format openai|bedrock|vertex|eval [--version N] [--out FILE] | delete NAME [--version N]
+  switchyard router train --data FILE.jsonl --out MODEL.json [--strong NAME --weak NAME]
+  switchyard router score --model MODEL.json < prompts.jsonl
+  switchyard router eval --model MODEL.json --data FILE.jsonl [--json]
 
 Environment: PORT, SWITCHYARD_ADMIN_KEY, SWITCHYARD_DATA_DIR, provider keys such as OPENAI_API_KEY.
 `;
@@ -118,6 +122,7 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'revenue') return revenueCommand(args);
   if (command === 'datasets') return datasetsCommand(args);
   if (command === 'eval') return evalCommand(args);
+  if (command === 'router') return routerCommand(args);
   throw new Error(`Unknown command "${command}".\n\n${help}`);
 }
 

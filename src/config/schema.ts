@@ -146,11 +146,27 @@ const routeCommon = {
 const target = z.string().min(1);
 const weightedTarget = z.object({ model: z.string().min(1), weight: z.number().positive() }).strict();
 
+/** A learned router: which target a request needs, scored on the CPU from the request alone. */
+const routerSettings = z
+  .object({
+    /** Path of a model file written by `switchyard router train`, relative to the working directory. */
+    model: z.string().min(1),
+    /** Share of traffic the strongest (priciest) target may take, calibrated on the model's training prompts. */
+    maxStrongShare: z.number().min(0).max(1).optional(),
+    /** Send to the cheapest target while its predicted score, on the training data's scale, is at least this. */
+    minQuality: z.number().optional(),
+    /** Record what the router would choose without acting on it; targets are tried in configured order. */
+    shadow: z.boolean().default(false),
+  })
+  .strict()
+  .refine((value) => value.maxStrongShare === undefined || value.minQuality === undefined, { message: 'set maxStrongShare or minQuality, not both' });
+
 const route = z.discriminatedUnion('strategy', [
   z.object({ strategy: z.literal('fallback'), targets: z.array(target).min(1), ...routeCommon }).strict(),
   z.object({ strategy: z.literal('cheapest'), targets: z.array(target).min(1), ...routeCommon }).strict(),
   z.object({ strategy: z.literal('fastest'), targets: z.array(target).min(1), ...routeCommon }).strict(),
   z.object({ strategy: z.literal('cascade'), targets: z.array(target).min(2), ...routeCommon }).strict(),
+  z.object({ strategy: z.literal('router'), targets: z.array(target).min(2), router: routerSettings, ...routeCommon }).strict(),
   z
     .object({
       strategy: z.literal('weighted'),

@@ -45,6 +45,18 @@ export interface AttemptRecord extends TokenCounts {
   shadow: boolean;
 }
 
+/** What a `strategy: router` route decided for a request. */
+export interface RouterRecord {
+  score: number;
+  /** The score threshold (maxStrongShare) or quality bar (minQuality) the score was held to. */
+  threshold: number;
+  /** The target the router picked; in shadow mode, the one it would have picked. */
+  choice: string;
+  shadow: boolean;
+  /** This request's tokens at the chosen target's price; null when that target has no price. */
+  choiceCostUsd: number | null;
+}
+
 /** One client request. `id` is the `x-request-id` the client received. Totals sum every attempt. */
 export interface RequestRecord extends TokenCounts {
   id: string;
@@ -69,6 +81,7 @@ export interface RequestRecord extends TokenCounts {
   attempts: AttemptRecord[];
   /** From the `x-switchyard-tags` request header; left out when the request carried none. */
   tags?: Record<string, string>;
+  router?: RouterRecord;
 }
 
 export type UsageGroup = 'key' | 'customer' | 'model' | 'provider' | 'team' | 'route' | 'day';

@@ -55,6 +55,10 @@ export function formatSpendReport(report: SpendReport): string {
     lines.push('', `Evaluated candidates on ${evaluated.target}'s ${formatCount(evaluated.requests)} requests (${formatUsd(evaluated.costUsd)}), evaluation ${evaluated.evaluationId}:`);
     lines.push(formatTable(['candidate', 'per request', 'would have cost', 'difference'], candidates));
   }
+  if (report.savings.routerShadow.length > 0) {
+    const shadow = report.savings.routerShadow.map((route) => [route.route, formatCount(route.requests), formatUsd(route.costUsd), formatUsd(route.wouldCostUsd), formatUsd(route.wouldSaveUsd)]);
+    lines.push('', 'Routers in shadow mode, had they acted:', formatTable(['route', 'requests', 'cost', 'at router choice', 'would save'], shadow));
+  }
   return `${lines.join('\n')}\n`;
 }
 

@@ -38,12 +38,18 @@ export function rollupRecords(records: RequestRecord[], query: RollupQuery): Rol
     row.latencyMs += record.latencyMs;
     row.shadowAttempts += shadows.length;
     row.shadowCostUsd += shadows.reduce((sum, attempt) => sum + attempt.costUsd, 0);
+    if (record.router?.shadow && record.router.choiceCostUsd !== null) {
+      row.routerShadowRequests = (row.routerShadowRequests ?? 0) + 1;
+      row.routerShadowCostUsd = (row.routerShadowCostUsd ?? 0) + record.costUsd;
+      row.routerShadowChoiceUsd = (row.routerShadowChoiceUsd ?? 0) + record.router.choiceCostUsd;
+    }
   }
   return [...rows.values()].map((row) => ({
     ...row,
     costUsd: roundUsd(row.costUsd),
     savedUsd: roundUsd(row.savedUsd),
     shadowCostUsd: roundUsd(row.shadowCostUsd),
+    ...(row.routerShadowRequests ? { routerShadowCostUsd: roundUsd(row.routerShadowCostUsd ?? 0), routerShadowChoiceUsd: roundUsd(row.routerShadowChoiceUsd ?? 0) } : {}),
     latencyMs: Math.round(row.latencyMs * 1000) / 1000,
   }));
 }

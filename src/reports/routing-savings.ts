@@ -67,3 +67,27 @@ export function routingSavings(rows: RollupRow[], baselines: Record<string, Rout
     })
     .sort((left, right) => (right.savedUsd ?? 0) - (left.savedUsd ?? 0) || (left.route < right.route ? -1 : 1));
 }
+
+/** What a shadow-mode router would have saved on a route: the requests it decided on, at its choices' prices. */
+export interface RouterShadowSaving {
+  route: string;
+  requests: number;
+  costUsd: number;
+  wouldCostUsd: number;
+  wouldSaveUsd: number;
+}
+
+export function routerShadowSavings(rows: RollupRow[]): RouterShadowSaving[] {
+  const byRoute = new Map<string, RouterShadowSaving>();
+  for (const row of rows) {
+    if (row.route === null || !row.routerShadowRequests) continue;
+    let saving = byRoute.get(row.route);
+    if (!saving) byRoute.set(row.route, (saving = { route: row.route, requests: 0, costUsd: 0, wouldCostUsd: 0, wouldSaveUsd: 0 }));
+    saving.requests += row.routerShadowRequests;
+    saving.costUsd += row.routerShadowCostUsd ?? 0;
+    saving.wouldCostUsd += row.routerShadowChoiceUsd ?? 0;
+  }
+  return [...byRoute.values()]
+    .map((saving) => ({ ...saving, costUsd: roundUsd(saving.costUsd), wouldCostUsd: roundUsd(saving.wouldCostUsd), wouldSaveUsd: roundUsd(saving.costUsd - saving.wouldCostUsd) }))
+    .sort((left, right) => right.wouldSaveUsd - left.wouldSaveUsd || (left.route < right.route ? -1 : 1));
+}

@@ -3,7 +3,7 @@ import { roundUsd } from '../ledger/money.js';
 import { dayOf } from './periods.js';
 import type { ReportContext } from './report-context.js';
 import { tokensOf } from './rollup-records.js';
-import { routingSavings, type RouteSaving } from './routing-savings.js';
+import { routerShadowSavings, routingSavings, type RouteSaving, type RouterShadowSaving } from './routing-savings.js';
 import type { EvaluatedSpend } from './evaluation-reports.js';
 
 export const spendGroups = ['provider', 'cloud', 'model', 'route', 'key', 'customer', 'day'] as const;
@@ -41,6 +41,8 @@ export interface SpendReport {
     routingUsd: number;
     totalUsd: number;
     routes: RouteSaving[];
+    /** What routers in shadow mode would have saved had they acted; not part of `totalUsd`. */
+    routerShadow: RouterShadowSaving[];
   };
   /** Spent on shadow comparisons; outside every request's cost. */
   shadowCostUsd: number;
@@ -125,7 +127,7 @@ export function spendReport(rows: RollupRow[], options: { from: number; to: numb
     groupBy: options.groupBy,
     rows: result,
     total: { requests: sum((row) => row.requests), tokens: sum((row) => row.tokens), costUsd: roundUsd(sum((row) => row.costUsd)), shadowCostUsd },
-    savings: { cacheUsd, routingUsd, totalUsd: roundUsd(cacheUsd + routingUsd), routes },
+    savings: { cacheUsd, routingUsd, totalUsd: roundUsd(cacheUsd + routingUsd), routes, routerShadow: routerShadowSavings(rows) },
     shadowCostUsd,
   };
 }

@@ -73,6 +73,8 @@ export function orderTargets(input: PolicyInput): Deployment[] {
     case 'weighted':
       return weightedOrder(input);
     // A cascade tries the cheapest first; the executor moves on when an answer fails its checks.
+    // A router starts from the cost order too; plan-route moves the target the router picks to the front.
+    case 'router':
     case 'cascade':
     case 'cheapest':
       return input.candidates

@@ -9,6 +9,7 @@ import { writeError, type ErrorDialect } from './error-envelope.js';
 import type { Gateway } from './gateway.js';
 import { newRequestRecord, settleRequestRecord } from './request-record.js';
 import { runShadow } from './shadow-request.js';
+import { routeScoreHeader, routerRecordOf } from './router-record.js';
 import { chatSpendSubject, type Admission } from './spend-control.js';
 import { targetsForServerTools } from './anthropic/server-tools.js';
 import { lookupCached, serveCached, StreamCollector } from './cached-answer.js';
@@ -52,6 +53,7 @@ function plan(gateway: Gateway, call: ChatCall, headers: IncomingMessage['header
     request: call.request,
     subject: { tags: key?.tags ?? {}, customer: call.customer, team: key?.team ?? null, headers },
     keyPrivacy: key?.tags.privacy === 'private-only' ? 'private-only' : 'off',
+    ...(gateway.routers ? { routers: gateway.routers } : {}),
   });
 }
 
@@ -87,6 +89,7 @@ export async function runChat(gateway: Gateway, call: ChatCall, http: { request:
       context.retry = routePlan.routeConfig.retry;
       context.maxAttempts = routePlan.routeConfig.maxAttempts;
     }
+    if (routePlan.router) http.response.setHeader('x-switchyard-route-score', routeScoreHeader(routePlan.router.decision));
     if (routePlan.privacyFound.length > 0) http.response.setHeader('x-switchyard-privacy', routePlan.privacyFound.join(','));
     admission = await gateway.spend.admit(chatSpendSubject(request, call.principal, call.customer, routePlan.targets));
     for (const [name, value] of Object.entries(admission.headers)) http.response.setHeader(name, value);
@@ -110,6 +113,7 @@ export async function runChat(gateway: Gateway, call: ChatCall, http: { request:
   } finally {
     if (abort) http.response.off('close', onClose);
     settleRequestRecord(record, context.attempts, status, errorCode, call.startedAtMs);
+    if (routePlan?.router) record.router = routerRecordOf(routePlan.router, record);
     if (cached) {
       record.provider = cached.provider;
       record.upstreamModel = cached.upstreamModel;

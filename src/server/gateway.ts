@@ -7,6 +7,7 @@ import type { DeploymentHealth } from '../routing/deployment-health.js';
 import type { CaptureReader } from '../quality/captured-request.js';
 import type { DatasetReader } from '../quality/dataset.js';
 import type { ModelRegistry } from '../routing/model-registry.js';
+import type { RouterModels } from '../routing/router/router-models.js';
 import type { Store } from '../store/store.js';
 import type { CaptureWriter } from '../quality/capture-writer.js';
 import type { KeyService } from './auth/key-service.js';
@@ -31,6 +32,8 @@ export interface Gateway {
   capture: CaptureWriter;
   /** The datasets evaluations replay; evaluations answer 404 without them. */
   datasets?: DatasetReader;
+  /** Model files of `strategy: router` routes, reloaded when they change. */
+  routers?: RouterModels;
   /** Background work (shadow requests) that shutdown waits for. */
   background: Set<Promise<unknown>>;
   /** Captured requests, which datasets are made from; absent while nothing captures them. */

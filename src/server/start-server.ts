@@ -10,6 +10,7 @@ import { bundledPriceCatalog } from '../ledger/price-catalog.js';
 import { closeUpstreamConnections } from '../providers/shared/http-client.js';
 import { DeploymentHealth } from '../routing/deployment-health.js';
 import { ModelRegistry } from '../routing/model-registry.js';
+import { routerModelsFor } from '../routing/router/router-models.js';
 import { openStore } from '../store/open-store.js';
 import { createRequestHandler } from './app.js';
 import { KeyService } from './auth/key-service.js';
@@ -85,6 +86,7 @@ export async function prepareAdminKey(options: StartOptions): Promise<string | u
 
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
   const { config, logger } = options;
+  const routers = routerModelsFor(config, { onReload: (file) => logger.info('router model reloaded', { file }), onError: (file, error) => logger.error('router model reload failed', { file, error: error.message }) });
   const store = await openStore(config.storage, join(options.dataDir, 'switchyard.db'));
   const keys = new KeyService(store.keys, store.settings);
   const { generated } = await keys.initAdmin(options.adminKey);
@@ -99,7 +101,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   responses.start();
   const capture = new CaptureWriter(store.captures, config.capture, logger);
   capture.start();
-  const gateway: Gateway = { config, logger, store, keys, registry: new ModelRegistry(config, catalog), ledger, capture, catalog, health: new DeploymentHealth(config.resilience), cache: new ResponseCache(shared?.cache ?? new MemoryCacheStore(config.cache.maxEntries), config.cache), spend, responses, background: new Set() };
+  const gateway: Gateway = { config, logger, store, keys, registry: new ModelRegistry(config, catalog), ledger, capture, catalog, health: new DeploymentHealth(config.resilience), cache: new ResponseCache(shared?.cache ?? new MemoryCacheStore(config.cache.maxEntries), config.cache), spend, responses, background: new Set(), ...(routers ? { routers } : {}) };
   gateway.captures = options.captures ?? gatewayCaptureReader(gateway);
   gateway.datasets = store.datasets;
   const handler = createRequestHandler(gateway);
@@ -128,6 +130,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       // Requests cut at the deadline settle their records as their sockets close; give that a turn of the loop.
       await new Promise((resolve) => setImmediate(resolve));
       await Promise.race([Promise.allSettled([...gateway.background]), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+      routers?.close();
       await ledger.stop();
       await responses.stop();
       await capture.stop();

@@ -6,6 +6,7 @@ export const requestColumns = [
   'stream', 'status', 'error_code', 'input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'output_tokens',
   'reasoning_tokens', 'cost_usd', 'latency_ms', 'ttft_ms', 'estimated', 'catalog_version', 'cache_hit', 'saved_usd',
   'tags',
+  'router_score', 'router_threshold', 'router_choice', 'router_shadow', 'router_choice_cost_usd',
 ];
 
 export const attemptColumns = [
@@ -20,7 +21,8 @@ export type FlagValue = (flag: boolean) => boolean | number;
 /** A request's values in `requestColumns` order. */
 export function requestRow(r: RequestRecord, flag: FlagValue): unknown[] {
   return [r.id, r.startedAt, r.endpoint, r.keyId, r.customer, r.team, r.requestedModel, r.route, r.provider, r.upstreamModel, flag(r.stream), r.status, r.errorCode,
-    r.inputTokens, r.cachedInputTokens, r.cacheWriteTokens, r.outputTokens, r.reasoningTokens, r.costUsd, r.latencyMs, r.ttftMs, flag(r.estimated), r.catalogVersion, flag(r.cacheHit), r.savedUsd, tagsColumn(r.tags)];
+    r.inputTokens, r.cachedInputTokens, r.cacheWriteTokens, r.outputTokens, r.reasoningTokens, r.costUsd, r.latencyMs, r.ttftMs, flag(r.estimated), r.catalogVersion, flag(r.cacheHit), r.savedUsd, tagsColumn(r.tags),
+    r.router?.score ?? null, finiteOrNull(r.router?.threshold), r.router?.choice ?? null, r.router ? flag(r.router.shadow) : null, r.router?.choiceCostUsd ?? null];
 }
 
 /** Tags as stored in the requests table: JSON, or NULL for none. */
@@ -39,6 +41,21 @@ export const tagColumns = ['request_id', 'name', 'value'];
 export function tagsFromColumn(row: Record<string, unknown>): void {
   if (typeof row.tags === 'string') row.tags = JSON.parse(row.tags) as Record<string, string>;
   else delete row.tags;
+}
+
+/** An infinite threshold (maxStrongShare 0 or 1) is stored as null: neither driver's REAL column takes it. */
+function finiteOrNull(value: number | undefined): number | null {
+  return value === undefined || !Number.isFinite(value) ? null : value;
+}
+
+/** Folds the router columns of a camel-cased request row back into `router`, or drops them when the request had none. */
+export function routerFieldsFrom(row: Record<string, unknown>): Record<string, unknown> {
+  const { routerScore, routerThreshold, routerChoice, routerShadow, routerChoiceCostUsd, ...rest } = row;
+  if (routerScore === null || routerScore === undefined) return rest;
+  return {
+    ...rest,
+    router: { score: Number(routerScore), threshold: routerThreshold === null ? Number.NaN : Number(routerThreshold), choice: routerChoice, shadow: routerShadow === true || routerShadow === 1, choiceCostUsd: routerChoiceCostUsd === null ? null : Number(routerChoiceCostUsd) },
+  };
 }
 
 /** An attempt's values in `attemptColumns` order. */

@@ -22,10 +22,15 @@ export function rollupSql(query: RollupQuery, dialect: 'sqlite' | 'postgres'): {
   }
   const shadow = dialect === 'sqlite' ? 'a.shadow = 1' : 'a.shadow';
   const size = bucketMs[query.bucket];
+  // Shadow-mode router decisions with a priced choice: what those requests cost and what the choice would have.
+  const routerShadow = `${dialect === 'sqlite' ? 'router_shadow = 1' : 'router_shadow'} AND router_choice_cost_usd IS NOT NULL`;
   const text = `SELECT bucket, ${dimensions.join(', ')}, ok, COUNT(*) AS requests,
       SUM(input_tokens) AS input_tokens, SUM(cached_input_tokens) AS cached_input_tokens, SUM(cache_write_tokens) AS cache_write_tokens,
       SUM(output_tokens) AS output_tokens, SUM(reasoning_tokens) AS reasoning_tokens, SUM(cost_usd) AS cost_usd,
-      SUM(saved_usd) AS saved_usd, SUM(latency_ms) AS latency_ms, SUM(shadow_attempts) AS shadow_attempts, SUM(shadow_cost_usd) AS shadow_cost_usd
+      SUM(saved_usd) AS saved_usd, SUM(latency_ms) AS latency_ms, SUM(shadow_attempts) AS shadow_attempts, SUM(shadow_cost_usd) AS shadow_cost_usd,
+      SUM(CASE WHEN ${routerShadow} THEN 1 ELSE 0 END) AS router_shadow_requests,
+      SUM(CASE WHEN ${routerShadow} THEN cost_usd ELSE 0 END) AS router_shadow_cost_usd,
+      SUM(CASE WHEN ${routerShadow} THEN router_choice_cost_usd ELSE 0 END) AS router_shadow_choice_usd
     FROM (
       SELECT r.*, (r.started_at / ${size}) * ${size} AS bucket, CASE WHEN r.status < 400 THEN 1 ELSE 0 END AS ok,
         (SELECT COUNT(*) FROM attempts a WHERE a.request_id = r.id AND ${shadow}) AS shadow_attempts,
@@ -60,5 +65,9 @@ export function rollupRowFrom(row: Record<string, unknown>): RollupRow {
     latencyMs: Math.round(number('latency_ms') * 1000) / 1000,
     shadowAttempts: number('shadow_attempts'),
     shadowCostUsd: roundUsd(number('shadow_cost_usd')),
+    // Present only on rows with shadow-mode router decisions, so rows of every other request keep their shape.
+    ...(number('router_shadow_requests') > 0
+      ? { routerShadowRequests: number('router_shadow_requests'), routerShadowCostUsd: roundUsd(number('router_shadow_cost_usd')), routerShadowChoiceUsd: roundUsd(number('router_shadow_choice_usd')) }
+      : {}),
   };
 }

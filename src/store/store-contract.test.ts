@@ -202,6 +202,7 @@ function contract(target: Target): void {
   it('ledger: get returns the record as written, attempts ordered', async (store) => {
     const full = record('req-full', {
       stream: true, estimated: true, cacheHit: true, ttftMs: 12.5, latencyMs: 987.125, costUsd: 0.0123456789, savedUsd: 0.5,
+      router: { score: 0.734512, threshold: 0.7, choice: 'gpt-x', shadow: true, choiceCostUsd: null },
       inputTokens: 120, cachedInputTokens: 30, cacheWriteTokens: 7, outputTokens: 60, reasoningTokens: 9,
       attempts: [
         attempt(1, { status: 503, errorCode: 'upstream_unavailable', ttftMs: null, estimated: true }),
@@ -313,6 +314,9 @@ function contract(target: Target): void {
         attempts: [attempt(1, { costUsd: 0.05 }), attempt(2, { shadow: true, costUsd: 0.25 }), attempt(3, { shadow: true, costUsd: 0.125 })],
       }),
       record('r7', { startedAt: march1 + hour + 10 * 60_000, cacheHit: true, savedUsd: 0.3, provider: null, upstreamModel: null, latencyMs: 3 }),
+      record('r8', { startedAt: march1 + 3 * hour + 20 * 60_000, route: 'smart', costUsd: 0.5, router: { score: 0.25, threshold: 0.7, choice: 'small', shadow: true, choiceCostUsd: 0.125 } }),
+      record('r9', { startedAt: march1 + 3 * hour + 21 * 60_000, route: 'smart', costUsd: 0.25, router: { score: 0.5, threshold: 0.7, choice: 'small', shadow: true, choiceCostUsd: 0.0625 } }),
+      record('r10', { startedAt: march1 + 3 * hour + 22 * 60_000, route: 'smart', costUsd: 0.5, router: { score: 0.9, threshold: 0.7, choice: 'large', shadow: false, choiceCostUsd: 0.5 } }),
     ];
     await store.ledger.insertBatch(records);
     const sorted = (rows: RollupRow[]) => [...rows].sort((left, right) => (JSON.stringify(left) < JSON.stringify(right) ? -1 : 1));
@@ -330,6 +334,9 @@ function contract(target: Target): void {
       [march1 + hour, 2, 130, 0.15, 350, 2, 0.375],
     ]);
     assert.deepEqual(await store.ledger.rollup({ bucket: 'day', from: march1 + 5 * day, to: march1 + 6 * day }), []);
+    // r8 and r9 are shadow-mode router decisions: what they cost, and what the router's choices would have.
+    const routed = (await store.ledger.rollup({ bucket: 'day', from: march1, to: march1 + day, route: 'smart' })).filter((row) => row.routerShadowRequests);
+    assert.deepEqual(routed.map((row) => [row.routerShadowRequests, row.routerShadowCostUsd, row.routerShadowChoiceUsd]), [[2, 0.75, 0.1875]]);
   });
 
   datasetContract(it);

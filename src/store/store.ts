@@ -77,6 +77,10 @@ export interface RollupRow extends TokenCounts {
   latencyMs: number;
   shadowAttempts: number;
   shadowCostUsd: number;
+  /** Requests a shadow-mode router decided on (with a priced choice), what they cost, and what its choice would have. */
+  routerShadowRequests?: number;
+  routerShadowCostUsd?: number;
+  routerShadowChoiceUsd?: number;
 }
 
 /** What a customer paid in one calendar month (`YYYY-MM`). */

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { inTransaction } from './postgres-transaction.js';
 import type { AttemptRecord, RequestRecord, UsageQuery, UsageRow } from '../../ledger/ledger-record.js';
-import { attemptColumns, attemptRow, requestColumns, requestRow, tagColumns, tagRows, tagsFromColumn, usageGroupColumns } from '../ledger-columns.js';
+import { attemptColumns, attemptRow, requestColumns, requestRow, tagColumns, tagRows, tagsFromColumn, routerFieldsFrom, usageGroupColumns } from '../ledger-columns.js';
 import { rollupRowFrom, rollupSql } from '../rollup-sql.js';
 import type { LedgerRepository } from '../store.js';
 import { roundUsd } from '../../ledger/money.js';
@@ -91,7 +91,7 @@ export function postgresLedger(pool: pg.Pool): LedgerRepository {
       const attempts = await pool.query<Row>('SELECT * FROM attempts WHERE request_id = $1 ORDER BY attempt', [id]);
       const record = fromRow(row);
       tagsFromColumn(record);
-      return { ...record, attempts: attempts.rows.map(attemptFromRow) } as unknown as RequestRecord;
+      return { ...routerFieldsFrom(record), attempts: attempts.rows.map(attemptFromRow) } as unknown as RequestRecord;
     },
   };
 }

@@ -56,6 +56,11 @@ export const postgresMigrations: string[] = [
      given_at BIGINT NOT NULL, PRIMARY KEY (request_id, metric));`,
   // IF NOT EXISTS, so this migration may sit at any position in the list.
   evaluationTables('BIGINT'),
+  `ALTER TABLE requests ADD COLUMN router_score DOUBLE PRECISION;
+   ALTER TABLE requests ADD COLUMN router_threshold DOUBLE PRECISION;
+   ALTER TABLE requests ADD COLUMN router_choice TEXT;
+   ALTER TABLE requests ADD COLUMN router_shadow BOOLEAN;
+   ALTER TABLE requests ADD COLUMN router_choice_cost_usd DOUBLE PRECISION;`,
 ];
 
 /** Any fixed number works; every replica must use the same one. */

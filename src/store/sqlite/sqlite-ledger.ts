@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { AttemptRecord, RequestRecord, UsageQuery, UsageRow } from '../../ledger/ledger-record.js';
-import { attemptColumns, attemptRow, requestColumns, requestRow, tagColumns, tagRows, tagsFromColumn, usageGroupColumns } from '../ledger-columns.js';
+import { attemptColumns, attemptRow, requestColumns, requestRow, tagColumns, tagRows, tagsFromColumn, routerFieldsFrom, usageGroupColumns } from '../ledger-columns.js';
 import { rollupRowFrom, rollupSql } from '../rollup-sql.js';
 import type { RollupQuery, RollupRow } from '../store.js';
 import { roundUsd } from '../../ledger/money.js';
@@ -101,7 +101,7 @@ export class SqliteLedgerRepository {
     const attempts = this.database.prepare('SELECT * FROM attempts WHERE request_id = ? ORDER BY attempt').all(id) as Row[];
     const record = fromRow(row);
     tagsFromColumn(record);
-    return { ...record, attempts: attempts.map(attemptFromRow) } as RequestRecord;
+    return { ...routerFieldsFrom(record), attempts: attempts.map(attemptFromRow) } as RequestRecord;
   }
 }
 

@@ -54,4 +54,9 @@ export const sqliteMigrations: string[] = [
      given_at INTEGER NOT NULL, PRIMARY KEY (request_id, metric));`,
   // IF NOT EXISTS, so this migration may sit at any position in the list.
   evaluationTables('INTEGER'),
+  `ALTER TABLE requests ADD COLUMN router_score REAL;
+   ALTER TABLE requests ADD COLUMN router_threshold REAL;
+   ALTER TABLE requests ADD COLUMN router_choice TEXT;
+   ALTER TABLE requests ADD COLUMN router_shadow INTEGER;
+   ALTER TABLE requests ADD COLUMN router_choice_cost_usd REAL;`,
 ];
