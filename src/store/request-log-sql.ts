@@ -1,7 +1,7 @@
 import type { RequestRecord } from '../ledger/ledger-record.js';
 import { compressBody, compressBodyAsync, decompressBody } from './capture-compression.js';
 import type { FeedbackCondition } from '../quality/captured-request.js';
-import { requestColumns } from './ledger-columns.js';
+import { requestColumns, routerFieldsFrom } from './ledger-columns.js';
 import type { CaptureRow, FeedbackRecord, FeedbackValue, RequestLogQuery, RequestLogRow } from './quality-store.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -78,8 +78,9 @@ export function requestFromRow(row: Row): RequestRecord {
       if (typeof value === 'string') record.tags = JSON.parse(value) as Record<string, string>;
     } else record[camel(column)] = flagColumns.has(column) ? flag(value) : value;
   }
-  record.attempts = [];
-  return record as unknown as RequestRecord;
+  const withRouter = routerFieldsFrom(record);
+  withRouter.attempts = [];
+  return withRouter as unknown as RequestRecord;
 }
 
 function bufferOrNull(value: unknown): Buffer | null {
