@@ -5,7 +5,7 @@ import type { StoredResponse } from './store.js';
 const compress = promisify(gzip);
 const decompress = promisify(gunzip);
 
-/** The columns every driver keeps for a stored response; the body is gzipped JSON, compressed off the main thread. */
+/** The columns every driver keeps for a stored response; the body is JSON, gzipped off the main thread from 4 KiB. */
 export interface ResponseRow {
   id: string;
   key_id: string | null;
@@ -21,8 +21,17 @@ export const ownerSql = {
   postgres: (keyParam: string, teamParam: string) => `(key_id IS NOT DISTINCT FROM ${keyParam} OR (team IS NOT NULL AND team = ${teamParam}))`,
 };
 
+/** Bodies below this many bytes are kept as plain JSON: gzip saves little on them and costs more CPU than the insert. */
+const compressFromBytes = 4096;
+
+/** A gzip stream starts with 1f 8b; JSON text never does, so both forms read back without a flag. */
+function isGzip(body: Buffer): boolean {
+  return body.length >= 2 && body[0] === 0x1f && body[1] === 0x8b;
+}
+
 export async function responseToRow(response: StoredResponse): Promise<ResponseRow> {
-  const body = await compress(JSON.stringify({ response: response.response, inputItems: response.inputItems, carry: response.carry }));
+  const json = JSON.stringify({ response: response.response, inputItems: response.inputItems, carry: response.carry });
+  const body = json.length < compressFromBytes ? Buffer.from(json, 'utf8') : await compress(json);
   return {
     id: response.id, key_id: response.owner.keyId, team: response.owner.team, previous_response_id: response.previousResponseId,
     created_at: response.createdAt, body,
@@ -30,7 +39,8 @@ export async function responseToRow(response: StoredResponse): Promise<ResponseR
 }
 
 export async function responseFromRow(row: ResponseRow): Promise<StoredResponse> {
-  const body = JSON.parse((await decompress(row.body)).toString('utf8')) as { response: unknown; inputItems: unknown[]; carry: unknown };
+  const stored = Buffer.isBuffer(row.body) ? row.body : Buffer.from(row.body);
+  const body = JSON.parse((isGzip(stored) ? await decompress(stored) : stored).toString('utf8')) as { response: unknown; inputItems: unknown[]; carry: unknown };
   return {
     id: row.id, owner: { keyId: row.key_id, team: row.team }, previousResponseId: row.previous_response_id, createdAt: Number(row.created_at),
     response: body.response, inputItems: body.inputItems, carry: body.carry ?? null,

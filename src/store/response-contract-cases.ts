@@ -35,6 +35,15 @@ export function responseContractCases(it: Case): void {
     await assert.rejects(store.responses.insert(stored('resp_1')));
   });
 
+  it('responses: small bodies kept as JSON and large ones compressed both read back as written', async (store) => {
+    const long = 'a long answer, repeated. '.repeat(2_000);
+    const large = stored('resp_large', { response: { id: 'resp_large', object: 'response', status: 'completed', output_text: long, output: [] } });
+    await store.responses.insert(stored('resp_small'));
+    await store.responses.insert(large);
+    assert.deepEqual(await store.responses.get('resp_small', alice, 0), stored('resp_small'));
+    assert.deepEqual(await store.responses.get('resp_large', alice, 0), large);
+  });
+
   it('responses: a key without a team, and the admin key, read only their own', async (store) => {
     const solo = stored('resp_solo', { owner: loner, carry: null });
     const byAdmin = stored('resp_admin', { owner: admin });
