@@ -70,7 +70,6 @@ export function encodeResponsesResponse(response: ChatResponse, responseId: stri
     error: null,
     model: response.model,
     output,
-    output_text: response.text,
     usage: encodeResponsesUsage(response.usage),
     ...echo,
   };

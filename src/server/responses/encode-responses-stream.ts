@@ -123,7 +123,7 @@ export class ResponsesStreamEncoder {
   }
 
   private skeleton(): Json {
-    return { ...this.snapshot(undefined), status: 'in_progress', incomplete_details: null, output: [], output_text: '', usage: null };
+    return { ...this.snapshot(undefined), status: 'in_progress', incomplete_details: null, output: [], usage: null };
   }
 
   private snapshot(usage: Usage | undefined): Json {
