@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { pathToFileURL } from 'node:url';
 
 /**
- * A minimal OpenAI Chat Completions server for benchmarks: a fixed small JSON answer, or a stream of
+ * A minimal OpenAI Chat Completions server for benchmarks (and a non-streamed Responses API answer at `/v1/responses`):
+ * a fixed small JSON answer, or a stream of
  * `chatCompletionChunks` content chunks, the usage chunk when asked for, and `[DONE]`.
  * Run as its own process so it never shares an event loop with the gateway or the load generator:
  *   node dist/bench/mock-upstream.js --port 9001 [--latency-ms 0] [--chunk-delay-ms 0]
@@ -69,6 +70,18 @@ function readBody(request: IncomingMessage): Promise<string> {
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** The same answer as a Responses API object (non-streamed only), for a provider configured with `api: responses`. */
+const responsesBody = (model: string) =>
+  Buffer.from(
+    JSON.stringify({
+      id: 'resp_bench', object: 'response', created_at: created, status: 'completed', background: false, error: null, incomplete_details: null,
+      instructions: null, max_output_tokens: 16, model, parallel_tool_calls: true, previous_response_id: null, store: false, temperature: 0, top_p: 1,
+      text: { format: { type: 'text' } }, tool_choice: 'auto', tools: [], truncation: 'disabled', reasoning: { effort: null, summary: null }, metadata: {}, user: null,
+      output: [{ type: 'message', id: 'msg_bench', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: 'Hello, benchmark!', annotations: [], logprobs: [] }] }],
+      usage: { input_tokens: 24, input_tokens_details: { cached_tokens: 0 }, output_tokens: 4, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 28 },
+    }),
+  );
+
 export function createMockUpstream(options: MockOptions) {
   const stats: MockStats = { requests: 0, streams: 0, openStreams: 0, peakOpenStreams: 0, badRequests: 0 };
   const completions = new Map<string, Buffer>();
@@ -94,6 +107,8 @@ export function createMockUpstream(options: MockOptions) {
     }
   }
 
+  const responsesAnswers = new Map<string, Buffer>();
+
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (request.url === '/_mock/stats') {
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(stats));
@@ -117,6 +132,12 @@ export function createMockUpstream(options: MockOptions) {
     const model = typeof body.model === 'string' ? body.model : 'bench-model';
     if (options.latencyMs > 0) await delay(options.latencyMs);
     if (body.stream === true) return writeStream(response, model, body.stream_options?.include_usage === true);
+    if (request.url?.endsWith('/responses')) {
+      let answer = responsesAnswers.get(model);
+      if (!answer) responsesAnswers.set(model, (answer = responsesBody(model)));
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': answer.length }).end(answer);
+      return;
+    }
     let payload = completions.get(model);
     if (!payload) completions.set(model, (payload = completionBody(model)));
     response.writeHead(200, { 'content-type': 'application/json', 'content-length': payload.length }).end(payload);

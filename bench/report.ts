@@ -182,6 +182,12 @@ function ledgerSection(results: BenchResults): string[] {
   ];
 }
 
+const ingressLabels: Record<string, string> = {
+  'responses-stored': 'responses, store: true (not judged)',
+  'responses-native': 'responses to a Responses-API provider, bodies passed through as chat to chat is (not judged)',
+};
+const ingressLabel = (ingress: string) => ingressLabels[ingress] ?? ingress;
+
 function ingressSection(results: BenchResults): string[] {
   const ingress = results.ingress;
   if (!ingress) return [];
@@ -190,7 +196,7 @@ function ingressSection(results: BenchResults): string[] {
     '',
     table(
       ['ingress', 'answered', 'req/s per round', 'p50 ms', 'p99 ms', 'gateway CPU µs per request'],
-      ingress.load.map((row) => [row.ingress === 'responses-stored' ? 'responses, store: true (not judged)' : row.ingress, row.requests, row.runs.map((run) => fixed(run.requestsPerSecond, 0)).join(' / '), row.runs.map((run) => fixed(run.latencyMs.p50)).join(' / '), row.runs.map((run) => fixed(run.latencyMs.p99)).join(' / '), fixed(ingressCpuMicros(results, row.ingress), 1)]),
+      ingress.load.map((row) => [ingressLabel(row.ingress), row.requests, row.runs.map((run) => fixed(run.requestsPerSecond, 0)).join(' / '), row.runs.map((run) => fixed(run.latencyMs.p50)).join(' / '), row.runs.map((run) => fixed(run.latencyMs.p99)).join(' / '), fixed(ingressCpuMicros(results, row.ingress), 1)]),
     ),
     '',
     table(

@@ -57,9 +57,9 @@ export interface SwitchyardTarget extends Target {
 }
 
 /** One provider of type openai per mock, each with one priced model. */
-function switchyardConfig(models: Array<{ model: string; mock: MockUpstream; capture?: boolean }>): string {
+function switchyardConfig(models: SwitchyardOptions['models']): string {
   const lines = ['server:', '  host: 127.0.0.1', 'providers:'];
-  models.forEach(({ mock }, index) => lines.push(`  mock-${index}:`, '    type: openai', '    apiKey: sk-bench-upstream', `    baseUrl: ${mock.baseUrl}/v1`));
+  models.forEach(({ mock, api }, index) => lines.push(`  mock-${index}:`, '    type: openai', '    apiKey: sk-bench-upstream', `    baseUrl: ${mock.baseUrl}/v1`, ...(api ? [`    api: ${api}`] : [])));
   lines.push('models:');
   models.forEach(({ model, capture }, index) => {
     lines.push(`  ${model}:`, `    provider: mock-${index}`, `    model: ${model}`, '    price: { input: 0.15, output: 0.6 }');
@@ -70,8 +70,11 @@ function switchyardConfig(models: Array<{ model: string; mock: MockUpstream; cap
 
 export interface SwitchyardOptions {
   name: string;
-  /** Model names served by Switchyard, each from its own mock upstream; `capture` captures every request with bodies. */
-  models: Array<{ model: string; mock: MockUpstream; capture?: boolean }>;
+  /**
+   * Model names served by Switchyard, each from its own mock upstream; `capture` captures every request with bodies,
+   * `api: responses` calls the mock through the Responses API.
+   */
+  models: Array<{ model: string; mock: MockUpstream; capture?: boolean; api?: 'responses' }>;
   workDir: string;
   /** Extra node flags, e.g. `--cpu-prof`. */
   nodeFlags?: string[];
