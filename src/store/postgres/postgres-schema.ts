@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { qualityTablesSql } from '../quality-tables-sql.js';
 import { datasetTablesSql } from '../dataset-rows.js';
 import { evaluationTables } from '../evaluation-rows.js';
 import { inTransaction } from './postgres-transaction.js';
@@ -34,26 +35,7 @@ export const postgresMigrations: string[] = [
   `CREATE TABLE responses (
      id TEXT PRIMARY KEY, key_id TEXT, team TEXT, previous_response_id TEXT, created_at BIGINT NOT NULL, body BYTEA NOT NULL);
    CREATE INDEX responses_created_at ON responses (created_at);`,
-  `ALTER TABLE requests ADD COLUMN tags TEXT;
-   CREATE TABLE request_tags (request_id TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (request_id, name));
-   CREATE INDEX request_tags_value ON request_tags (name, value, request_id);
-   CREATE INDEX requests_newest ON requests (started_at DESC, id DESC);
-   CREATE INDEX requests_model_newest ON requests (requested_model, started_at DESC, id DESC);
-   CREATE INDEX requests_key_newest ON requests (key_id, started_at DESC, id DESC);
-   CREATE INDEX requests_customer_newest ON requests (customer, started_at DESC, id DESC);
-   CREATE INDEX requests_route_newest ON requests (route, started_at DESC, id DESC);
-   CREATE TABLE captures (
-     request_id TEXT PRIMARY KEY, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, redacted BOOLEAN NOT NULL,
-     request_body BYTEA, answer_body BYTEA, request_bytes INTEGER, answer_bytes INTEGER,
-     request_truncated BOOLEAN NOT NULL, answer_truncated BOOLEAN NOT NULL);
-   CREATE INDEX captures_expires ON captures (expires_at);
-   CREATE TABLE feedback (
-     id TEXT PRIMARY KEY, request_id TEXT NOT NULL, metric TEXT NOT NULL, value TEXT NOT NULL, num_value DOUBLE PRECISION,
-     comment TEXT, key_id TEXT, created_at BIGINT NOT NULL);
-   CREATE INDEX feedback_request ON feedback (request_id, created_at);
-   CREATE TABLE feedback_latest (
-     request_id TEXT NOT NULL, metric TEXT NOT NULL, feedback_id TEXT NOT NULL, value TEXT NOT NULL, num_value DOUBLE PRECISION,
-     given_at BIGINT NOT NULL, PRIMARY KEY (request_id, metric));`,
+  qualityTablesSql({ bigint: 'BIGINT', flag: 'BOOLEAN', blob: 'BYTEA', real: 'DOUBLE PRECISION' }),
   // IF NOT EXISTS, so this migration may sit at any position in the list.
   evaluationTables('BIGINT'),
   `ALTER TABLE requests ADD COLUMN router_score DOUBLE PRECISION;

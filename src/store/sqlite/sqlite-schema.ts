@@ -1,3 +1,4 @@
+import { qualityTablesSql } from '../quality-tables-sql.js';
 import { datasetTablesSql } from '../dataset-rows.js';
 import { evaluationTables } from '../evaluation-rows.js';
 
@@ -32,26 +33,7 @@ export const sqliteMigrations: string[] = [
   `CREATE TABLE responses (
      id TEXT PRIMARY KEY, key_id TEXT, team TEXT, previous_response_id TEXT, created_at INTEGER NOT NULL, body BLOB NOT NULL);
    CREATE INDEX responses_created_at ON responses (created_at);`,
-  `ALTER TABLE requests ADD COLUMN tags TEXT;
-   CREATE TABLE request_tags (request_id TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (request_id, name));
-   CREATE INDEX request_tags_value ON request_tags (name, value, request_id);
-   CREATE INDEX requests_newest ON requests (started_at DESC, id DESC);
-   CREATE INDEX requests_model_newest ON requests (requested_model, started_at DESC, id DESC);
-   CREATE INDEX requests_key_newest ON requests (key_id, started_at DESC, id DESC);
-   CREATE INDEX requests_customer_newest ON requests (customer, started_at DESC, id DESC);
-   CREATE INDEX requests_route_newest ON requests (route, started_at DESC, id DESC);
-   CREATE TABLE captures (
-     request_id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, redacted INTEGER NOT NULL,
-     request_body BLOB, answer_body BLOB, request_bytes INTEGER, answer_bytes INTEGER,
-     request_truncated INTEGER NOT NULL, answer_truncated INTEGER NOT NULL);
-   CREATE INDEX captures_expires ON captures (expires_at);
-   CREATE TABLE feedback (
-     id TEXT PRIMARY KEY, request_id TEXT NOT NULL, metric TEXT NOT NULL, value TEXT NOT NULL, num_value REAL,
-     comment TEXT, key_id TEXT, created_at INTEGER NOT NULL);
-   CREATE INDEX feedback_request ON feedback (request_id, created_at);
-   CREATE TABLE feedback_latest (
-     request_id TEXT NOT NULL, metric TEXT NOT NULL, feedback_id TEXT NOT NULL, value TEXT NOT NULL, num_value REAL,
-     given_at INTEGER NOT NULL, PRIMARY KEY (request_id, metric));`,
+  qualityTablesSql({ bigint: 'INTEGER', flag: 'INTEGER', blob: 'BLOB', real: 'REAL' }),
   // IF NOT EXISTS, so this migration may sit at any position in the list.
   evaluationTables('INTEGER'),
   `ALTER TABLE requests ADD COLUMN router_score REAL;
