@@ -18,7 +18,8 @@ export function readConfig(args: ParsedArgs): Config {
   return loadConfig({ ...(file === undefined ? {} : { file }), cwd: process.cwd(), env: process.env }).config;
 }
 
-async function withStore<T>(args: ParsedArgs, action: (store: Store) => Promise<T>): Promise<T> {
+/** Opens the store the config and data folder name, runs `action` on it, and closes it. */
+export async function withStore<T>(args: ParsedArgs, action: (store: Store) => Promise<T>): Promise<T> {
   const config = readConfig(args);
   const store = await openStore(config.storage, join(dataDirOf(args, config), 'switchyard.db'));
   try {

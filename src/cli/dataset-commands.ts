@@ -1,7 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { once } from 'node:events';
-import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { captureReaderFor } from '../quality/capture-source.js';
 import type { CaptureFilter } from '../quality/captured-request.js';
@@ -9,9 +8,7 @@ import { readCaptureFilter } from '../quality/dataset-filter.js';
 import { checkDatasetName, createDatasetFromCapture, groupVersions, importDataset } from '../quality/dataset-service.js';
 import type { DatasetVersion } from '../quality/dataset.js';
 import { exportDataset, exportFormats, isExportFormat, type ExportTally } from '../quality/export-dataset.js';
-import { openStore } from '../store/open-store.js';
-import type { Store } from '../store/store.js';
-import { dataDirOf, readConfig } from './commands.js';
+import { withStore } from './commands.js';
 import { flagString, type ParsedArgs } from './parse-args.js';
 import { formatTable } from './print-table.js';
 
@@ -21,16 +18,6 @@ const usage = `Usage:
   switchyard datasets import NAME FILE.jsonl   (OpenAI chat fine-tuning lines or {"input", "expected"?, "metadata"?} lines)
   switchyard datasets export NAME --format ${Object.keys(exportFormats).join('|')} [--version N] [--out FILE]
   switchyard datasets delete NAME [--version N]`;
-
-async function withStore<T>(args: ParsedArgs, action: (store: Store) => Promise<T>): Promise<T> {
-  const config = readConfig(args);
-  const store = await openStore(config.storage, join(dataDirOf(args, config), 'switchyard.db'));
-  try {
-    return await action(store);
-  } finally {
-    await store.close();
-  }
-}
 
 function describeVersion(version: DatasetVersion): string {
   return `${version.name} version ${version.version} (${version.itemCount} item${version.itemCount === 1 ? '' : 's'}, from ${version.source})`;
