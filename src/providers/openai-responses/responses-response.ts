@@ -1,22 +1,16 @@
 import type { ChatResponse, FinishReason, ReasoningPart, ToolCall, Usage } from '../../core/canonical.js';
 import { GatewayError, type ErrorCode } from '../../core/errors.js';
 import { asArray, asNumber, asRecord, asString, isRecord } from '../shared/json-read.js';
+import { parseOpenAiUsage, type OpenAiUsageFields } from '../openai/openai-response.js';
 import { responsesFormat } from './convert-to-responses-request.js';
 
 /** Response object reference: https://platform.openai.com/docs/api-reference/responses/object */
 
-/** Cached tokens are counted inside input_tokens and reasoning tokens inside output_tokens. */
+const responsesUsageFields: OpenAiUsageFields = { input: 'input_tokens', output: 'output_tokens', inputDetails: 'input_tokens_details', outputDetails: 'output_tokens_details' };
+
+/** The Responses API's usage object, read by the same rule as Chat Completions' (cached and reasoning tokens inside). */
 export function parseResponsesUsage(value: unknown): Usage | undefined {
-  if (!isRecord(value)) return undefined;
-  const cached = asNumber(asRecord(value.input_tokens_details).cached_tokens);
-  return {
-    inputTokens: Math.max(0, asNumber(value.input_tokens) - cached),
-    cacheReadTokens: cached,
-    cacheWriteTokens: 0,
-    outputTokens: asNumber(value.output_tokens),
-    reasoningTokens: asNumber(asRecord(value.output_tokens_details).reasoning_tokens),
-    raw: value,
-  };
+  return parseOpenAiUsage(value, responsesUsageFields);
 }
 
 /** The finish of a response from its status; `completed` with function calls means the model wants them run. */

@@ -18,17 +18,26 @@ export function mapOpenAiFinishReason(raw: string | undefined): FinishReason {
   }
 }
 
-/** OpenAI counts cached tokens inside prompt_tokens and reasoning tokens inside completion_tokens. */
-export function parseOpenAiUsage(value: unknown): Usage | undefined {
+/** Where an OpenAI usage object keeps its counts: Chat Completions and the Responses API name them differently. */
+export interface OpenAiUsageFields {
+  input: string;
+  output: string;
+  inputDetails: string;
+  outputDetails: string;
+}
+
+const chatUsageFields: OpenAiUsageFields = { input: 'prompt_tokens', output: 'completion_tokens', inputDetails: 'prompt_tokens_details', outputDetails: 'completion_tokens_details' };
+
+/** OpenAI counts cached tokens inside the input tokens and reasoning tokens inside the output tokens, in both APIs. */
+export function parseOpenAiUsage(value: unknown, fields: OpenAiUsageFields = chatUsageFields): Usage | undefined {
   if (!isRecord(value)) return undefined;
-  const cached = asNumber(asRecord(value.prompt_tokens_details).cached_tokens);
-  const reasoning = asNumber(asRecord(value.completion_tokens_details).reasoning_tokens);
+  const cached = asNumber(asRecord(value[fields.inputDetails]).cached_tokens);
   return {
-    inputTokens: Math.max(0, asNumber(value.prompt_tokens) - cached),
+    inputTokens: Math.max(0, asNumber(value[fields.input]) - cached),
     cacheReadTokens: cached,
     cacheWriteTokens: 0,
-    outputTokens: asNumber(value.completion_tokens),
-    reasoningTokens: reasoning,
+    outputTokens: asNumber(value[fields.output]),
+    reasoningTokens: asNumber(asRecord(value[fields.outputDetails]).reasoning_tokens),
     raw: value,
   };
 }
