@@ -4,6 +4,7 @@ import { GatewayError } from '../../core/errors.js';
 import type { ChatStreamEncoder } from '../chat-pipeline.js';
 import { anthropicErrorBody } from '../error-envelope.js';
 import { encodeStopReason, encodeUsage, messageId } from './encode-messages-response.js';
+import { isCompleteObject } from '../complete-json-object.js';
 
 interface ToolState {
   id: string;
@@ -22,17 +23,6 @@ function sse(type: string, payload: Record<string, unknown>): string {
 
 function blockDelta(index: number, deltaType: string, field: string, value: string): string {
   return `event: content_block_delta\ndata: {"type":"content_block_delta","index":${index},"delta":{"type":"${deltaType}","${field}":${JSON.stringify(value)}}}\n\n`;
-}
-
-/** A JSON object cannot grow into another valid JSON object, so no further fragment can belong to it. */
-function isCompleteObject(text: string): boolean {
-  if (!text.trimEnd().endsWith('}')) return false;
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ProviderMetadata, ToolCall } from '../../core/canonical.js';
 import type { Json } from '../openai/field-reader.js';
+import { isCompleteObject } from '../complete-json-object.js';
 
 type Emit = (type: string, fields: Json) => string;
 
@@ -11,17 +12,6 @@ interface QueuedCall {
   /** Argument fragments received while an earlier call's item was open. */
   pending: string;
   done: boolean;
-}
-
-/** A JSON object cannot grow into another valid JSON object, so no further fragment can belong to it. */
-function isCompleteObject(text: string): boolean {
-  if (!text.trimEnd().endsWith('}')) return false;
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
-  } catch {
-    return false;
-  }
 }
 
 /**
