@@ -13,7 +13,7 @@ test('OpenAI fields that change the answer are part of the cache key; hints that
 });
 
 test('Responses built-in tools and include, and Anthropic thinking and beta headers, are part of the cache key', () => {
-  const responses = (extra: Record<string, unknown>) => exactCacheKey(decodeResponsesRequest({ model: 'm', input: 'hi', ...extra }).request, 'scope');
+  const responses = (extra: Record<string, unknown>) => exactCacheKey(decodeResponsesRequest({ model: 'm', input: 'hi', ...extra }), 'scope');
   assert.notEqual(responses({ tools: [{ type: 'web_search' }] }), responses({}));
   assert.notEqual(responses({ include: ['reasoning.encrypted_content'] }), responses({}));
   assert.equal(responses({ metadata: { team: 'a' }, store: false }), responses({}));

@@ -4,19 +4,18 @@ import { GatewayError } from '../../core/errors.js';
 import { decodeResponsesRequest } from './decode-responses-request.js';
 
 test('a string input becomes one user message after the instructions', () => {
-  const { request, extras } = decodeResponsesRequest({ model: 'chat', input: 'Hi', instructions: 'Be brief.', max_output_tokens: 50 });
+  const request = decodeResponsesRequest({ model: 'chat', input: 'Hi', instructions: 'Be brief.', max_output_tokens: 50 });
   assert.deepEqual(request.messages, [
     { role: 'system', content: 'Be brief.' },
     { role: 'user', content: [{ type: 'text', text: 'Hi' }] },
   ]);
   assert.equal(request.maxTokens, 50);
   assert.equal(request.stream, false);
-  assert.equal(extras.store, true);
   assert.equal(request.native?.format, 'openai-responses');
 });
 
 test('input items decode into messages, tool calls, tool results and reasoning parts', () => {
-  const { request } = decodeResponsesRequest({
+  const request = decodeResponsesRequest({
     model: 'chat',
     input: [
       { role: 'developer', content: 'Use tools.' },
@@ -47,9 +46,11 @@ test('input items decode into messages, tool calls, tool results and reasoning p
   assert.equal(request.user, 'cust-1');
 });
 
-test('built-in tools are listed by index for the route to check', () => {
-  const { extras } = decodeResponsesRequest({ model: 'chat', input: 'x', tools: [{ type: 'file_search' }] });
-  assert.deepEqual(extras.builtInTools, [{ index: 0, type: 'file_search' }]);
+test('built-in tools stay in the native body only; function tools beside them are decoded', () => {
+  const tools = [{ type: 'file_search' }, { type: 'function', name: 'lookup' }];
+  const request = decodeResponsesRequest({ model: 'chat', input: 'x', tools });
+  assert.deepEqual(request.tools, [{ name: 'lookup', parameters: { type: 'object', properties: {} } }]);
+  assert.deepEqual(request.native?.body.tools, tools);
 });
 
 function paramOf(body: unknown, known?: Set<string>): string | undefined {
@@ -64,4 +65,6 @@ test('bad input names the field', () => {
   assert.equal(paramOf({ model: 'chat' }), 'input');
   assert.equal(paramOf({ model: 'chat', input: 'x', text: { format: { type: 'yaml' } } }), 'text.format.type');
   assert.equal(paramOf({ model: 'chat', input: 'x', temperature: 3 }), 'temperature');
+  assert.equal(paramOf({ model: 'chat', input: 'x', store: 'yes' }), 'store');
+  assert.equal(paramOf({ model: 'chat', input: 'x', metadata: { team: 3 } }), 'metadata.team');
 });

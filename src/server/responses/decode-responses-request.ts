@@ -4,30 +4,23 @@ import {
 } from '../openai/field-reader.js';
 import { decodeResponsesInput, emptyHistory, type ResponsesHistory } from './decode-responses-input.js';
 
-/** Fields of a Responses body the gateway keeps beside the canonical request (storage, echo, built-in tools). */
-export interface ResponsesExtras {
-  store: boolean;
-  previousResponseId?: string;
-  instructions?: string;
-  metadata?: Record<string, string>;
-  /** `tools[i].type` of every built-in (non-function) tool, by index. */
-  builtInTools: { index: number; type: string }[];
-}
-
-export interface DecodedResponsesRequest {
-  request: ChatRequest;
-  extras: ResponsesExtras;
-}
-
-/** Decodes a `POST /v1/responses` body; its input continues `history`, the stored conversation of `previous_response_id`. */
-export function decodeResponsesRequest(raw: unknown, history: ResponsesHistory = emptyHistory): DecodedResponsesRequest {
+/**
+ * Decodes a `POST /v1/responses` body for the chat pipeline; its input continues `history`, the stored conversation
+ * its `previous_response_id` names (loaded by the caller). Built-in tools (web_search, file_search, mcp, namespaces,
+ * ...) stay in the client's native body, which an OpenAI Responses-API provider receives as sent; every other provider
+ * is sent the function tools only, since it cannot run the built-in ones (agents such as Codex CLI always offer
+ * web_search, and would otherwise fail on every such provider). Forcing a built-in tool through `tool_choice` is
+ * refused. `store`, `previous_response_id` and `metadata` are checked here; the handler reads the first two for
+ * storage, and the codec echoes them.
+ */
+export function decodeResponsesRequest(raw: unknown, history: ResponsesHistory = emptyHistory): ChatRequest {
   const body = requireObject(raw, 'body');
   const model = requireString(body.model, 'model');
   if (body.input === undefined) throw invalid('input', 'is required.');
   const instructions = optionalString(body.instructions, 'instructions');
   const messages = decodeResponsesInput(body.input, history);
   if (instructions !== undefined) messages.unshift({ role: 'system', content: instructions });
-  const { tools, builtInTools } = decodeTools(body.tools);
+  const tools = decodeTools(body.tools);
   const request: ChatRequest = { model, messages, stream: optionalBoolean(body.stream, 'stream') ?? false, native: { format: 'openai-responses', body } };
   if (tools.length > 0) request.tools = tools;
   assign(request, 'toolChoice', decodeToolChoice(body.tool_choice));
@@ -40,25 +33,24 @@ export function decodeResponsesRequest(raw: unknown, history: ResponsesHistory =
   if (body.reasoning !== undefined && body.reasoning !== null) {
     assign(request, 'reasoningEffort', optionalString(requireObject(body.reasoning, 'reasoning').effort, 'reasoning.effort'));
   }
-  const extras: ResponsesExtras = { store: optionalBoolean(body.store, 'store') ?? true, builtInTools };
-  assign(extras, 'previousResponseId', optionalString(body.previous_response_id, 'previous_response_id'));
-  assign(extras, 'instructions', instructions);
-  if (body.metadata !== undefined && body.metadata !== null) extras.metadata = decodeMetadata(body.metadata);
-  return { request, extras };
+  optionalBoolean(body.store, 'store');
+  optionalString(body.previous_response_id, 'previous_response_id');
+  if (body.metadata !== undefined && body.metadata !== null) checkMetadata(body.metadata);
+  return request;
 }
 
 function assign<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {
   if (value !== undefined) target[key] = value;
 }
 
-function decodeTools(raw: unknown): { tools: ToolDefinition[]; builtInTools: { index: number; type: string }[] } {
+/** The function tools; built-in ones (web_search, file_search, mcp, ...) are left to the native body. */
+function decodeTools(raw: unknown): ToolDefinition[] {
   const tools: ToolDefinition[] = [];
-  const builtInTools: { index: number; type: string }[] = [];
-  if (raw === undefined || raw === null) return { tools, builtInTools };
+  if (raw === undefined || raw === null) return tools;
   requireArray(raw, 'tools').forEach((entry, index) => {
     const tool = requireObject(entry, `tools[${index}]`);
     const type = requireString(tool.type, `tools[${index}].type`);
-    if (type !== 'function') { builtInTools.push({ index, type }); return; }
+    if (type !== 'function') return;
     const definition: ToolDefinition = {
       name: requireString(tool.name, `tools[${index}].name`),
       parameters: tool.parameters === undefined || tool.parameters === null ? { type: 'object', properties: {} } : requireObject(tool.parameters, `tools[${index}].parameters`),
@@ -67,7 +59,7 @@ function decodeTools(raw: unknown): { tools: ToolDefinition[]; builtInTools: { i
     assign(definition, 'strict', optionalBoolean(tool.strict, `tools[${index}].strict`));
     tools.push(definition);
   });
-  return { tools, builtInTools };
+  return tools;
 }
 
 function decodeToolChoice(raw: unknown): ToolChoice | undefined {
@@ -98,9 +90,8 @@ function decodeTextFormat(raw: unknown): ResponseFormat | undefined {
   throw invalid('text.format.type', `expected text, json_object or json_schema, got '${String(format.type)}'.`);
 }
 
-function decodeMetadata(raw: unknown): Record<string, string> {
+/** Metadata values must be strings, as OpenAI requires. */
+function checkMetadata(raw: unknown): void {
   const metadata: Json = requireObject(raw, 'metadata');
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(metadata)) out[key] = requireString(value, `metadata.${key}`);
-  return out;
+  for (const [key, value] of Object.entries(metadata)) requireString(value, `metadata.${key}`);
 }

@@ -1,8 +1,6 @@
 import type { ChatRequest } from '../../core/canonical.js';
 import type { ChatCodec } from '../chat-pipeline.js';
 import type { Json } from '../openai/field-reader.js';
-import { emptyHistory, type ResponsesHistory } from './decode-responses-input.js';
-import { decodeResponsesRequest } from './decode-responses-request.js';
 import { encodeResponsesResponse } from './encode-responses-response.js';
 import { ResponsesStreamEncoder } from './encode-responses-stream.js';
 
@@ -19,18 +17,6 @@ export function responsesEcho(body: unknown): Json {
 
 function echoOf(request: ChatRequest): Json {
   return responsesEcho(request.native?.format === 'openai-responses' ? request.native.body : undefined);
-}
-
-/**
- * Decodes a `POST /v1/responses` body for the chat pipeline; its input continues `history`, the stored conversation
- * its `previous_response_id` names (loaded by the caller). Built-in tools (web_search, file_search, mcp, namespaces,
- * ...) stay in the client's native body, which an OpenAI Responses-API provider receives as sent; every other provider
- * is sent the function tools only, since it cannot run the built-in ones (agents such as Codex CLI always offer
- * web_search, and would otherwise fail on every such provider). Forcing a built-in tool through `tool_choice` is refused
- * by the decoder.
- */
-export function decodeResponsesIngress(body: unknown, history: ResponsesHistory = emptyHistory): ChatRequest {
-  return decodeResponsesRequest(body, history).request;
 }
 
 export const responsesCodec: ChatCodec = {

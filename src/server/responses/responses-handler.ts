@@ -8,7 +8,8 @@ import { customerOf, readJsonBody } from '../http-body.js';
 import { optionalBoolean, optionalString, requireObject, type Json } from '../openai/field-reader.js';
 import { emptyHistory } from './decode-responses-input.js';
 import { ownerOf } from './response-storage.js';
-import { decodeResponsesIngress, responsesCodec } from './responses-codec.js';
+import { decodeResponsesRequest } from './decode-responses-request.js';
+import { responsesCodec } from './responses-codec.js';
 import { carryOf, normaliseInputItems } from './stored-items.js';
 
 /** A finished answer as the client received it, with the canonical parts behind its output items. */
@@ -51,7 +52,7 @@ export async function runResponses(gateway: Gateway, http: { request: IncomingMe
   const previousId = optionalString(body.previous_response_id, 'previous_response_id') ?? null;
   const owner = ownerOf(principal);
   const history = previousId === null ? emptyHistory : await gateway.responses.history(previousId, owner);
-  const chat = decodeResponsesIngress(body, history);
+  const chat = decodeResponsesRequest(body, history);
   const store = (optionalBoolean(body.store, 'store') ?? true) && gateway.responses.enabled;
   const capture = capturing(responsesCodec);
   await runChat(gateway, { request: chat, principal, requestId: call.requestId, customer: customerOf(http.request, chat.user), endpoint: 'responses', startedAtMs: call.startedAtMs }, http, capture.codec);

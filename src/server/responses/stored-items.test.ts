@@ -37,7 +37,7 @@ test('a stored answer from another provider keeps its reasoning signature and ca
   assert.equal(reasoningItem?.encrypted_content, undefined);
   const carry = carryOf(object, answer.reasoningParts ?? [], answer.toolCalls);
   const history = historyOfChain([stored('resp_one', object, normaliseInputItems('Weather in Paris?', 'resp_one'), JSON.parse(JSON.stringify(carry)))]);
-  const { request } = decodeResponsesRequest({ model: 'm', input: [{ type: 'function_call_output', call_id: 'call_1', output: 'sunny' }] }, history);
+  const request = decodeResponsesRequest({ model: 'm', input: [{ type: 'function_call_output', call_id: 'call_1', output: 'sunny' }] }, history);
   assert.deepEqual(request.messages, [
     { role: 'user', content: [{ type: 'text', text: 'Weather in Paris?' }] },
     { role: 'assistant', content: [], toolCalls: [geminiCall], reasoningParts: [thinking] },

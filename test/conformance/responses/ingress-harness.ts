@@ -3,7 +3,8 @@ import { emptyUsage, type ChatRequest, type StreamPart, type Usage } from '../..
 import type { GatewayError } from '../../../src/core/errors.js';
 import { createFramer } from '../../../src/providers/shared/stream-framer.js';
 import { writeError } from '../../../src/server/error-envelope.js';
-import { decodeResponsesIngress, responsesCodec } from '../../../src/server/responses/responses-codec.js';
+import { decodeResponsesRequest } from '../../../src/server/responses/decode-responses-request.js';
+import { responsesCodec } from '../../../src/server/responses/responses-codec.js';
 import { conversation, earlierCalls, timeTool, weatherTool } from '../canonical-cases.js';
 import { overTheWire } from '../cases/conformance-case.js';
 import type { ConformanceRow } from '../rows.js';
@@ -35,7 +36,7 @@ export function clientBody(stream: boolean): Json {
 }
 
 export function clientRequest(stream: boolean): ChatRequest {
-  return decodeResponsesIngress(clientBody(stream));
+  return decodeResponsesRequest(clientBody(stream));
 }
 
 /** A provider's answer body parsed by the row's adapter and written by the Responses ingress, as the chat pipeline does. */
