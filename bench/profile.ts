@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { runAutocannon } from './load.js';
 import { chatBody, fastModel, openAtOnce, streamModel, type Settings } from './scenarios.js';
 import { logTail } from './processes.js';
-import { repoRoot, startMock, startSwitchyard, type Target } from './targets.js';
+import { responsesBody } from './ingress-scenario.js';
+import { repoRoot, startMock, startSwitchyard, type SwitchyardTarget } from './targets.js';
 
 interface CpuProfileNode {
   id: number;
@@ -94,12 +95,13 @@ export function topSelfTime(profile: CpuProfile, limit = 20): { busyMs: number; 
   return { busyMs: busyMicros / 1_000, top, groups: topGroups(selfMicros, busyMicros, 15) };
 }
 
-export type ProfileWorkload = 'throughput' | 'open-streams';
+export type ProfileWorkload = 'throughput' | 'responses' | 'open-streams';
 
-/** Loads a fresh Switchyard: autocannon at full throughput, or many streams open at once. */
-async function applyLoad(settings: Settings, workload: ProfileWorkload, gateway: Target): Promise<string> {
-  if (workload === 'throughput') {
-    const base = { url: gateway.url, headers: gateway.headers, body: chatBody(fastModel), connections: settings.connections };
+/** Loads a fresh Switchyard: autocannon at full throughput (chat or Responses ingress), or many streams open at once. */
+async function applyLoad(settings: Settings, workload: ProfileWorkload, gateway: SwitchyardTarget): Promise<string> {
+  if (workload === 'throughput' || workload === 'responses') {
+    const ingress = workload === 'responses' ? { url: `${gateway.baseUrl}/v1/responses`, body: responsesBody(fastModel) } : { url: gateway.url, body: chatBody(fastModel) };
+    const base = { ...ingress, headers: gateway.headers, connections: settings.connections };
     await runAutocannon({ ...base, durationSeconds: settings.warmupSeconds });
     const load = await runAutocannon({ ...base, durationSeconds: settings.durationSeconds });
     return `${load.requestsPerSecond.toFixed(0)} req/s over ${settings.durationSeconds} s (non-2xx ${load.non2xx}, errors ${load.errors})`;
@@ -113,8 +115,8 @@ async function applyLoad(settings: Settings, workload: ProfileWorkload, gateway:
 export async function profileSwitchyard(settings: Settings, workDir: string, workload: ProfileWorkload): Promise<ProfileResult> {
   const profileDir = join(workDir, `cpu-profile-${workload}`);
   mkdirSync(profileDir, { recursive: true });
-  const mock = await startMock({ name: `mock-profile-${workload}`, logDir: workDir, chunkDelayMs: workload === 'throughput' ? 0 : settings.openStreams.chunkDelayMs });
-  const model = workload === 'throughput' ? fastModel : streamModel;
+  const mock = await startMock({ name: `mock-profile-${workload}`, logDir: workDir, chunkDelayMs: workload === 'open-streams' ? settings.openStreams.chunkDelayMs : 0 });
+  const model = workload === 'open-streams' ? streamModel : fastModel;
   const gateway = await startSwitchyard({ name: `switchyard-profile-${workload}`, models: [{ model, mock }], workDir, nodeFlags: ['--cpu-prof', '--cpu-prof-dir', profileDir] });
   let load: string;
   try {

@@ -186,7 +186,7 @@ async function runAll(options: Options, settings: Settings, workDir: string, fac
     const done = await runScenario('profile', facts.notes, async () => {
       results.profiles = [];
       mkdirSync(join(repoRoot, 'bench', 'results'), { recursive: true });
-      for (const workload of ['throughput', 'open-streams'] as const) {
+      for (const workload of ['throughput', 'responses', 'open-streams'] as const) {
         const profile = await profileSwitchyard(settings, workDir, workload);
         const kept = join(repoRoot, 'bench', 'results', `${facts.startedAt.slice(0, 10)}-switchyard-${workload}.cpuprofile`);
         copyFileSync(profile.file, kept);
