@@ -38,6 +38,8 @@ export interface IngressLoadRow {
   runs: LoadResult[];
   /** Gateway CPU seconds over all runs of this ingress. */
   cpuSeconds: number | undefined;
+  /** The kernel part of cpuSeconds. */
+  systemCpuSeconds: number | undefined;
   requests: number;
   stealShare: number | undefined;
 }
@@ -53,26 +55,28 @@ export interface IngressResult {
   rounds: number;
 }
 
-const cpuOf = (target: SwitchyardTarget) => sampleProcess(target.child.pid)?.cpuSeconds;
+const cpuOf = (target: SwitchyardTarget) => sampleProcess(target.child.pid);
 const urlOf = (target: SwitchyardTarget, ingress: IngressName) => `${new URL(target.url).origin}${ingressPath[ingress]}`;
 
 /**
  * Scenario 6: what the Responses ingress costs against the chat ingress. Each ingress gets `rounds` closed-loop runs,
- * interleaved (chat, responses, stored responses, chat, ...), and the gateway's CPU time per answered request is
+ * interleaved (chat, responses, stored, native, then the reverse order, ...), and the gateway's CPU time per answered request is
  * compared. Stored responses write each answer to the store as well; they are reported, not judged, since chat has
  * no such work. Then streams through both ingresses from a mock that paces its 50 chunks 1 ms apart: a relayed
  * stream shows its first chunk long before its last.
  */
 export async function ingressCost(settings: Settings, target: SwitchyardTarget, rounds = 3): Promise<IngressResult> {
   const ingresses: IngressName[] = ['chat', 'responses', 'responses-stored', 'responses-native'];
-  const rows = new Map<IngressName, IngressLoadRow>(ingresses.map((ingress) => [ingress, { ingress, runs: [], cpuSeconds: 0, requests: 0, stealShare: 0 }]));
+  const rows = new Map<IngressName, IngressLoadRow>(ingresses.map((ingress) => [ingress, { ingress, runs: [], cpuSeconds: 0, systemCpuSeconds: 0, requests: 0, stealShare: 0 }]));
   const runSeconds = Math.max(1, Math.round(settings.durationSeconds / rounds));
   for (const ingress of ingresses) {
     settings.log(`  ingress → ${ingress}: warm-up ${settings.warmupSeconds}s`);
     await runAutocannon({ url: urlOf(target, ingress), headers: target.headers, body: bodyFor(ingress, fastModel, false), connections: settings.connections, durationSeconds: settings.warmupSeconds });
   }
   for (let round = 0; round < rounds; round += 1) {
-    for (const ingress of ingresses) {
+    // Odd rounds run the ingresses in reverse, so that drift within a round (and whatever one run leaves to the next)
+    // falls on every ingress alike.
+    for (const ingress of round % 2 === 0 ? ingresses : [...ingresses].reverse()) {
       const row = rows.get(ingress) as IngressLoadRow;
       settings.log(`  ingress → ${ingress}: round ${round + 1}/${rounds}, ${runSeconds}s at ${settings.connections} connections`);
       const before = cpuOf(target);
@@ -82,7 +86,9 @@ export async function ingressCost(settings: Settings, target: SwitchyardTarget, 
       const after = cpuOf(target);
       row.runs.push(load);
       row.requests += load.ok;
-      row.cpuSeconds = before === undefined || after === undefined || row.cpuSeconds === undefined ? undefined : row.cpuSeconds + (after - before);
+      const spent = (total: number | undefined, field: 'cpuSeconds' | 'systemCpuSeconds') => (before === undefined || after === undefined || total === undefined ? undefined : total + (after[field] - before[field]));
+      row.cpuSeconds = spent(row.cpuSeconds, 'cpuSeconds');
+      row.systemCpuSeconds = spent(row.systemCpuSeconds, 'systemCpuSeconds');
       row.stealShare = use && row.stealShare !== undefined ? Math.max(row.stealShare, use.stealShare) : undefined;
     }
   }

@@ -154,6 +154,8 @@ export interface ProcessSample {
   peakRssBytes: number;
   /** User plus system CPU time since the process started. */
   cpuSeconds: number;
+  /** The system (kernel) part of cpuSeconds: syscalls, and on loopback much of the TCP work of both ends. */
+  systemCpuSeconds: number;
 }
 
 function sampleOne(pid: number): ProcessSample {
@@ -163,7 +165,7 @@ function sampleOne(pid: number): ProcessSample {
   // Fields after the command name (which may hold spaces) start at field 3; utime and stime are fields 14 and 15.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]);
-  return { rssBytes: kilobytes('VmRSS') * 1024, peakRssBytes: kilobytes('VmHWM') * 1024, cpuSeconds: ticks / ticksPerSecond() };
+  return { rssBytes: kilobytes('VmRSS') * 1024, peakRssBytes: kilobytes('VmHWM') * 1024, cpuSeconds: ticks / ticksPerSecond(), systemCpuSeconds: Number(fields[12]) / ticksPerSecond() };
 }
 
 /** The processes whose parent is `pid` (the workers of `switchyard start --workers N`). */
@@ -194,6 +196,7 @@ export function sampleProcess(pid: number): ProcessSample | undefined {
         total.rssBytes += sample.rssBytes;
         total.peakRssBytes += sample.peakRssBytes;
         total.cpuSeconds += sample.cpuSeconds;
+        total.systemCpuSeconds += sample.systemCpuSeconds;
       } catch {
         // The child ended between the listing and the read.
       }

@@ -195,8 +195,8 @@ function ingressSection(results: BenchResults): string[] {
     `## 6. Responses ingress against chat ingress (same prompt, model and mock; ${ingress.rounds} interleaved rounds each)`,
     '',
     table(
-      ['ingress', 'answered', 'req/s per round', 'p50 ms', 'p99 ms', 'gateway CPU µs per request'],
-      ingress.load.map((row) => [ingressLabel(row.ingress), row.requests, row.runs.map((run) => fixed(run.requestsPerSecond, 0)).join(' / '), row.runs.map((run) => fixed(run.latencyMs.p50)).join(' / '), row.runs.map((run) => fixed(run.latencyMs.p99)).join(' / '), fixed(ingressCpuMicros(results, row.ingress), 1)]),
+      ['ingress', 'answered', 'req/s per round', 'p50 ms', 'p99 ms', 'gateway CPU µs per request', 'of which kernel'],
+      ingress.load.map((row) => [ingressLabel(row.ingress), row.requests, row.runs.map((run) => fixed(run.requestsPerSecond, 0)).join(' / '), row.runs.map((run) => fixed(run.latencyMs.p50)).join(' / '), row.runs.map((run) => fixed(run.latencyMs.p99)).join(' / '), fixed(ingressCpuMicros(results, row.ingress), 1), fixed(perRequestMicros(row.systemCpuSeconds, row.requests), 1)]),
     ),
     '',
     table(
