@@ -9,7 +9,8 @@ import { runEmbeddings } from './embeddings-handler.js';
 import { runImages } from './images/images-handler.js';
 import { writeError, type ErrorDialect } from './error-envelope.js';
 import type { Gateway } from './gateway.js';
-import { customerOf, presentedKey, readJsonBody, sendJson } from './http-body.js';
+import { customerOf, readJsonBody, sendJson } from './http-body.js';
+import { authenticateRequest } from './auth/request-access.js';
 import { countMessageTokens } from './anthropic/count-tokens.js';
 import { anthropicMessagesCodec } from './anthropic/anthropic-messages-codec.js';
 import { decodeMessagesRequest } from './anthropic/decode-messages-request.js';
@@ -70,7 +71,7 @@ export function createRequestHandler(gateway: Gateway) {
         sendJson(response, 200, { status: 'ok' });
         return;
       }
-      const principal = await gateway.keys.authenticate(presentedKey(request));
+      const { principal, address } = await authenticateRequest(gateway, request);
       if (path === '/v1/responses') {
         if (request.method !== 'POST') throw new GatewayError('invalid_request', `Use POST for ${path}.`);
         await runResponses(gateway, { request, response }, principal, { requestId, startedAtMs });
@@ -108,7 +109,7 @@ export function createRequestHandler(gateway: Gateway) {
       }
       if (path.startsWith('/admin/')) {
         const admin = authorizeAdmin(principal, request.method ?? 'GET', path);
-        await handleAdmin(gateway, request, response, { url: new URL(url, 'http://localhost'), principal: admin });
+        await handleAdmin(gateway, request, response, { url: new URL(url, 'http://localhost'), principal: admin, address });
         return;
       }
       throw new GatewayError('not_found', `No endpoint ${request.method} ${path}. See GET /v1/models, POST /v1/chat/completions, POST /v1/messages, POST /v1/embeddings, POST /v1/images/generations.`);
