@@ -11,6 +11,7 @@ import { writeError, type ErrorDialect } from './error-envelope.js';
 import type { Gateway } from './gateway.js';
 import { customerOf, readJsonBody, sendJson } from './http-body.js';
 import { authenticateRequest } from './auth/request-access.js';
+import { ownUsage } from './own-usage.js';
 import { countMessageTokens } from './anthropic/count-tokens.js';
 import { anthropicMessagesCodec } from './anthropic/anthropic-messages-codec.js';
 import { decodeMessagesRequest } from './anthropic/decode-messages-request.js';
@@ -101,6 +102,10 @@ export function createRequestHandler(gateway: Gateway) {
       }
       if (path === '/v1/feedback' && request.method === 'POST') {
         await handleFeedback(gateway, { request, response }, principal);
+        return;
+      }
+      if (path === '/v1/usage' && request.method === 'GET') {
+        await ownUsage(gateway, new URL(url, 'http://localhost'), principal, response);
         return;
       }
       if (path === '/v1/models' && request.method === 'GET') {

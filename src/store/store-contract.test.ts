@@ -253,6 +253,13 @@ function contract(target: Target): void {
     }
   });
 
+  it('ledger: usage of one key counts only its requests', async (store) => {
+    await store.ledger.insertBatch(usageRecords);
+    assert.deepEqual(await store.ledger.usage({ groupBy: 'key', keyId: 'k2' }), [usageRow('k2', globex)]);
+    assert.deepEqual(await store.ledger.usage({ groupBy: 'model', keyId: 'k1' }), [usageRow('gpt-x', acme)]);
+    assert.deepEqual(await store.ledger.usage({ groupBy: 'model', keyId: 'k-none' }), []);
+  });
+
   it('ledger: usage honours from (inclusive) and to (exclusive)', async (store) => {
     await store.ledger.insertBatch(usageRecords);
     assert.deepEqual(await store.ledger.usage({ groupBy: 'day', from: march1 + day, to: march1 + 2 * day }), [usageRow('2025-03-02', claude)]);

@@ -35,7 +35,7 @@ export function publicKey(record: KeyRecord): Record<string, unknown> {
   };
 }
 
-function parseTime(value: string | null, param: string): number | undefined {
+export function parseTime(value: string | null, param: string): number | undefined {
   if (value === null || value === '') return undefined;
   const time = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
   if (Number.isNaN(time)) throw invalid(param, `expected an ISO 8601 date or epoch milliseconds, got "${value}".`);
