@@ -13,6 +13,7 @@ import { openSqliteStore } from './sqlite/sqlite-store.js';
 import { rollupRecords } from '../reports/rollup-records.js';
 import { responseContractCases } from './response-contract-cases.js';
 import { keyContractCases } from './key-contract-cases.js';
+import { auditContractCases } from './audit-contract-cases.js';
 import type { CustomerRecord, KeyRecord, RollupQuery, RollupRow, Store } from './store.js';
 import { qualityContract } from './quality-contract.js';
 import type { EvaluationRecord, EvaluationResult } from '../quality/evaluation-types.js';
@@ -351,6 +352,7 @@ function contract(target: Target): void {
   datasetContract(it);
   responseContractCases(it);
   keyContractCases(it);
+  auditContractCases(it);
   qualityContract(it, record);
   it('evaluations: insert, get, list newest first, status updates, unknown ids', async (store) => {
     const first = evaluation('ev-1', march1);

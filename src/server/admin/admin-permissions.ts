@@ -27,6 +27,7 @@ export const adminPermissions: readonly AdminRoutePermission[] = [
   { method: 'DELETE', path: '/admin/keys/:id', roles: adminOnly },
   { method: 'POST', path: '/admin/keys/:id/rotate', roles: adminOnly },
   { method: 'GET', path: '/admin/usage', roles: everyRole },
+  { method: 'GET', path: '/admin/audit', roles: everyRole },
   { method: 'GET', path: '/admin/requests', roles: everyRole },
   // Finance and viewers get the record without its captured bodies (see mayReadBodies).
   { method: 'GET', path: '/admin/requests/:id', roles: everyRole },

@@ -2,24 +2,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { cidrListSchema } from '../../config/access-schema.js';
 import { GatewayError } from '../../core/errors.js';
 import { budgetSpecSchema, rateLimitSpecSchema } from '../../limits/limit-types.js';
-import type { KeyUpdate } from '../../store/store.js';
-import type { Principal } from '../auth/key-service.js';
+import type { KeyRecord, KeyUpdate } from '../../store/store.js';
+import { bootstrapKeyId, recordAudit, type AdminCall } from './audit-trail.js';
 import type { Gateway } from '../gateway.js';
 import { readJsonBody, readOptionalJsonBody, sendJson } from '../http-body.js';
 import { invalid, optionalNumber, requireObject } from '../openai/field-reader.js';
 import { parseSpec, publicKey } from './admin-routes.js';
 
-/** An admin request after its role was checked: the caller and the client address it came from. */
-export interface AdminCall {
-  url: URL;
-  principal: Extract<Principal, { kind: 'admin' }>;
-  address: string;
-}
 
 type Http = { request: IncomingMessage; response: ServerResponse };
-
-/** The bootstrap admin key has no stored record; it answers with this id and name. */
-export const bootstrapKeyId = 'bootstrap';
 
 /** `GET /admin/whoami`: the calling admin key's id, name and role. */
 export function whoami(principal: AdminCall['principal'], response: ServerResponse): void {
@@ -48,11 +39,16 @@ function readKeyUpdate(body: Record<string, unknown>, call: AdminCall): KeyUpdat
   return update;
 }
 
+function limitsOf(key: KeyRecord): Record<string, unknown> {
+  return { budget: key.budget ?? null, rateLimit: key.rateLimit ?? null, allowedCidrs: key.allowedCidrs ?? null };
+}
+
 /** `PATCH /admin/keys/:id`: sets or clears (null) the budget, rate limit and allowed networks of an existing key. */
 export async function updateKey(gateway: Gateway, http: Http, call: AdminCall, id: string): Promise<void> {
   const update = readKeyUpdate(requireObject(await readJsonBody(http.request, gateway.config.server.bodyLimitBytes), 'body'), call);
   const updated = await gateway.keys.update(id, update);
   if (!updated) throw new GatewayError('not_found', `No key with id "${id.slice(0, 80)}".`);
+  await recordAudit(gateway, http.request, { action: 'key.update', target: id, before: limitsOf(updated.before), after: limitsOf(updated.after) });
   sendJson(http.response, 200, publicKey(updated.after));
 }
 
@@ -64,5 +60,6 @@ export async function rotateKey(gateway: Gateway, http: Http, id: string): Promi
   const rotated = await gateway.keys.rotate(id, graceSeconds * 1000);
   if (!rotated) throw new GatewayError('not_found', `No active key with id "${id.slice(0, 80)}".`);
   const previousValidUntil = new Date(rotated.record.previousValidUntil ?? Date.now()).toISOString();
+  await recordAudit(gateway, http.request, { action: 'key.rotate', target: id, after: { previousValidUntil } });
   sendJson(http.response, 200, { ...publicKey(rotated.record), key: rotated.key, previousValidUntil });
 }
