@@ -2,13 +2,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GatewayError, toGatewayError } from '../core/errors.js';
 import { newRequestId } from '../core/request-id.js';
 import { handleAdmin } from './admin/admin-routes.js';
+import { authorizeAdmin } from './admin/admin-permissions.js';
 import type { Principal } from './auth/key-service.js';
 import { runChat, type ChatCodec } from './chat-pipeline.js';
 import { runEmbeddings } from './embeddings-handler.js';
 import { runImages } from './images/images-handler.js';
 import { writeError, type ErrorDialect } from './error-envelope.js';
 import type { Gateway } from './gateway.js';
-import { customerOf, presentedKey, readJsonBody, sendJson } from './http-body.js';
+import { customerOf, readJsonBody, sendJson } from './http-body.js';
+import { authenticateRequest } from './auth/request-access.js';
+import { ownUsage } from './own-usage.js';
 import { countMessageTokens } from './anthropic/count-tokens.js';
 import { anthropicMessagesCodec } from './anthropic/anthropic-messages-codec.js';
 import { decodeMessagesRequest } from './anthropic/decode-messages-request.js';
@@ -69,7 +72,7 @@ export function createRequestHandler(gateway: Gateway) {
         sendJson(response, 200, { status: 'ok' });
         return;
       }
-      const principal = await gateway.keys.authenticate(presentedKey(request));
+      const { principal, address } = await authenticateRequest(gateway, request);
       if (path === '/v1/responses') {
         if (request.method !== 'POST') throw new GatewayError('invalid_request', `Use POST for ${path}.`);
         await runResponses(gateway, { request, response }, principal, { requestId, startedAtMs });
@@ -101,13 +104,17 @@ export function createRequestHandler(gateway: Gateway) {
         await handleFeedback(gateway, { request, response }, principal);
         return;
       }
+      if (path === '/v1/usage' && request.method === 'GET') {
+        await ownUsage(gateway, new URL(url, 'http://localhost'), principal, response);
+        return;
+      }
       if (path === '/v1/models' && request.method === 'GET') {
         listModels(gateway, response, principal, request.headers['anthropic-version'] !== undefined);
         return;
       }
       if (path.startsWith('/admin/')) {
-        if (principal.kind !== 'admin') throw new GatewayError('permission_denied', 'This endpoint needs the admin key (SWITCHYARD_ADMIN_KEY).');
-        await handleAdmin(gateway, request, response, new URL(url, 'http://localhost'));
+        const admin = authorizeAdmin(principal, request.method ?? 'GET', path);
+        await handleAdmin(gateway, request, response, { url: new URL(url, 'http://localhost'), principal: admin, address });
         return;
       }
       throw new GatewayError('not_found', `No endpoint ${request.method} ${path}. See GET /v1/models, POST /v1/chat/completions, POST /v1/messages, POST /v1/embeddings, POST /v1/images/generations.`);

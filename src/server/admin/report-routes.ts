@@ -9,6 +9,7 @@ import { runGraduationReport, runMarginReport, runSpendReport } from '../../repo
 import type { CustomerRecord } from '../../store/store.js';
 import type { Gateway } from '../gateway.js';
 import { readJsonBody, sendJson } from '../http-body.js';
+import { recordAudit } from './audit-trail.js';
 import { invalid, requireArray } from '../openai/field-reader.js';
 
 const contexts = new WeakMap<Gateway, ReportContext>();
@@ -34,6 +35,8 @@ async function importRevenue(gateway: Gateway, request: IncomingMessage, respons
     throw new GatewayError('invalid_request', `Nothing imported. ${listed.join('; ')}${more}.`, { param: `rows[${first.row}].${first.field}` });
   }
   await gateway.store.revenue.upsert(rows);
+  const summary = { imported: rows.length, customers: [...new Set(rows.map((row) => row.customer))].length, periods: [...new Set(rows.map((row) => row.period))].sort() };
+  await recordAudit(gateway, request, { action: 'revenue.import', target: null, after: summary });
   sendJson(response, 200, { imported: rows.length });
 }
 
@@ -43,6 +46,7 @@ async function putCustomer(gateway: Gateway, request: IncomingMessage, response:
   const existing = await gateway.store.customers.get(id);
   const customer = applyCustomerUpdate(id, body, existing, Date.now());
   await gateway.store.customers.put(customer);
+  await recordAudit(gateway, request, { action: 'customer.put', target: id, before: existing ? publicCustomer(existing) : null, after: publicCustomer(customer) });
   sendJson(response, existing ? 200 : 201, publicCustomer(customer));
 }
 
