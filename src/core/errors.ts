@@ -1,3 +1,5 @@
+import { redactSecrets } from './secret-redaction.js';
+
 /** The closed set of error codes every layer speaks. Adding a code forces its row in `errorTable`. */
 export type ErrorCode =
   | 'invalid_request'
@@ -59,7 +61,7 @@ export interface GatewayErrorOptions {
   cause?: unknown;
 }
 
-/** The one error type of the gateway. Its message is safe to show to clients. */
+/** The one error type of the gateway. Its message is safe to show to clients: credentials are redacted from it. */
 export class GatewayError extends Error {
   readonly code: ErrorCode;
   readonly param: string | undefined;
@@ -69,7 +71,7 @@ export class GatewayError extends Error {
   readonly provider: string | undefined;
 
   constructor(code: ErrorCode, message: string, options: GatewayErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(redactSecrets(message), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'GatewayError';
     this.code = code;
     this.param = options.param;
