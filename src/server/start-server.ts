@@ -14,6 +14,7 @@ import { routerModelsFor } from '../routing/router/router-models.js';
 import { openStore } from '../store/open-store.js';
 import { registerSecrets } from '../core/secret-redaction.js';
 import { createRequestHandler } from './app.js';
+import { answerClientError } from './client-error.js';
 import { KeyService } from './auth/key-service.js';
 import { ResponseStorage } from './responses/response-storage.js';
 import type { Gateway } from './gateway.js';
@@ -109,6 +110,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const handler = createRequestHandler(gateway);
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (request, response) => void handler(request, response));
   server.headersTimeout = 60_000;
+  server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? config.server.port, options.host ?? config.server.host, () => resolve());

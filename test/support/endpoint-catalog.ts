@@ -65,7 +65,7 @@ export const endpoints: readonly Endpoint[] = [
 ];
 
 /** The statuses the README documents; a healthy upstream never causes the 5xx among them. */
-export const documentedStatuses = new Set([200, 201, 204, 400, 401, 403, 404, 413, 429, 502, 503, 504, 529]);
+export const documentedStatuses = new Set([200, 201, 204, 400, 401, 403, 404, 413, 429, 431, 502, 503, 504, 529]);
 
 const errorCodes = new Set(Object.keys(errorTable));
 const stackTrace = /\bat .+\.(?:js|ts):\d+|node:internal/;
