@@ -57,8 +57,8 @@ export interface SwitchyardTarget extends Target {
 }
 
 /** One provider of type openai per mock, each with one priced model. */
-function switchyardConfig(models: SwitchyardOptions['models']): string {
-  const lines = ['server:', '  host: 127.0.0.1', 'providers:'];
+function switchyardConfig(models: SwitchyardOptions['models'], bodyLimitBytes?: number): string {
+  const lines = ['server:', '  host: 127.0.0.1', ...(bodyLimitBytes ? [`  bodyLimitBytes: ${bodyLimitBytes}`] : []), 'providers:'];
   models.forEach(({ mock, api }, index) => lines.push(`  mock-${index}:`, '    type: openai', '    apiKey: sk-bench-upstream', `    baseUrl: ${mock.baseUrl}/v1`, ...(api ? [`    api: ${api}`] : [])));
   lines.push('models:');
   models.forEach(({ model, capture }, index) => {
@@ -80,13 +80,15 @@ export interface SwitchyardOptions {
   nodeFlags?: string[];
   /** `switchyard start --workers N` (one process when absent). */
   workers?: number;
+  /** `server.bodyLimitBytes` (the default when absent). */
+  bodyLimitBytes?: number;
 }
 
 /** Starts Switchyard the way a user does (`switchyard start`), then creates a client key through the admin API. */
 export async function startSwitchyard(options: SwitchyardOptions): Promise<SwitchyardTarget> {
   const port = await freePort();
   const configFile = join(options.workDir, `${options.name}.yaml`);
-  writeFileSync(configFile, switchyardConfig(options.models));
+  writeFileSync(configFile, switchyardConfig(options.models, options.bodyLimitBytes));
   const adminKey = `sy-admin-bench-${port}-${Date.now().toString(36)}`;
   const args = [...(options.nodeFlags ?? []), join(repoRoot, 'bin', 'switchyard.js'), 'start', '--config', configFile, '--port', String(port), '--data-dir', join(options.workDir, `${options.name}-data`), ...(options.workers ? ['--workers', String(options.workers)] : [])];
   const child = startChild({ name: options.name, command: process.execPath, args, cwd: options.workDir, logDir: options.workDir, env: { SWITCHYARD_ADMIN_KEY: adminKey } });

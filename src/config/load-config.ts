@@ -5,13 +5,15 @@ import { providersFromEnv } from './env-providers.js';
 import { referenceProblems } from './check-references.js';
 import { interpolateEnv } from './interpolate.js';
 import { configSchema, type Config } from './schema.js';
+import { redactSecrets, registerSecrets, secretConfigValues, secretEnvValues } from '../core/secret-redaction.js';
 
 export class ConfigError extends Error {
   readonly problems: string[];
   constructor(source: string, problems: string[]) {
-    super(`Invalid configuration in ${source}:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    const safe = problems.map(redactSecrets);
+    super(`Invalid configuration in ${source}:\n${safe.map((problem) => `  - ${problem}`).join('\n')}`);
     this.name = 'ConfigError';
-    this.problems = problems;
+    this.problems = safe;
   }
 }
 
@@ -25,6 +27,8 @@ export function formatIssue(issue: ZodIssue): string {
   const path = issue.path.length > 0 ? issue.path.join('.') : '(root)';
   if (issue.code === 'unrecognized_keys') return `${path}: unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}`;
   if (issue.code === 'invalid_union_discriminator') return `${path}: must be one of ${issue.options.map(String).join(' | ')}`;
+  // zod's own message quotes the value received, which may be a credential put in the wrong field.
+  if (issue.code === 'invalid_enum_value') return `${path}: must be one of ${issue.options.map(String).join(' | ')}`;
   return `${path}: ${issue.message}`;
 }
 
@@ -32,6 +36,8 @@ export function formatIssue(issue: ZodIssue): string {
 export function parseConfig(raw: unknown, env: Record<string, string | undefined>, source = 'configuration'): Config {
   const problems: string[] = [];
   const interpolated = interpolateEnv(raw ?? {}, env, problems);
+  // Registered before validation, so that even the problems found in it cannot quote a credential.
+  registerSecrets([...secretConfigValues(interpolated), ...secretEnvValues(env)]);
   if (problems.length > 0) throw new ConfigError(source, problems);
   const result = configSchema.safeParse(interpolated);
   const all = [...(result.success ? [] : result.error.issues.map(formatIssue)), ...referenceProblems(interpolated)];

@@ -1,3 +1,5 @@
+import { redactSecrets } from './secret-redaction.js';
+
 /** The closed set of error codes every layer speaks. Adding a code forces its row in `errorTable`. */
 export type ErrorCode =
   | 'invalid_request'
@@ -6,6 +8,7 @@ export type ErrorCode =
   | 'not_found'
   | 'model_not_found'
   | 'request_too_large'
+  | 'request_headers_too_large'
   | 'context_length_exceeded'
   | 'content_filtered'
   | 'rate_limited'
@@ -35,6 +38,7 @@ export const errorTable: Record<ErrorCode, ErrorRow> = {
   not_found: { status: 404, openaiType: 'invalid_request_error', anthropicType: 'not_found_error', retryable: false },
   model_not_found: { status: 404, openaiType: 'invalid_request_error', anthropicType: 'not_found_error', retryable: false },
   request_too_large: { status: 413, openaiType: 'invalid_request_error', anthropicType: 'request_too_large', retryable: false },
+  request_headers_too_large: { status: 431, openaiType: 'invalid_request_error', anthropicType: 'invalid_request_error', retryable: false },
   context_length_exceeded: { status: 400, openaiType: 'invalid_request_error', anthropicType: 'invalid_request_error', retryable: false },
   content_filtered: { status: 400, openaiType: 'invalid_request_error', anthropicType: 'invalid_request_error', retryable: false },
   rate_limited: { status: 429, openaiType: 'rate_limit_error', anthropicType: 'rate_limit_error', retryable: true },
@@ -59,7 +63,7 @@ export interface GatewayErrorOptions {
   cause?: unknown;
 }
 
-/** The one error type of the gateway. Its message is safe to show to clients. */
+/** The one error type of the gateway. Its message is safe to show to clients: credentials are redacted from it. */
 export class GatewayError extends Error {
   readonly code: ErrorCode;
   readonly param: string | undefined;
@@ -69,7 +73,7 @@ export class GatewayError extends Error {
   readonly provider: string | undefined;
 
   constructor(code: ErrorCode, message: string, options: GatewayErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(redactSecrets(message), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'GatewayError';
     this.code = code;
     this.param = options.param;

@@ -1,3 +1,5 @@
+import { redactSecrets } from './secret-redaction.js';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 const levels: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -22,12 +24,12 @@ function scrub(fields: Record<string, unknown>): Record<string, unknown> {
   return result;
 }
 
-/** Structured JSON lines on stderr (stdout stays free for command output). */
+/** Structured JSON lines on stderr (stdout stays free for command output), with every known credential redacted. */
 export function createLogger(minimum: LogLevel = 'info', write: (line: string) => void = (line) => process.stderr.write(line)): Logger {
   const floor = levels[minimum];
   const log = (level: LogLevel, message: string, fields?: Record<string, unknown>) => {
     if (levels[level] < floor) return;
-    write(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...(fields ? scrub(fields) : {}) })}\n`);
+    write(`${redactSecrets(JSON.stringify({ time: new Date().toISOString(), level, message, ...(fields ? scrub(fields) : {}) }))}\n`);
   };
   return {
     debug: (message, fields) => log('debug', message, fields),

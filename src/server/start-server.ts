@@ -12,7 +12,9 @@ import { DeploymentHealth } from '../routing/deployment-health.js';
 import { ModelRegistry } from '../routing/model-registry.js';
 import { routerModelsFor } from '../routing/router/router-models.js';
 import { openStore } from '../store/open-store.js';
+import { registerSecrets } from '../core/secret-redaction.js';
 import { createRequestHandler } from './app.js';
+import { answerClientError } from './client-error.js';
 import { KeyService } from './auth/key-service.js';
 import { ResponseStorage } from './responses/response-storage.js';
 import type { Gateway } from './gateway.js';
@@ -89,6 +91,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const routers = routerModelsFor(config, { onReload: (file) => logger.info('router model reloaded', { file }), onError: (file, error) => logger.error('router model reload failed', { file, error: error.message }) });
   const store = await openStore(config.storage, join(options.dataDir, 'switchyard.db'));
   const keys = new KeyService(store.keys, store.settings);
+  registerSecrets([options.adminKey]);
   const { generated } = await keys.initAdmin(options.adminKey);
   const catalog = bundledPriceCatalog();
   const shared = config.redis ? await connectRedis(config.redis, logger) : undefined;
@@ -107,6 +110,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const handler = createRequestHandler(gateway);
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (request, response) => void handler(request, response));
   server.headersTimeout = 60_000;
+  server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? config.server.port, options.host ?? config.server.host, () => resolve());

@@ -119,6 +119,11 @@ export async function startLoopbackServer(handler: ExchangeHandler, received: Re
         response.end();
       });
   });
+  return listenOnLoopback(server);
+}
+
+/** Listens on a free loopback port; closing drops open connections too, so no test waits on a keep-alive. */
+export async function listenOnLoopback(server: Server): Promise<{ url: string; close(): Promise<void> }> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -117,6 +117,12 @@ async function answer(behaviour: SimulatorBehaviour, body: Record<string, unknow
     response.end(JSON.stringify({ object: 'list', data: inputs.map((_, index) => ({ object: 'embedding', index, embedding: [0.1, 0.2, 0.3] })), model: body.model, usage: { prompt_tokens: 4 * inputs.length, total_tokens: 4 * inputs.length } }));
     return;
   }
+  if (request.url?.endsWith('/images/generations')) {
+    // The Images API shape: https://platform.openai.com/docs/api-reference/images/create
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ created: 1_760_000_000, data: [{ b64_json: 'aW1hZ2U=' }], usage: { input_tokens: 5, output_tokens: 100, total_tokens: 105 } }));
+    return;
+  }
   const withUsage = behaviour.kind !== 'no-usage';
   const script = scriptedAgentTurn('openai-chat', body, openAiLastTurnHasToolResults(body));
   if (script) return writeOpenAiScriptedTurn(response, body, script, simulatorUsage);

@@ -103,15 +103,15 @@ export class AnthropicStreamEncoder implements ChatStreamEncoder {
 
   /**
    * An Anthropic provider's events are written as they came, so that blocks the canonical parts do not model reach the
-   * client; only the model name is the one the client asked for. Canonical parts are then ignored, except an error the
-   * upstream did not send itself, which gets an error event of the gateway's own.
+   * client; only the model name is the one the client asked for. Canonical parts are then ignored, except an error,
+   * which gets an error event of the gateway's own (the upstream's is not relayed: it may quote credentials).
    */
   private relayNative(part: StreamPart): string {
     if (part.type === 'native') {
       if (part.format !== 'anthropic') return '';
       return this.relay.write(part.event, part.data, this.model);
     }
-    if (part.type === 'error' && !this.relay.sawError) return this.error(part.error);
+    if (part.type === 'error') return this.error(part.error);
     return '';
   }
 

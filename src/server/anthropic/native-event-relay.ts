@@ -1,14 +1,15 @@
-/** Writes an Anthropic provider's stream events unchanged, apart from the model name in message_start. */
+/** Writes an Anthropic provider's stream events unchanged, apart from the model name in message_start and errors. */
 export class NativeEventRelay {
   active = false;
   complete = false;
-  sawError = false;
 
   write(event: string | undefined, data: string, model: string): string {
     this.active = true;
     const type = event ?? eventType(data);
     if (type === 'message_stop') this.complete = true;
-    if (type === 'error') this.sawError = true;
+    // An upstream error event may quote anything (even the request's credentials): the gateway writes its own, from
+    // the redacted canonical error that follows it.
+    if (type === 'error') return '';
     const payload = type === 'message_start' ? withModel(data, model) : data;
     return `${type ? `event: ${type}\n` : ''}data: ${payload}\n\n`;
   }
