@@ -87,32 +87,38 @@ function project(vector: SparseVector): Float64Array {
 }
 
 let projections: Float64Array[] | undefined;
+const nearestLimit = 200;
+/** Per held-out row, the gain labels of its nearest training prompts, nearest first (the folds never change). */
+const nearestLabels = new Map<number, Float64Array>();
+
+function neighboursOf(context: Context, train: number[], row: number): Float64Array {
+  const cached = nearestLabels.get(row);
+  if (cached) return cached;
+  projections ??= context.vectors.map(project);
+  const query = projections[row] as Float64Array;
+  const similarities = Float64Array.from(train, (other) => {
+    const candidate = (projections as Float64Array[])[other] as Float64Array;
+    let sum = 0;
+    for (let dimension = 0; dimension < projectionDimension; dimension += 1) sum += (query[dimension] as number) * (candidate[dimension] as number);
+    return sum;
+  });
+  const cut = Float64Array.from(similarities).sort()[train.length - nearestLimit] as number;
+  const nearest = train.flatMap((other, position) => ((similarities[position] as number) >= cut ? [{ other, similarity: similarities[position] as number }] : []));
+  nearest.sort((left, right) => right.similarity - left.similarity);
+  const labels = Float64Array.from(nearest.slice(0, nearestLimit), (entry) => context.labels[entry.other] as number);
+  nearestLabels.set(row, labels);
+  return labels;
+}
 
 /** Mean gain label of the k most cosine-similar training prompts. */
 function knnFamily(k: number): Family {
-  return (context, train, test) => {
-    projections ??= context.vectors.map(project);
-    const all = projections;
-    const similarities = new Float64Array(train.length);
-    return Float64Array.from(test, (row) => {
-      const query = all[row] as Float64Array;
-      train.forEach((other, position) => {
-        const candidate = all[other] as Float64Array;
-        let sum = 0;
-        for (let dimension = 0; dimension < projectionDimension; dimension += 1) sum += (query[dimension] as number) * (candidate[dimension] as number);
-        similarities[position] = sum;
-      });
-      const cut = Float64Array.from(similarities).sort()[train.length - k] as number;
+  return (context, train, test) =>
+    Float64Array.from(test, (row) => {
+      const labels = neighboursOf(context, train, row);
       let sum = 0;
-      let count = 0;
-      similarities.forEach((similarity, position) => {
-        if (similarity < cut) return;
-        sum += context.labels[train[position] as number] as number;
-        count += 1;
-      });
-      return sum / count;
+      for (let index = 0; index < k; index += 1) sum += labels[index] as number;
+      return sum / k;
     });
-  };
 }
 
 const families: Record<string, Family> = {

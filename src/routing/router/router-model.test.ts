@@ -33,6 +33,13 @@ describe('router model files', () => {
     assert.equal(Number(heldOut.router.apgr.toFixed(4)), families[file.family ?? 'linear']);
   });
 
+  test('on a small data set the trees still split: leaves shrink with the row count', () => {
+    const { file } = trainRouter(rows.slice(0, 150), { source: 'small.jsonl', family: 'trees', now });
+    const splits = (file.trees?.trees ?? []).flatMap((tree) => tree.feature.filter((feature) => feature >= 0));
+    // Leaves of 40 rows would allow about one split a tree here (186 in all); 150 rows give leaves of 5.
+    assert.ok(splits.length > 4 * (file.trees?.trees.length ?? 0), `${splits.length} splits in ${file.trees?.trees.length} trees`);
+  });
+
   test('a version 1 file (linear, no family) still loads and scores as before', () => {
     const { file } = trainRouter(rows, { source: 'data.jsonl', family: 'linear', now });
     const { family, trees, rarity, ...rest } = file;

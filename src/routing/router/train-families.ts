@@ -1,4 +1,4 @@
-import { defaultTreeOptions, predictTrees, trainTrees, type DenseRows } from './boosted-trees.js';
+import { defaultTreeOptions, predictTrees, trainTrees, type DenseRows, type TreeTrainOptions } from './boosted-trees.js';
 import type { SparseVector } from './features.js';
 import { dot, sigmoid, trainLogistic, type LinearTrainOptions } from './linear-model.js';
 import { promptShape, shapeDimension } from './prompt-shape.js';
@@ -37,15 +37,20 @@ export function outOfFoldLinear(vectors: SparseVector[], labels: ArrayLike<numbe
 }
 
 /** Each row's tree score from the trees grown without its fold. */
-export function outOfFoldTrees(inputs: DenseRows, labels: ArrayLike<number>, folds: Folds, progress: (message: string) => void): Float64Array {
+export function outOfFoldTrees(inputs: DenseRows, labels: ArrayLike<number>, folds: Folds, settings: { options: TreeTrainOptions; progress: (message: string) => void }): Float64Array {
   const scores = new Float64Array(inputs.length);
   for (let fold = 0; fold < folds.count; fold += 1) {
     const train = rowsOfFold(folds, fold, false);
-    const trees = trainTrees(train.map((row) => inputs[row] as Float64Array), train.map((row) => labels[row] as number), defaultTreeOptions);
+    const trees = trainTrees(train.map((row) => inputs[row] as Float64Array), train.map((row) => labels[row] as number), settings.options);
     for (const row of rowsOfFold(folds, fold, true)) scores[row] = predictTrees(trees, inputs[row] as Float64Array);
-    progress(`trees: held-out fold ${fold + 1}/${folds.count} trained`);
+    settings.progress(`trees: held-out fold ${fold + 1}/${folds.count} trained`);
   }
   return scores;
+}
+
+/** Leaves of at least 40 rows, fewer on small data sets so that a few hundred rows still grow splits. */
+export function treeOptionsFor(rows: number): TreeTrainOptions {
+  return { ...defaultTreeOptions, minLeaf: Math.max(5, Math.min(defaultTreeOptions.minLeaf, Math.round(rows / 100))) };
 }
 
 /** The shape features of (truncated) prompts; with `linearScores`, each row also carries its linear score. */

@@ -1,12 +1,12 @@
 import { GatewayError } from '../../core/errors.js';
 import { baselineFigures, routingFigures, type Outcome, type RoutingFigures } from './apgr.js';
-import { defaultTreeOptions, trainTrees } from './boosted-trees.js';
+import { trainTrees, type TreeTrainOptions } from './boosted-trees.js';
 import { defaultFeatureOptions, dimensionOf, featurize, truncatePrompt, type FeatureOptions, type SparseVector } from './features.js';
 import { defaultLinearOptions, seededRandom, shuffled, trainLogistic, type LinearHead } from './linear-model.js';
 import { pickPair, type RouterRow } from './router-data.js';
 import { blendedScore, encodeHead, type LengthBlend, type RouterModelFile } from './router-model.js';
 import { percentileOf, quantilesOf } from './quantiles.js';
-import { outOfFoldLinear, outOfFoldTrees, shapeRows, type RouterFamily } from './train-families.js';
+import { outOfFoldLinear, outOfFoldTrees, shapeRows, treeOptionsFor, type RouterFamily } from './train-families.js';
 import { countWordRarity, encodeRarity } from './word-rarity.js';
 
 export interface TrainRouterOptions {
@@ -18,6 +18,8 @@ export interface TrainRouterOptions {
   epochs?: number;
   l2?: number;
   learningRate?: number;
+  /** Tree settings; the default leaf size shrinks with small data sets (see `treeOptionsFor`). */
+  trees?: Partial<TreeTrainOptions>;
   /** `auto` (the default) picks the family with the best held-out figures. */
   family?: RouterFamily | 'auto';
   /** Folds for the held-out scores that choose the family, calibrate thresholds and give the offline figures. */
@@ -131,13 +133,14 @@ export function trainRouter(rows: RouterRow[], options: TrainRouterOptions): Tra
     folds.foldOf[row] = position % count;
   });
   const wanted = options.family ?? 'auto';
+  const treeOptions = { ...treeOptionsFor(data.prompts.length), ...options.trees };
   const linearScores = outOfFoldLinear(vectors, data.gainLabels, folds, { ...linear, progress });
   const rarity = countWordRarity(truncated);
   const candidates: Candidate[] = [];
   if (wanted === 'auto' || wanted === 'linear') candidates.push(candidateOf('linear', linearScores, data));
-  if (wanted === 'auto' || wanted === 'trees') candidates.push(candidateOf('trees', outOfFoldTrees(shapeRows(truncated, rarity), data.gainLabels, folds, progress), data));
+  if (wanted === 'auto' || wanted === 'trees') candidates.push(candidateOf('trees', outOfFoldTrees(shapeRows(truncated, rarity), data.gainLabels, folds, { options: treeOptions, progress }), data));
   const stackedInputs = shapeRows(truncated, rarity, linearScores);
-  if (wanted === 'auto' || wanted === 'stacked') candidates.push(candidateOf('stacked', outOfFoldTrees(stackedInputs, data.gainLabels, folds, progress), data));
+  if (wanted === 'auto' || wanted === 'stacked') candidates.push(candidateOf('stacked', outOfFoldTrees(stackedInputs, data.gainLabels, folds, { options: treeOptions, progress }), data));
   for (const candidate of candidates) progress(`${candidate.family}: held-out APGR ${candidate.apgr.toFixed(4)}, length weight ${candidate.blend.lengthWeight * candidate.blend.lengthSign}`);
   const chosen = bestCandidate(candidates);
   progress(`chosen: ${chosen.family}, length weight ${chosen.blend.lengthWeight} (${chosen.blend.lengthSign > 0 ? 'longer' : 'shorter'} prompts to the strong model)`);
@@ -146,7 +149,7 @@ export function trainRouter(rows: RouterRow[], options: TrainRouterOptions): Tra
   const gain: LinearHead = trainLogistic(vectors, data.gainLabels, { ...linear, onEpoch: (epoch, loss) => progress(`final model epoch ${epoch}/${linear.epochs}, loss ${loss.toFixed(4)}`) });
   const weakQuality = trainLogistic(vectors, data.weakLabels, linear);
   // Stacked trees learn from held-out linear scores: those are what the linear head gives prompts it has not seen.
-  const trees = chosen.family === 'linear' ? undefined : trainTrees(chosen.family === 'stacked' ? stackedInputs : shapeRows(truncated, rarity), data.gainLabels, defaultTreeOptions);
+  const trees = chosen.family === 'linear' ? undefined : trainTrees(chosen.family === 'stacked' ? stackedInputs : shapeRows(truncated, rarity), data.gainLabels, treeOptions);
   const file: RouterModelFile = {
     format: 'switchyard-router',
     version: 2,
