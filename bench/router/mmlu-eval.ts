@@ -29,11 +29,13 @@ function main(): void {
   const foldOf = subjectFolds(rows, folds);
   const scores = new Float64Array(rows.length);
   const blends: number[] = [];
+  const families: string[] = [];
   const started = Date.now();
   for (let fold = 0; fold < folds; fold += 1) {
     const train = rows.flatMap((row, index) => (foldOf[index] === fold ? [] : [{ prompt: row.prompt, scores: { [strongModel]: row.strong, [weakModel]: row.weak }, line: index + 1 }]));
     const trained = trainRouter(train, { source: `fold ${fold + 1}`, ...(epochs === undefined ? {} : { epochs }), ...(l2 === undefined ? {} : { l2 }), onProgress: (message) => process.stderr.write(`fold ${fold + 1}: ${message}\n`) });
     blends.push(trained.file.blend.lengthWeight * trained.file.blend.lengthSign);
+    families.push(`${trained.file.family ?? 'linear'} (${JSON.stringify(trained.file.training.families)})`);
     const model = new RouterModel(trained.file);
     rows.forEach((row, index) => {
       if (foldOf[index] === fold) scores[index] = model.score(row.prompt);
@@ -44,9 +46,9 @@ function main(): void {
   const baselines = baselineFigures(rows.map((row) => row.prompt), outcomes);
   const routeLlm = { apgr: 0.603, cpt50: 0.354, cpt80: 0.716 };
   const table = ['| router | APGR | CPT(50%) | CPT(80%) |', '|---|---|---|---|', line('random', baselines.random), line('prompt length', baselines.length), line('RouteLLM best (published)', routeLlm), line('switchyard router', router)].join('\n');
-  process.stdout.write(`${rows.length} rows, ${folds} folds of whole subjects, ${((Date.now() - started) / 1000).toFixed(0)} s; length weights per fold: ${blends.join(', ')}\n${table}\n`);
+  process.stdout.write(`${rows.length} rows, ${folds} folds of whole subjects, ${((Date.now() - started) / 1000).toFixed(0)} s; length weights per fold: ${blends.join(', ')}\nfamilies chosen per fold: ${families.join('; ')}\n${table}\n`);
   const out = flag('out');
-  if (out) writeFileSync(out, `${JSON.stringify({ rows: rows.length, folds, epochs: epochs ?? 'default', lengthWeights: blends, router, random: baselines.random, length: baselines.length, routeLlm }, null, 2)}\n`);
+  if (out) writeFileSync(out, `${JSON.stringify({ rows: rows.length, folds, epochs: epochs ?? 'default', lengthWeights: blends, families, router, random: baselines.random, length: baselines.length, routeLlm }, null, 2)}\n`);
 }
 
 main();

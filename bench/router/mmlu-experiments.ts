@@ -2,10 +2,11 @@
  * Grouped-by-subject cross-validation of router variants on RouteLLM's MMLU outcomes.
  * Usage: node dist/bench/router/mmlu-experiments.js DATA_DIR [variant ...]
  */
-import { baselineFigures, routingFigures, type Outcome, type RoutingFigures } from '../../src/routing/router/apgr.js';
+import { routingFigures } from '../../src/routing/router/apgr.js';
 import { defaultFeatureOptions, dimensionOf, featurize, type FeatureOptions, type SparseVector } from '../../src/routing/router/features.js';
 import { defaultLinearOptions, dot, sigmoid, trainLogistic } from '../../src/routing/router/linear-model.js';
-import { readMmlu, subjectFolds, type MmluRow } from './mmlu-data.js';
+import { groupedSplit, figureLine, ranks } from './grouped-split.js';
+import type { MmluRow } from './mmlu-data.js';
 
 type Target = 'gain' | 'gain-binary' | 'weak-fail' | 'two-heads';
 
@@ -84,36 +85,22 @@ function crossValidate(rows: MmluRow[], folds: number[], variant: Variant): Floa
   return scores;
 }
 
-function ranks(values: number[]): number[] {
-  const order = values.map((value, index) => ({ value, index })).sort((left, right) => left.value - right.value);
-  const result = new Array<number>(values.length).fill(0);
-  order.forEach((entry, rank) => {
-    result[entry.index] = rank / values.length;
-  });
-  return result;
-}
 
-function line(name: string, figures: RoutingFigures): string {
-  return `| ${name} | ${figures.apgr.toFixed(3)} | ${(figures.cpt50 * 100).toFixed(1)}% | ${(figures.cpt80 * 100).toFixed(1)}% |`;
-}
 
 function main(): void {
   const [directory, ...chosen] = process.argv.slice(2);
   if (!directory) throw new Error('Usage: mmlu-experiments DATA_DIR [variant ...]');
-  const rows = readMmlu(directory);
-  const folds = subjectFolds(rows, 5);
-  const outcomes: Outcome[] = rows.map((row) => ({ strong: row.strong, weak: row.weak }));
-  const baselines = baselineFigures(rows.map((row) => row.prompt), outcomes);
+  const { rows, folds, outcomes, baselines } = groupedSplit(directory);
   process.stdout.write(`${rows.length} rows, strong ${baselines.random.strongMean.toFixed(4)}, weak ${baselines.random.weakMean.toFixed(4)}\n`);
   process.stdout.write('| router | APGR | CPT(50%) | CPT(80%) |\n|---|---|---|---|\n');
-  process.stdout.write(`${line('random', baselines.random)}\n${line('prompt length', baselines.length)}\n`);
+  process.stdout.write(`${figureLine('random', baselines.random)}\n${figureLine('prompt length', baselines.length)}\n`);
   for (const variant of variants.filter((entry) => chosen.length === 0 || chosen.includes(entry.name))) {
     const started = Date.now();
     const scores = crossValidate(rows, folds, variant);
-    process.stdout.write(`${line(variant.name, routingFigures(scores, outcomes))} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+    process.stdout.write(`${figureLine(variant.name, routingFigures(scores, outcomes))} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
     const lengthRank = ranks(rows.map((row) => row.prompt.length));
     const modelRank = ranks(Array.from(scores));
-    process.stdout.write(`${line(`${variant.name} + length rank`, routingFigures(modelRank.map((rank, index) => rank + (lengthRank[index] as number)), outcomes))}\n`);
+    process.stdout.write(`${figureLine(`${variant.name} + length rank`, routingFigures(modelRank.map((rank, index) => rank + (lengthRank[index] as number)), outcomes))}\n`);
   }
 }
 

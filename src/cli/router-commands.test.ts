@@ -33,6 +33,7 @@ describe('switchyard router', () => {
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stderr, /router train: 400 rows: strong big .* weak small/);
     assert.match(result.stderr, /final model epoch/);
+    assert.match(result.stderr, /chosen: (linear|trees|stacked)/);
     assert.match(result.stdout, /router\s+0\.\d{3}/);
     assert.match(result.stdout, /random\s+0\.500\s+50\.0%\s+80\.0%/);
     assert.match(result.stdout, /prompt length/);
@@ -70,6 +71,7 @@ describe('switchyard router', () => {
     writeFileSync(single, toJsonl(syntheticRows(50, 1, { strong: 'only', weak: 'only' })));
     assert.match(run(['train', '--data', single, '--out', join(directory, 'x.json')]).stderr, /only one model \(only\)/);
     assert.match(run(['train', '--out', join(directory, 'x.json')]).stderr, /--data is required/);
+    assert.match(run(['train', '--data', data, '--out', join(directory, 'x.json'), '--family', 'forest']).stderr, /--family forest: expected auto, linear, trees, stacked/);
     assert.match(run(['train', '--data', join(directory, 'none.jsonl'), '--out', 'x.json']).stderr, /none\.jsonl: file not found/);
     const missing = join(directory, 'missing.json');
     assert.match(run(['score', '--model', missing], '{"prompt": "x"}\n').stderr, new RegExp(`router model ${missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: file not found`));

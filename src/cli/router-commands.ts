@@ -3,12 +3,13 @@ import { GatewayError } from '../core/errors.js';
 import { baselineFigures, routingFigures, type RoutingFigures } from '../routing/router/apgr.js';
 import { parsePrompts, parseRouterData } from '../routing/router/router-data.js';
 import { loadRouterModel } from '../routing/router/router-models.js';
+import { routerFamilies, type RouterFamily } from '../routing/router/train-families.js';
 import { trainRouter } from '../routing/router/train-router.js';
 import { flagString, type ParsedArgs } from './parse-args.js';
 import { formatTable } from './print-table.js';
 
 const usage = `Usage:
-  switchyard router train --data FILE.jsonl --out MODEL.json [--strong NAME --weak NAME]
+  switchyard router train --data FILE.jsonl --out MODEL.json [--strong NAME --weak NAME] [--family auto|linear|trees|stacked]
   switchyard router score --model MODEL.json < prompts.jsonl > scores.jsonl
   switchyard router eval --model MODEL.json --data FILE.jsonl [--json]`;
 
@@ -43,15 +44,18 @@ function train(args: ParsedArgs): void {
   const rows = parseRouterData(readDataFile(data), data);
   const strong = flagString(args, 'strong');
   const weak = flagString(args, 'weak');
+  const family = flagString(args, 'family') ?? 'auto';
+  if (family !== 'auto' && !(routerFamilies as readonly string[]).includes(family)) throw new GatewayError('invalid_request', `--family ${family}: expected auto, ${routerFamilies.join(', ')}`, { param: 'family' });
   const trained = trainRouter(rows, {
     source: data,
     ...(strong === undefined ? {} : { strong }),
     ...(weak === undefined ? {} : { weak }),
+    family: family as RouterFamily | 'auto',
     onProgress: (message) => process.stderr.write(`router train: ${message}\n`),
   });
   writeFileSync(out, `${JSON.stringify(trained.file)}\n`);
   process.stderr.write(`router train: wrote ${out} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-  process.stdout.write(`Held-out figures (${trained.file.training.rows} rows, out-of-fold scores):\n${figureRows([['router', trained.heldOut.router], ['random', trained.heldOut.random], ['prompt length', trained.heldOut.length]])}\n`);
+  process.stdout.write(`Held-out figures (${trained.file.training.rows} rows, out-of-fold scores; family ${trained.file.family}):\n${figureRows([['router', trained.heldOut.router], ['random', trained.heldOut.random], ['prompt length', trained.heldOut.length]])}\n`);
 }
 
 async function score(args: ParsedArgs): Promise<void> {

@@ -53,10 +53,10 @@ export function truncatePrompt(text: string, maxChars: number): string {
   return `${text.slice(0, half)} ${text.slice(text.length - half)}`;
 }
 
-const fnvOffset = 0x811c9dc5;
-const fnvPrime = 0x01000193;
+export const fnvOffset = 0x811c9dc5;
+export const fnvPrime = 0x01000193;
 
-function wordHash(word: string): number {
+export function wordHash(word: string): number {
   let hash = fnvOffset;
   for (let index = 0; index < word.length; index += 1) hash = Math.imul(hash ^ word.charCodeAt(index), fnvPrime);
   return hash;
@@ -65,12 +65,12 @@ function wordHash(word: string): number {
 // Compared by hash, so counting them allocates nothing per word.
 const codeKeywords = new Set(['def', 'function', 'return', 'import', 'class', 'const', 'let', 'var', 'public', 'static', 'void', 'int', 'select', 'where', 'print', 'printf', 'elif', 'lambda', 'async', 'await', 'include', 'fn', 'struct', 'null', 'true', 'false'].map(wordHash));
 
-function isWordChar(code: number): boolean {
+export function isWordChar(code: number): boolean {
   if (code < 128) return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
   return code > 191 && code !== 215 && code !== 247 && !(code >= 0x2000 && code <= 0x2bff) && !(code >= 0x3000 && code <= 0x303f);
 }
 
-function lower(code: number): number {
+export function lower(code: number): number {
   return code >= 65 && code <= 90 ? code + 32 : code;
 }
 
@@ -103,7 +103,7 @@ export class VectorBuilder {
   }
 }
 
-function mix(hash: number): number {
+export function mix(hash: number): number {
   let value = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
   value = Math.imul(value ^ (value >>> 13), 0xc2b2ae35);
   return (value ^ (value >>> 16)) >>> 0;

@@ -1,7 +1,11 @@
 import { z } from 'zod';
+import { predictTrees, type BoostedTrees } from './boosted-trees.js';
 import { dimensionOf, featurize, truncatePrompt, VectorBuilder, type FeatureOptions, type PromptContext } from './features.js';
 import { dot, sigmoid, type LinearHead } from './linear-model.js';
+import { promptShape, shapeDimension } from './prompt-shape.js';
 import { percentileOf } from './quantiles.js';
+import { routerFamilies, type RouterFamily } from './train-families.js';
+import { decodeRarity, type WordRarity } from './word-rarity.js';
 import { decodeWeights, encodeWeights } from './weights-codec.js';
 
 const encodedHead = z.object({ bias: z.number(), size: z.number().int().positive(), scale: z.number().positive(), data: z.string() }).strict();
@@ -28,11 +32,19 @@ export function blendedScore(blend: LengthBlend, gain: number, length: number): 
   return (1 - blend.lengthWeight) * model + blend.lengthWeight * (blend.lengthSign > 0 ? lengthPercentile : 1 - lengthPercentile);
 }
 
+const treeNodes = z.array(z.number());
+const boostedTrees = z.object({ base: z.number(), trees: z.array(z.object({ feature: z.array(z.number().int()), threshold: treeNodes, value: treeNodes }).strict()) }).strict();
+
+/** Versions this code reads: 1 (linear only) and 2 (adds the tree families). */
+export const readableVersions = [1, 2] as const;
+
 /** The model file: what `switchyard router train` writes and a route's `router.model` names. */
 export const routerModelFileSchema = z
   .object({
     format: z.literal('switchyard-router'),
-    version: z.literal(1),
+    version: z.union([z.literal(1), z.literal(2)]),
+    /** Absent in version 1 files, which are all linear. */
+    family: z.enum(routerFamilies).optional(),
     strong: z.string(),
     weak: z.string(),
     features: z
@@ -42,6 +54,10 @@ export const routerModelFileSchema = z
     gain: encodedHead,
     /** Predicts the weak model's normalised score, for `minQuality`. */
     weakQuality: encodedHead.optional(),
+    /** The tree model of the `trees` and `stacked` families, over the prompt-shape features (and the linear score). */
+    trees: boostedTrees.optional(),
+    /** Word rarity (IDF) of the training prompts, base64 of one byte per hash bucket, for the shape features. */
+    rarity: z.object({ bits: z.number().int().min(8).max(20), data: z.string() }).strict().optional(),
     blend: lengthBlend,
     /** Held-out scores of the training prompts at quantiles 0, 1/n, ..., 1: thresholds for a strong share. */
     calibration: z.array(z.number()).min(2),
@@ -53,6 +69,8 @@ export const routerModelFileSchema = z
         scoreRange: z.tuple([z.number(), z.number()]),
         trainedAt: z.string(),
         heldOut: z.object({ router: figures, random: figures, length: figures }).strict().optional(),
+        /** Held-out APGR of each family tried. */
+        families: z.record(z.number()).optional(),
       })
       .strict(),
   })
@@ -74,6 +92,10 @@ export class RouterModel {
   readonly features: FeatureOptions;
   private readonly gain: LinearHead;
   private readonly weakQuality: LinearHead | undefined;
+  readonly family: RouterFamily;
+  private readonly trees: BoostedTrees | undefined;
+  private readonly rarity: WordRarity | undefined;
+  private readonly shape = new Float64Array(shapeDimension + 1);
 
   constructor(readonly file: RouterModelFile) {
     this.features = file.features;
@@ -81,6 +103,22 @@ export class RouterModel {
     const dimension = dimensionOf(file.features);
     this.gain = decodeHead(file.gain, dimension, 'gain');
     this.weakQuality = file.weakQuality ? decodeHead(file.weakQuality, dimension, 'weakQuality') : undefined;
+    this.family = file.family ?? 'linear';
+    if (this.family !== 'linear') {
+      if (!file.trees || !file.rarity) throw new Error(`family ${this.family} needs "trees" and "rarity"`);
+      const inputs = shapeDimension + (this.family === 'stacked' ? 1 : 0);
+      for (const tree of file.trees.trees) if (tree.feature.some((feature) => feature >= inputs)) throw new Error(`trees read feature ${Math.max(...tree.feature)}, the ${this.family} family has ${inputs}`);
+      this.trees = file.trees;
+      this.rarity = decodeRarity(file.rarity);
+    }
+  }
+
+  /** The family's raw output for a truncated prompt, before the length blend. */
+  private rawScore(text: string, context: PromptContext): number {
+    if (!this.trees) return sigmoid(dot(this.gain, featurize(text, context, this.features, this.builder)));
+    promptShape(text, context, this.rarity, this.shape);
+    if (this.family === 'stacked') this.shape[shapeDimension] = sigmoid(dot(this.gain, featurize(text, context, this.features, this.builder)));
+    return predictTrees(this.trees, this.shape);
   }
 
   /** Parses a model file's JSON text; the error says which field is wrong. */
@@ -90,6 +128,10 @@ export class RouterModel {
       json = JSON.parse(text);
     } catch (error) {
       throw new Error(`not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    }
+    const version = typeof json === 'object' && json !== null ? (json as Record<string, unknown>).version : undefined;
+    if (typeof version === 'number' && !(readableVersions as readonly number[]).includes(version)) {
+      throw new Error(`model file version ${version} is not one this switchyard reads (versions ${readableVersions.join(', ')}); retrain it with \`switchyard router train\` or upgrade switchyard`);
     }
     const parsed = routerModelFileSchema.safeParse(json);
     if (!parsed.success) {
@@ -103,9 +145,7 @@ export class RouterModel {
 
   /** Higher means the strong model is more needed: where the request ranks among the training prompts, 0..1. */
   score(prompt: string, context: PromptContext = {}): number {
-    const text = truncatePrompt(prompt, this.features.maxChars);
-    const gain = sigmoid(dot(this.gain, featurize(text, context, this.features, this.builder)));
-    return blendedScore(this.file.blend, gain, prompt.length);
+    return blendedScore(this.file.blend, this.rawScore(truncatePrompt(prompt, this.features.maxChars), context), prompt.length);
   }
 
   /** The weak model's predicted score on the training data's scale, or undefined when the file has no such head. */

@@ -1,10 +1,13 @@
 import { GatewayError } from '../../core/errors.js';
 import { baselineFigures, routingFigures, type Outcome, type RoutingFigures } from './apgr.js';
-import { defaultFeatureOptions, dimensionOf, featurize, type FeatureOptions, type SparseVector } from './features.js';
-import { defaultLinearOptions, dot, seededRandom, shuffled, sigmoid, trainLogistic, type LinearHead } from './linear-model.js';
+import { trainTrees, type TreeTrainOptions } from './boosted-trees.js';
+import { defaultFeatureOptions, dimensionOf, featurize, truncatePrompt, type FeatureOptions, type SparseVector } from './features.js';
+import { defaultLinearOptions, seededRandom, shuffled, trainLogistic, type LinearHead } from './linear-model.js';
 import { pickPair, type RouterRow } from './router-data.js';
 import { blendedScore, encodeHead, type LengthBlend, type RouterModelFile } from './router-model.js';
 import { percentileOf, quantilesOf } from './quantiles.js';
+import { outOfFoldLinear, outOfFoldTrees, shapeRows, treeOptionsFor, type RouterFamily } from './train-families.js';
+import { countWordRarity, encodeRarity } from './word-rarity.js';
 
 export interface TrainRouterOptions {
   /** Names the data in error messages. */
@@ -15,7 +18,11 @@ export interface TrainRouterOptions {
   epochs?: number;
   l2?: number;
   learningRate?: number;
-  /** Folds for the held-out scores that calibrate thresholds and give the offline figures. */
+  /** Tree settings; the default leaf size shrinks with small data sets (see `treeOptionsFor`). */
+  trees?: Partial<TreeTrainOptions>;
+  /** `auto` (the default) picks the family with the best held-out figures. */
+  family?: RouterFamily | 'auto';
+  /** Folds for the held-out scores that choose the family, calibrate thresholds and give the offline figures. */
   folds?: number;
   onProgress?: (message: string) => void;
   now?: () => Date;
@@ -88,9 +95,28 @@ function chooseBlend(heldOutScores: Float64Array, data: Prepared): LengthBlend {
   return best;
 }
 
+interface Candidate {
+  family: RouterFamily;
+  blend: LengthBlend;
+  blended: Float64Array;
+  apgr: number;
+}
+
+function candidateOf(family: RouterFamily, heldOutScores: Float64Array, data: Prepared): Candidate {
+  const blend = chooseBlend(heldOutScores, data);
+  const blended = Float64Array.from(heldOutScores, (score, row) => blendedScore(blend, score, (data.prompts[row] as string).length));
+  return { family, blend, blended, apgr: routingFigures(blended, data.outcomes).apgr };
+}
+
+/** The family with the best held-out APGR; a more complex one must win by a margin, since small gains are noise. */
+function bestCandidate(candidates: Candidate[]): Candidate {
+  return candidates.reduce((best, candidate) => (candidate.apgr > best.apgr + 0.002 ? candidate : best));
+}
+
 /**
- * Trains a router on rows of per-model scores. Held-out scores from k-fold training calibrate the thresholds (a model
- * scores its own training prompts more confidently than new ones) and give the figures shown before it is used.
+ * Trains a router on rows of per-model scores. Held-out scores from k-fold training choose the model family and the
+ * length blend, calibrate the thresholds (a model scores its own training prompts more confidently than new ones)
+ * and give the figures shown before it is used.
  */
 export function trainRouter(rows: RouterRow[], options: TrainRouterOptions): TrainedRouter {
   const progress = options.onProgress ?? (() => undefined);
@@ -98,37 +124,44 @@ export function trainRouter(rows: RouterRow[], options: TrainRouterOptions): Tra
   const data = prepare(rows, pair.strong, pair.weak, options.source);
   const features = options.features ?? defaultFeatureOptions;
   progress(`${data.prompts.length} rows: strong ${pair.strong} (mean ${pair.strongMean.toFixed(3)}), weak ${pair.weak} (mean ${pair.weakMean.toFixed(3)})`);
-  const vectors: SparseVector[] = data.prompts.map((prompt) => featurize(prompt, {}, features));
+  const truncated = data.prompts.map((prompt) => truncatePrompt(prompt, features.maxChars));
+  const vectors: SparseVector[] = truncated.map((prompt) => featurize(prompt, {}, features));
   const linear = { dimension: dimensionOf(features), epochs: options.epochs ?? defaultLinearOptions.epochs, learningRate: options.learningRate ?? defaultLinearOptions.learningRate, l2: options.l2 ?? defaultLinearOptions.l2, seed: defaultLinearOptions.seed };
-  const folds = Math.max(2, Math.min(options.folds ?? 4, data.prompts.length));
-  const foldOf = new Int32Array(data.prompts.length);
+  const count = Math.max(2, Math.min(options.folds ?? 4, data.prompts.length));
+  const folds = { foldOf: new Int32Array(data.prompts.length), count };
   shuffled(data.prompts.length, seededRandom(11)).forEach((row, position) => {
-    foldOf[row] = position % folds;
+    folds.foldOf[row] = position % count;
   });
-  const heldOutScores = new Float64Array(data.prompts.length);
-  for (let fold = 0; fold < folds; fold += 1) {
-    const train = [...foldOf.keys()].filter((row) => foldOf[row] !== fold);
-    const head = trainLogistic(train.map((row) => vectors[row] as SparseVector), train.map((row) => data.gainLabels[row] as number), linear);
-    for (let row = 0; row < data.prompts.length; row += 1) if (foldOf[row] === fold) heldOutScores[row] = sigmoid(dot(head, vectors[row] as SparseVector));
-    progress(`held-out fold ${fold + 1}/${folds} trained`);
-  }
-  const blend = chooseBlend(heldOutScores, data);
-  progress(`blend: length weight ${blend.lengthWeight} (${blend.lengthSign > 0 ? 'longer' : 'shorter'} prompts to the strong model)`);
-  const blended = Float64Array.from(heldOutScores, (score, row) => blendedScore(blend, score, (data.prompts[row] as string).length));
+  const wanted = options.family ?? 'auto';
+  const treeOptions = { ...treeOptionsFor(data.prompts.length), ...options.trees };
+  const linearScores = outOfFoldLinear(vectors, data.gainLabels, folds, { ...linear, progress });
+  const rarity = countWordRarity(truncated);
+  const candidates: Candidate[] = [];
+  if (wanted === 'auto' || wanted === 'linear') candidates.push(candidateOf('linear', linearScores, data));
+  if (wanted === 'auto' || wanted === 'trees') candidates.push(candidateOf('trees', outOfFoldTrees(shapeRows(truncated, rarity), data.gainLabels, folds, { options: treeOptions, progress }), data));
+  const stackedInputs = shapeRows(truncated, rarity, linearScores);
+  if (wanted === 'auto' || wanted === 'stacked') candidates.push(candidateOf('stacked', outOfFoldTrees(stackedInputs, data.gainLabels, folds, { options: treeOptions, progress }), data));
+  for (const candidate of candidates) progress(`${candidate.family}: held-out APGR ${candidate.apgr.toFixed(4)}, length weight ${candidate.blend.lengthWeight * candidate.blend.lengthSign}`);
+  const chosen = bestCandidate(candidates);
+  progress(`chosen: ${chosen.family}, length weight ${chosen.blend.lengthWeight} (${chosen.blend.lengthSign > 0 ? 'longer' : 'shorter'} prompts to the strong model)`);
   const baselines = baselineFigures(data.prompts, data.outcomes);
-  const heldOut = { router: routingFigures(blended, data.outcomes), ...baselines };
+  const heldOut = { router: routingFigures(chosen.blended, data.outcomes), ...baselines };
   const gain: LinearHead = trainLogistic(vectors, data.gainLabels, { ...linear, onEpoch: (epoch, loss) => progress(`final model epoch ${epoch}/${linear.epochs}, loss ${loss.toFixed(4)}`) });
   const weakQuality = trainLogistic(vectors, data.weakLabels, linear);
+  // Stacked trees learn from held-out linear scores: those are what the linear head gives prompts it has not seen.
+  const trees = chosen.family === 'linear' ? undefined : trainTrees(chosen.family === 'stacked' ? stackedInputs : shapeRows(truncated, rarity), data.gainLabels, treeOptions);
   const file: RouterModelFile = {
     format: 'switchyard-router',
-    version: 1,
+    version: 2,
+    family: chosen.family,
     strong: pair.strong,
     weak: pair.weak,
     features,
     gain: encodeHead(gain),
     weakQuality: encodeHead(weakQuality),
-    blend,
-    calibration: quantilesOf(blended, calibrationPoints),
+    ...(trees ? { trees, rarity: encodeRarity(rarity) } : {}),
+    blend: chosen.blend,
+    calibration: quantilesOf(chosen.blended, calibrationPoints),
     training: {
       rows: data.prompts.length,
       strongMean: pair.strongMean,
@@ -136,6 +169,7 @@ export function trainRouter(rows: RouterRow[], options: TrainRouterOptions): Tra
       scoreRange: data.range,
       trainedAt: (options.now ?? (() => new Date()))().toISOString(),
       heldOut: { router: round(heldOut.router), random: round(heldOut.random), length: round(heldOut.length) },
+      families: Object.fromEntries(candidates.map((candidate) => [candidate.family, Number(candidate.apgr.toFixed(4))])),
     },
   };
   return { file, heldOut };
