@@ -4,11 +4,11 @@ import { applyCustomerUpdate } from '../../reports/customer-input.js';
 import { isMonth } from '../../reports/periods.js';
 import { buildReportContext, type ReportContext } from '../../reports/report-context.js';
 import { readGraduationQuery, readMonthRange, readSpendQuery, type ParameterReader } from '../../reports/report-queries.js';
-import { readRevenueRows } from '../../reports/revenue-input.js';
+import { readRevenueCsv, readRevenueRows } from '../../reports/revenue-input.js';
 import { runGraduationReport, runMarginReport, runSpendReport } from '../../reports/run-reports.js';
 import type { CustomerRecord } from '../../store/store.js';
 import type { Gateway } from '../gateway.js';
-import { readJsonBody, sendJson } from '../http-body.js';
+import { readJsonBody, readTextBody, sendJson } from '../http-body.js';
 import { invalid, requireArray } from '../openai/field-reader.js';
 
 const contexts = new WeakMap<Gateway, ReportContext>();
@@ -23,7 +23,23 @@ function publicCustomer(customer: CustomerRecord): Record<string, unknown> {
   return { ...customer, updatedAt: new Date(customer.updatedAt).toISOString() };
 }
 
+/** A CSV upload (`content-type: text/csv`, header customer,period,usd): every bad line is named, and then nothing is imported. */
+async function importRevenueCsv(gateway: Gateway, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const text = await readTextBody(request, gateway.config.server.bodyLimitBytes);
+  let rows;
+  try {
+    rows = readRevenueCsv(text);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const line = /line (\d+)/.exec(message)?.[1];
+    throw new GatewayError('invalid_request', `Nothing imported. ${message.replace(/, nothing imported:\n/, ': ').replace(/\n/g, '; ')}.`, { param: line ? `line ${line}` : 'body' });
+  }
+  await gateway.store.revenue.upsert(rows);
+  sendJson(response, 200, { imported: rows.length });
+}
+
 async function importRevenue(gateway: Gateway, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  if ((request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() === 'text/csv') return importRevenueCsv(gateway, request, response);
   const body = await readJsonBody(request, gateway.config.server.bodyLimitBytes);
   const values = Array.isArray(body) ? body : requireArray((body as { rows?: unknown } | null)?.rows, 'rows');
   const { rows, problems } = readRevenueRows(values);
