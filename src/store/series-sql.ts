@@ -7,9 +7,13 @@ import { roundUsd } from '../ledger/money.js';
  * bucket of n requests is the latency of rank r, the smallest with r / n >= p (integer arithmetic on both drivers).
  */
 export function seriesSql(query: SeriesQuery, dialect: 'sqlite' | 'postgres'): { text: string; values: unknown[] } {
-  const at = (index: number) => (dialect === 'sqlite' ? `?${index}` : `$${index}`);
-  const values = [query.from, query.to, query.bucketMs];
-  const bucket = `(${at(1)} + ((started_at - ${at(1)}) / ${at(3)}) * ${at(3)})`;
+  // Each value is used more than once: named for SQLite (bound as one object), numbered for PostgreSQL.
+  const names = ['from', 'to', 'size'];
+  const at = (index: number) => (dialect === 'sqlite' ? `@${names[index - 1]}` : `$${index}`);
+  const values = dialect === 'sqlite' ? [{ from: query.from, to: query.to, size: query.bucketMs }] : [query.from, query.to, query.bucketMs];
+  // SQLite binds JavaScript numbers as floating point: the cast keeps the division whole.
+  const steps = dialect === 'sqlite' ? `CAST((started_at - ${at(1)}) / ${at(3)} AS INTEGER)` : `((started_at - ${at(1)}) / ${at(3)})`;
+  const bucket = `(${at(1)} + ${steps} * ${at(3)})`;
   const text = `WITH ranked AS (
       SELECT ${bucket} AS bucket, latency_ms, status, cost_usd,
         ROW_NUMBER() OVER (PARTITION BY ${bucket} ORDER BY latency_ms) AS rn,

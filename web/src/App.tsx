@@ -38,6 +38,12 @@ function useFocusOnNavigate() {
   return main;
 }
 
+/** Just signed in: on to the page that asked for sign-in, or the overview. */
+function AfterSignIn() {
+  const from = (useLocation().state as { from?: string } | null)?.from;
+  return <Navigate to={from && from !== '/' && from !== '/sign-in' ? from : '/overview'} replace />;
+}
+
 export function App() {
   const { who, signOut } = useSession();
   const main = useFocusOnNavigate();
@@ -75,7 +81,7 @@ export function App() {
         <Suspense fallback={<p className="loading">Loading…</p>}>
         <Routes>
           <Route path="/" element={<Navigate to="/overview" replace />} />
-          <Route path="/sign-in" element={<Navigate to="/overview" replace />} />
+          <Route path="/sign-in" element={<AfterSignIn />} />
           <Route path="/overview" element={<OverviewPage />} />
           <Route path="/requests" element={<RequestsPage />} />
           <Route path="/requests/:id" element={<RequestDetailPage />} />

@@ -12,6 +12,22 @@ import type { Customer, KeyInfo } from '../types';
 import { useApi } from '../useApi';
 
 const periods = ['daily', 'monthly', 'lifetime'] as const;
+type Period = (typeof periods)[number];
+
+function PeriodSelect({ id, label, value, onChange }: { id: string; label: string; value: Period; onChange: (period: Period) => void }) {
+  return (
+    <label className="field" htmlFor={id}>
+      {label}
+      <select id={id} value={value} onChange={(event) => onChange(event.target.value as Period)}>
+        {periods.map((period) => (
+          <option key={period} value={period}>
+            {period}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
 
 interface KeyForm {
   name: string;
@@ -95,17 +111,8 @@ function CreateKey({ onCreated }: { onCreated: () => void }) {
       <form className="filters" onSubmit={submit} aria-describedby={allowed ? undefined : 'create-key-note'}>
         {input('name', 'Name', { required: true, placeholder: 'my-app' })}
         {input('models', 'Models (comma-separated, empty for all)', { placeholder: 'gpt-4o-mini, chat' })}
-        {input('budgetUsd', 'Budget (USD)', { inputMode: 'decimal', placeholder: 'none' })}
-        <label className="field" htmlFor="key-budgetPeriod">
-          Budget period
-          <select id="key-budgetPeriod" value={form.budgetPeriod} onChange={(event) => setForm({ ...form, budgetPeriod: event.target.value as KeyForm['budgetPeriod'] })}>
-            {periods.map((period) => (
-              <option key={period} value={period}>
-                {period}
-              </option>
-            ))}
-          </select>
-        </label>
+        {input('budgetUsd', 'Key budget (USD)', { inputMode: 'decimal', placeholder: 'none' })}
+        <PeriodSelect id="key-budgetPeriod" label="Budget period" value={form.budgetPeriod} onChange={(period) => setForm({ ...form, budgetPeriod: period })} />
         {input('rpm', 'Requests per minute', { inputMode: 'numeric', placeholder: 'no limit' })}
         <div className="actions">
           <button type="submit">Create key</button>
@@ -118,7 +125,7 @@ function CreateKey({ onCreated }: { onCreated: () => void }) {
 }
 
 function CustomerBudget({ onSaved }: { onSaved: () => void }) {
-  const [form, setForm] = useState({ id: '', usd: '', period: 'monthly', rpm: '' });
+  const [form, setForm] = useState<{ id: string; usd: string; period: Period; rpm: string }>({ id: '', usd: '', period: 'monthly', rpm: '' });
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState<string | null>(null);
   async function submit(event: FormEvent) {
@@ -146,21 +153,12 @@ function CustomerBudget({ onSaved }: { onSaved: () => void }) {
         <input id="customer-id" required value={form.id} onChange={(event) => setForm({ ...form, id: event.target.value })} />
       </label>
       <label className="field" htmlFor="customer-usd">
-        Budget (USD)
+        Customer budget (USD)
         <input id="customer-usd" inputMode="decimal" value={form.usd} onChange={(event) => setForm({ ...form, usd: event.target.value })} />
       </label>
-      <label className="field" htmlFor="customer-period">
-        Period
-        <select id="customer-period" value={form.period} onChange={(event) => setForm({ ...form, period: event.target.value })}>
-          {periods.map((period) => (
-            <option key={period} value={period}>
-              {period}
-            </option>
-          ))}
-        </select>
-      </label>
+      <PeriodSelect id="customer-period" label="Customer budget period" value={form.period} onChange={(period) => setForm({ ...form, period })} />
       <label className="field" htmlFor="customer-rpm">
-        Requests per minute
+        Customer requests per minute
         <input id="customer-rpm" inputMode="numeric" value={form.rpm} onChange={(event) => setForm({ ...form, rpm: event.target.value })} />
       </label>
       <div className="actions">

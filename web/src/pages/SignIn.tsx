@@ -1,12 +1,9 @@
 import { useState, type FormEvent } from 'react';
-import { useLocation, useNavigate } from 'react-router';
 import { ErrorNote } from '../components/ErrorNote';
 import { useSession } from '../session';
 
 export function SignIn() {
   const { signIn } = useSession();
-  const navigate = useNavigate();
-  const location = useLocation();
   const [key, setKey] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -16,9 +13,8 @@ export function SignIn() {
     setBusy(true);
     setError(null);
     try {
+      // The app then leaves the sign-in page for the page that asked for it.
       await signIn(key.trim());
-      const from = (location.state as { from?: string } | null)?.from;
-      navigate(from && from !== '/sign-in' && from !== '/' ? from : '/overview', { replace: true });
     } catch (caught) {
       setError(caught);
     } finally {
