@@ -4,6 +4,7 @@ import type { Config } from '../config/schema.js';
 import type { UsageGroup } from '../ledger/ledger-record.js';
 import { publicKey } from '../server/admin/admin-routes.js';
 import { KeyService } from '../server/auth/key-service.js';
+import { adminRoles, isAdminRole } from '../core/admin-role.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { flagString, type ParsedArgs } from './parse-args.js';
@@ -35,7 +36,9 @@ export async function keysCommand(args: ParsedArgs): Promise<void> {
     const keys = new KeyService(store.keys, store.settings);
     if (action === 'create') {
       const name = flagString(args, 'name') ?? args.positional[2];
-      if (!name) throw new Error('Usage: switchyard keys create --name NAME [--models a,b] [--expires-at ISO] [--team TEAM]');
+      if (!name) throw new Error('Usage: switchyard keys create --name NAME [--role admin|finance|viewer] [--models a,b] [--expires-at ISO] [--team TEAM]');
+      const role = flagString(args, 'role');
+      if (role !== undefined && !isAdminRole(role)) throw new Error(`--role: expected one of ${adminRoles.join(', ')}, got "${role}".`);
       const models = flagString(args, 'models');
       const expires = flagString(args, 'expires-at');
       const team = flagString(args, 'team');
@@ -44,11 +47,13 @@ export async function keysCommand(args: ParsedArgs): Promise<void> {
         ...(models ? { models: models.split(',').map((model) => model.trim()).filter(Boolean) } : {}),
         ...(expires ? { expiresAt: Date.parse(expires) } : {}),
         ...(team ? { team } : {}),
+        ...(role ? { role } : {}),
       });
-      process.stdout.write(`Created key ${created.id} (${name}). Store it now; it is not shown again:\n${created.key}\n`);
+      const kind = role ? `admin key with the ${role} role` : 'key';
+      process.stdout.write(`Created ${kind} ${created.id} (${name}). Store it now; it is not shown again:\n${created.key}\n`);
     } else if (action === 'list') {
       const rows = (await keys.list()).map(publicKey);
-      process.stdout.write(`${formatTable(['id', 'name', 'prefix', 'models', 'expires', 'revoked'], rows.map((key) => [key.id as string, key.name as string, `${key.prefix as string}…`, (key.models as string[] | null)?.join(',') ?? 'all', key.expiresAt as string | null, key.revokedAt as string | null]))}\n`);
+      process.stdout.write(`${formatTable(['id', 'name', 'role', 'prefix', 'models', 'expires', 'revoked'], rows.map((key) => [key.id as string, key.name as string, (key.role as string | null) ?? 'client', `${key.prefix as string}…`, (key.models as string[] | null)?.join(',') ?? 'all', key.expiresAt as string | null, key.revokedAt as string | null]))}\n`);
     } else if (action === 'revoke') {
       const id = args.positional[2];
       if (!id) throw new Error('Usage: switchyard keys revoke KEY_ID');

@@ -16,7 +16,7 @@ const help = `switchyard: one OpenAI- and Anthropic-compatible endpoint in front
 
 Usage:
   switchyard start [--config FILE] [--port N] [--host H] [--data-dir DIR] [--workers N|auto]
-  switchyard keys create --name NAME [--models a,b] [--expires-at ISO] [--team T]
+  switchyard keys create --name NAME [--role admin|finance|viewer] [--models a,b] [--expires-at ISO] [--team T]
   switchyard keys list
   switchyard keys revoke KEY_ID
   switchyard usage [--group-by key|customer|model|provider|team|route|day] [--from ISO] [--to ISO] [--json]

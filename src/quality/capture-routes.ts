@@ -1,5 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Config } from '../config/schema.js';
+import type { AdminRole } from '../core/admin-role.js';
+import { mayReadBodies } from '../server/admin/admin-permissions.js';
 import { GatewayError } from '../core/errors.js';
 import type { RequestRecord } from '../ledger/ledger-record.js';
 import type { Gateway } from '../server/gateway.js';
@@ -93,13 +95,14 @@ async function listRequests(gateway: Gateway, url: URL, response: ServerResponse
   });
 }
 
-async function getRequest(gateway: Gateway, id: string, response: ServerResponse): Promise<void> {
+async function getRequest(gateway: Gateway, id: string, response: ServerResponse, withBodies: boolean): Promise<void> {
   await gateway.ledger.flush();
   await gateway.capture.flush();
   const record = await gateway.store.ledger.get(id);
   if (!record) throw new GatewayError('not_found', `No ledger record with id "${id.slice(0, 80)}".`);
   const [capture, feedback] = await Promise.all([gateway.store.captures.get(id), gateway.store.feedback.listFor(id)]);
-  const bodies = capture ? { request: decodeBody(capture.request), answer: decodeBody(capture.answer) } : undefined;
+  // Roles that may not read bodies still learn that bodies were captured, from the summary.
+  const bodies = capture && withBodies ? { request: decodeBody(capture.request), answer: decodeBody(capture.answer) } : undefined;
   sendJson(response, 200, {
     ...record,
     tags: record.tags ?? {},
@@ -109,7 +112,8 @@ async function getRequest(gateway: Gateway, id: string, response: ServerResponse
 }
 
 /** GET /admin/requests, GET /admin/requests/:id, GET /admin/capture and POST /admin/capture/sweep; false for other paths. */
-export async function handleRequestLog(gateway: Gateway, method: string, url: URL, response: ServerResponse): Promise<boolean> {
+export async function handleRequestLog(gateway: Gateway, call: { method: string; url: URL; role: AdminRole }, response: ServerResponse): Promise<boolean> {
+  const { method, url } = call;
   const path = url.pathname;
   if (path === '/admin/requests' && method === 'GET') {
     await listRequests(gateway, url, response);
@@ -117,7 +121,7 @@ export async function handleRequestLog(gateway: Gateway, method: string, url: UR
   }
   const match = /^\/admin\/requests\/([^/]+)$/.exec(path);
   if (match && method === 'GET') {
-    await getRequest(gateway, decodeURIComponent(match[1] as string), response);
+    await getRequest(gateway, decodeURIComponent(match[1] as string), response, mayReadBodies(call.role));
     return true;
   }
   if (path === '/admin/capture' && method === 'GET') {

@@ -8,9 +8,9 @@ import { readJsonBody, sendJson } from '../server/http-body.js';
 import type { FeedbackRecord } from '../store/quality-store.js';
 import { parseFeedbackInput } from './feedback-input.js';
 
-/** A key may give feedback on its own requests and on those of its team; the admin key on any. */
+/** A key may give feedback on its own requests and on those of its team; a key with the admin role on any. */
 function mayRate(principal: Principal, record: RequestRecord): boolean {
-  if (principal.kind === 'admin') return true;
+  if (principal.kind === 'admin' && principal.role === 'admin') return true;
   const key = principal.key;
   if (!key) return false;
   return record.keyId === key.id || (key.team !== null && record.team === key.team);

@@ -3,6 +3,7 @@ import { GatewayError, toGatewayError } from '../core/errors.js';
 import { newRequestId } from '../core/request-id.js';
 import { handleAdmin } from './admin/admin-routes.js';
 import { consoleFiles, isConsolePath } from './console-static.js';
+import { authorizeAdmin } from './admin/admin-permissions.js';
 import type { Principal } from './auth/key-service.js';
 import { runChat, type ChatCodec } from './chat-pipeline.js';
 import { runEmbeddings } from './embeddings-handler.js';
@@ -113,8 +114,8 @@ export function createRequestHandler(gateway: Gateway) {
         return;
       }
       if (path.startsWith('/admin/')) {
-        if (principal.kind !== 'admin') throw new GatewayError('permission_denied', 'This endpoint needs the admin key (SWITCHYARD_ADMIN_KEY).');
-        await handleAdmin(gateway, request, response, new URL(url, 'http://localhost'));
+        const admin = authorizeAdmin(principal, request.method ?? 'GET', path);
+        await handleAdmin(gateway, request, response, { url: new URL(url, 'http://localhost'), principal: admin });
         return;
       }
       throw new GatewayError('not_found', `No endpoint ${request.method} ${path}. See GET /v1/models, POST /v1/chat/completions, POST /v1/messages, POST /v1/embeddings, POST /v1/images/generations.`);

@@ -15,7 +15,7 @@ export function newRequestRecord(identity: RequestIdentity, catalogVersion: stri
     id: identity.id,
     startedAt: Date.now(),
     endpoint: identity.endpoint,
-    keyId: identity.principal.kind === 'admin' ? 'admin' : (identity.principal.key?.id ?? null),
+    keyId: identity.principal.key?.id ?? (identity.principal.kind === 'admin' ? 'admin' : null),
     customer: identity.customer,
     team: identity.principal.key?.team ?? null,
     requestedModel: identity.requestedModel,

@@ -12,6 +12,7 @@ import { createTestSchema, queryTestSchema } from './postgres/postgres-test-data
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 import { rollupRecords } from '../reports/rollup-records.js';
 import { responseContractCases } from './response-contract-cases.js';
+import { keyContractCases } from './key-contract-cases.js';
 import type { CustomerRecord, KeyRecord, RollupQuery, RollupRow, Store } from './store.js';
 import { qualityContract } from './quality-contract.js';
 import type { EvaluationRecord, EvaluationResult } from '../quality/evaluation-types.js';
@@ -82,7 +83,8 @@ function key(id: string, overrides: Partial<KeyRecord> = {}): KeyRecord {
   return {
     id, name: `key ${id}`, hash: `hash-${id}`, prefix: `sk-${id}`, models: ['gpt-x', 'claude-y'], team: 'red',
     tags: { env: 'test', owner: id }, createdAt: march1, expiresAt: march1 + 30 * day, revokedAt: null,
-    budget: id === 'k1' ? { usd: 5, period: 'daily', hard: true } : null, rateLimit: id === 'k1' ? { rpm: 600, tpm: 100000 } : null, ...overrides,
+    budget: id === 'k1' ? { usd: 5, period: 'daily', hard: true } : null, rateLimit: id === 'k1' ? { rpm: 600, tpm: 100000 } : null,
+    role: null, previousHash: null, previousValidUntil: null, allowedCidrs: null, ...overrides,
   };
 }
 
@@ -341,6 +343,7 @@ function contract(target: Target): void {
 
   datasetContract(it);
   responseContractCases(it);
+  keyContractCases(it);
   qualityContract(it, record);
   it('evaluations: insert, get, list newest first, status updates, unknown ids', async (store) => {
     const first = evaluation('ev-1', march1);

@@ -1,3 +1,4 @@
+import type { AdminRole } from '../core/admin-role.js';
 import type { BudgetSpec, RateLimitSpec } from '../limits/limit-types.js';
 import type { RequestRecord, TokenCounts, UsageQuery, UsageRow } from '../ledger/ledger-record.js';
 import type { CaptureFilter } from '../quality/captured-request.js';
@@ -20,14 +21,41 @@ export interface KeyRecord {
   revokedAt: number | null;
   budget?: BudgetSpec | null;
   rateLimit?: RateLimitSpec | null;
+  /** Set on admin keys (`sy-admin-...`); null or absent on client keys. */
+  role?: AdminRole | null;
+  /** Hash of the secret replaced by the last rotation, accepted until `previousValidUntil` (epoch ms). */
+  previousHash?: string | null;
+  previousValidUntil?: number | null;
+  /** Client networks the key may be used from (CIDR); null or absent means anywhere. */
+  allowedCidrs?: string[] | null;
+}
+
+/** Fields of a stored key that may change after it is created; a field left out keeps its value. */
+export interface KeyUpdate {
+  budget?: BudgetSpec | null;
+  rateLimit?: RateLimitSpec | null;
+  allowedCidrs?: string[] | null;
+}
+
+/** A rotation: the new secret's hash and prefix; the old hash stays valid until `previousValidUntil`. */
+export interface KeyRotation {
+  hash: string;
+  prefix: string;
+  previousValidUntil: number;
 }
 
 export interface KeyRepository {
   insert(key: KeyRecord): Promise<void>;
   list(): Promise<KeyRecord[]>;
+  get(id: string): Promise<KeyRecord | undefined>;
+  /** The key whose current or previous (rotated-out) secret has this hash. */
   findByHash(hash: string): Promise<KeyRecord | undefined>;
   /** Returns false when no such key exists. */
   revoke(id: string, at: number): Promise<boolean>;
+  /** The updated key, or undefined when no such key exists. */
+  update(id: string, update: KeyUpdate): Promise<KeyRecord | undefined>;
+  /** The rotated key, or undefined when no such key exists or it is revoked. */
+  rotate(id: string, rotation: KeyRotation): Promise<KeyRecord | undefined>;
 }
 
 export interface LedgerRepository {

@@ -14,6 +14,9 @@ import { overview } from './overview-routes.js';
 import { listDeployments } from './deployment-routes.js';
 import { handleRequestLog } from '../../quality/capture-routes.js';
 import { withFeedbackRates } from '../../quality/feedback-usage.js';
+import { adminRoles, isAdminRole } from '../../core/admin-role.js';
+import type { Principal } from '../auth/key-service.js';
+import { updateKey, whoami } from './key-routes.js';
 
 const usageGroups: readonly UsageGroup[] = ['key', 'customer', 'model', 'provider', 'team', 'route', 'day'];
 
@@ -30,6 +33,8 @@ export function publicKey(record: KeyRecord): Record<string, unknown> {
     revokedAt: record.revokedAt === null ? null : new Date(record.revokedAt).toISOString(),
     budget: record.budget ?? null,
     rateLimit: record.rateLimit ?? null,
+    role: record.role ?? null,
+    allowedCidrs: record.allowedCidrs ?? null,
   };
 }
 
@@ -40,7 +45,7 @@ export function parseTime(value: string | null, param: string): number | undefin
   return time;
 }
 
-function parseSpec<T>(schema: ZodType<T, ZodTypeDef, unknown>, value: unknown, param: string): T {
+export function parseSpec<T>(schema: ZodType<T, ZodTypeDef, unknown>, value: unknown, param: string): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
@@ -52,6 +57,10 @@ async function createKey(gateway: Gateway, request: IncomingMessage, response: S
   const name = requireString(body.name, 'name');
   if (name.trim() === '') throw invalid('name', 'must not be empty.');
   const input: Parameters<Gateway['keys']['create']>[0] = { name };
+  if (body.role !== undefined && body.role !== null) {
+    if (!isAdminRole(body.role)) throw invalid('role', `expected one of ${adminRoles.join(', ')}, or no role for a client key.`);
+    input.role = body.role;
+  }
   if (body.models !== undefined && body.models !== null) input.models = requireArray(body.models, 'models').map((item, index) => requireString(item, `models[${index}]`));
   const expiresAt = optionalString(body.expiresAt, 'expiresAt');
   if (expiresAt !== undefined) input.expiresAt = parseTime(expiresAt, 'expiresAt') as number;
@@ -64,7 +73,7 @@ async function createKey(gateway: Gateway, request: IncomingMessage, response: S
   if (body.budget !== undefined && body.budget !== null) input.budget = parseSpec(budgetSpecSchema, body.budget, 'budget');
   if (body.rateLimit !== undefined && body.rateLimit !== null) input.rateLimit = parseSpec(rateLimitSpecSchema, body.rateLimit, 'rateLimit');
   const created = await gateway.keys.create(input);
-  sendJson(response, 201, { id: created.id, key: created.key, ...publicKey(created.record) });
+  sendJson(response, 201, { ...publicKey(created.record), id: created.id, key: created.key });
 }
 
 async function usage(gateway: Gateway, url: URL, response: ServerResponse): Promise<void> {
@@ -78,16 +87,19 @@ async function usage(gateway: Gateway, url: URL, response: ServerResponse): Prom
   sendJson(response, 200, { groupBy, from: from ?? null, to: to ?? null, rows: withFeedbackRates(gateway.config, rows, feedback) });
 }
 
-/** `/admin/*`: keys and reports. The caller has already been checked to hold the admin key. */
-export async function handleAdmin(gateway: Gateway, request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+/** `/admin/*`: keys and reports. The caller's role has already been checked against `adminPermissions`. */
+export async function handleAdmin(gateway: Gateway, request: IncomingMessage, response: ServerResponse, options: { url: URL; principal: Extract<Principal, { kind: 'admin' }> }): Promise<void> {
+  const { url, principal } = options;
   const path = url.pathname;
   const method = request.method ?? 'GET';
+  if (path === '/admin/whoami' && method === 'GET') return whoami(principal, response);
   if (path === '/admin/keys' && method === 'POST') return createKey(gateway, request, response);
   if (path === '/admin/keys' && method === 'GET') {
     sendJson(response, 200, { data: (await gateway.keys.list()).map(publicKey) });
     return;
   }
   const keyMatch = /^\/admin\/keys\/([^/]+)$/.exec(path);
+  if (keyMatch && method === 'PATCH') return updateKey(gateway, request, response, decodeURIComponent(keyMatch[1] as string));
   if (keyMatch && method === 'DELETE') {
     const id = decodeURIComponent(keyMatch[1] as string);
     if (!(await gateway.keys.revoke(id))) throw new GatewayError('not_found', `No key with id "${id}".`);
@@ -96,7 +108,7 @@ export async function handleAdmin(gateway: Gateway, request: IncomingMessage, re
   }
   if (path === '/admin/usage' && method === 'GET') return usage(gateway, url, response);
   if (path === '/admin/overview' && method === 'GET') return overview(gateway, url, response);
-  if (await handleRequestLog(gateway, method, url, response)) return;
+  if (await handleRequestLog(gateway, { method, url, role: principal.role }, response)) return;
   if (path === '/admin/health' && method === 'GET') {
     sendJson(response, 200, { deployments: gateway.health.snapshot() });
     return;

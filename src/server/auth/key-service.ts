@@ -1,7 +1,8 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { AdminRole } from '../../core/admin-role.js';
 import { GatewayError } from '../../core/errors.js';
 import type { BudgetSpec, RateLimitSpec } from '../../limits/limit-types.js';
-import type { KeyRecord, KeyRepository, SettingRepository } from '../../store/store.js';
+import type { KeyRecord, KeyRepository, KeyUpdate, SettingRepository } from '../../store/store.js';
 
 export interface CreateKeyInput {
   name: string;
@@ -11,22 +12,32 @@ export interface CreateKeyInput {
   tags?: Record<string, string>;
   budget?: BudgetSpec;
   rateLimit?: RateLimitSpec;
+  /** Makes an admin key (`sy-admin-...`) with this role instead of a client key. */
+  role?: AdminRole;
+  allowedCidrs?: string[];
 }
 
-export interface Principal {
-  kind: 'admin' | 'key';
-  key: KeyRecord | undefined;
-}
+/** Who is calling: an admin key (the bootstrap one has no record) or a client key. */
+export type Principal =
+  | { kind: 'admin'; key: KeyRecord | undefined; role: AdminRole }
+  | { kind: 'key'; key: KeyRecord | undefined };
 
 const keyPrefix = 'sy-';
+const adminKeyPrefix = 'sy-admin-';
 const cacheTtlMs = 5_000;
 
 export function hashKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
-export function generateKey(): string {
-  return `${keyPrefix}${randomBytes(24).toString('base64url')}`;
+export function generateKey(prefix = keyPrefix): string {
+  return `${prefix}${randomBytes(24).toString('base64url')}`;
+}
+
+/** The first characters of a key, shown in listings to recognise it. */
+function visiblePrefix(key: string): string {
+  const prefix = key.startsWith(adminKeyPrefix) ? adminKeyPrefix : keyPrefix;
+  return key.slice(0, prefix.length + 6);
 }
 
 function sameHash(left: string, right: string): boolean {
@@ -59,19 +70,19 @@ export class KeyService {
       this.adminHash = stored;
       return { generated: undefined };
     }
-    const key = `sy-admin-${randomBytes(24).toString('base64url')}`;
+    const key = generateKey(adminKeyPrefix);
     this.adminHash = hashKey(key);
     await this.settings.set('admin_key_hash', this.adminHash);
     return { generated: key };
   }
 
   async create(input: CreateKeyInput, now = Date.now()): Promise<{ id: string; key: string; record: KeyRecord }> {
-    const key = generateKey();
+    const key = generateKey(input.role ? adminKeyPrefix : keyPrefix);
     const record: KeyRecord = {
       id: `key_${randomUUID().replaceAll('-', '').slice(0, 20)}`,
       name: input.name,
       hash: hashKey(key),
-      prefix: key.slice(0, keyPrefix.length + 6),
+      prefix: visiblePrefix(key),
       models: input.models ?? null,
       team: input.team ?? null,
       tags: input.tags ?? {},
@@ -80,6 +91,10 @@ export class KeyService {
       revokedAt: null,
       budget: input.budget ?? null,
       rateLimit: input.rateLimit ?? null,
+      role: input.role ?? null,
+      previousHash: null,
+      previousValidUntil: null,
+      allowedCidrs: input.allowedCidrs ?? null,
     };
     await this.keys.insert(record);
     return { id: record.id, key, record };
@@ -91,8 +106,22 @@ export class KeyService {
 
   async revoke(id: string, now = Date.now()): Promise<boolean> {
     const revoked = await this.keys.revoke(id, now);
-    for (const [hash, entry] of this.cache) if (entry.record?.id === id) this.cache.delete(hash);
+    this.forget(id);
     return revoked;
+  }
+
+  /** Changes a key's limits; returns the key before and after, or undefined when no such key exists. */
+  async update(id: string, update: KeyUpdate): Promise<{ before: KeyRecord; after: KeyRecord } | undefined> {
+    const before = await this.keys.get(id);
+    if (!before) return undefined;
+    const after = await this.keys.update(id, update);
+    this.forget(id);
+    return after ? { before, after } : undefined;
+  }
+
+  /** Drops cached lookups of a key so that a change made through this process takes effect at once. */
+  private forget(id: string): void {
+    for (const [hash, entry] of this.cache) if (entry.record?.id === id) this.cache.delete(hash);
   }
 
   isAdmin(key: string): boolean {
@@ -103,7 +132,7 @@ export class KeyService {
   async authenticate(key: string | undefined, now = Date.now()): Promise<Principal> {
     if (!key) throw new GatewayError('authentication_failed', 'Missing API key. Send it as "Authorization: Bearer <key>" (or "x-api-key: <key>").');
     const hash = hashKey(key);
-    if (this.adminHash !== undefined && sameHash(hash, this.adminHash)) return { kind: 'admin', key: undefined };
+    if (this.adminHash !== undefined && sameHash(hash, this.adminHash)) return { kind: 'admin', key: undefined, role: 'admin' };
     let cached = this.cache.get(hash);
     if (!cached || cached.until < now) {
       const record = await this.keys.findByHash(hash);
@@ -112,10 +141,13 @@ export class KeyService {
       this.cache.set(hash, cached);
     }
     const record = cached.record;
-    if (!record || !sameHash(hash, record.hash)) throw new GatewayError('authentication_failed', 'Invalid API key. Check the key, or ask an administrator for a new one.');
+    const current = record !== undefined && sameHash(hash, record.hash);
+    const previous = !current && typeof record?.previousHash === 'string' && sameHash(hash, record.previousHash);
+    if (!record || (!current && !previous)) throw new GatewayError('authentication_failed', 'Invalid API key. Check the key, or ask an administrator for a new one.');
     if (record.revokedAt !== null) throw new GatewayError('authentication_failed', 'This API key has been revoked.');
     if (record.expiresAt !== null && record.expiresAt <= now) throw new GatewayError('authentication_failed', 'This API key has expired.');
-    return { kind: 'key', key: record };
+    if (previous && (record.previousValidUntil ?? 0) <= now) throw new GatewayError('authentication_failed', 'This API key was rotated and its grace period has ended. Use the new key.');
+    return record.role ? { kind: 'admin', key: record, role: record.role } : { kind: 'key', key: record };
   }
 }
 

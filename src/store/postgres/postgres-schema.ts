@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { qualityTablesSql } from '../quality-tables-sql.js';
 import { datasetTablesSql } from '../dataset-rows.js';
 import { evaluationTables } from '../evaluation-rows.js';
+import { accessTablesSql } from '../access-tables-sql.js';
 import { inTransaction } from './postgres-transaction.js';
 
 /** Schema migrations, applied in order; `schema_migrations` records which ran. Mirrors the SQLite schema. */
@@ -43,6 +44,7 @@ export const postgresMigrations: string[] = [
    ALTER TABLE requests ADD COLUMN router_choice TEXT;
    ALTER TABLE requests ADD COLUMN router_shadow BOOLEAN;
    ALTER TABLE requests ADD COLUMN router_choice_cost_usd DOUBLE PRECISION;`,
+  accessTablesSql({ bigint: 'BIGINT', serial: 'BIGSERIAL PRIMARY KEY' }),
 ];
 
 /** Any fixed number works; every replica must use the same one. */

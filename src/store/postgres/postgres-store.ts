@@ -1,4 +1,4 @@
-import { keyFromRow, limitsToColumns } from '../key-row.js';
+import { postgresKeys } from './postgres-keys.js';
 import pg from 'pg';
 import type { Store } from '../store.js';
 import { postgresDatasets } from './postgres-datasets.js';
@@ -9,7 +9,6 @@ import { postgresResponses } from './postgres-responses.js';
 import { migratePostgres } from './postgres-schema.js';
 import { postgresCaptures, postgresFeedback } from './postgres-quality.js';
 
-type Row = Record<string, unknown>;
 
 const int8Oid = 20;
 const numericOid = 1700;
@@ -41,29 +40,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
 
   return {
     driver: 'postgres',
-    keys: {
-      async insert(key) {
-        await pool.query(
-          `INSERT INTO keys (id, name, hash, prefix, models, team, tags, created_at, expires_at, revoked_at, budget, rate_limit)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-          [
-            key.id, key.name, key.hash, key.prefix, key.models === null ? null : JSON.stringify(key.models), key.team,
-            JSON.stringify(key.tags), key.createdAt, key.expiresAt, key.revokedAt, limitsToColumns(key).budget, limitsToColumns(key).rateLimit,
-          ],
-        );
-      },
-      async list() {
-        return (await pool.query<Row>('SELECT * FROM keys ORDER BY created_at')).rows.map(keyFromRow);
-      },
-      async findByHash(hash) {
-        const row = (await pool.query<Row>('SELECT * FROM keys WHERE hash = $1', [hash])).rows[0];
-        return row ? keyFromRow(row) : undefined;
-      },
-      async revoke(id, at) {
-        const result = await pool.query('UPDATE keys SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2', [at, id]);
-        return (result.rowCount ?? 0) > 0;
-      },
-    },
+    keys: postgresKeys(pool),
     ledger: postgresLedger(pool),
     revenue: postgresRevenue(pool),
     customers: postgresCustomers(pool),

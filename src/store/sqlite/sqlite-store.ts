@@ -1,4 +1,3 @@
-import { keyFromRow, limitsToColumns } from '../key-row.js';
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -6,6 +5,7 @@ import type { RequestRecord } from '../../ledger/ledger-record.js';
 import type { Store } from '../store.js';
 import { sqliteDatasets } from './sqlite-datasets.js';
 import { sqliteEvaluations } from './sqlite-evaluations.js';
+import { sqliteKeys } from './sqlite-keys.js';
 import { sqliteCustomers, sqliteRevenue } from './sqlite-finance.js';
 import { SqliteLedgerRepository } from './sqlite-ledger.js';
 import { sqliteResponses } from './sqlite-responses.js';
@@ -13,7 +13,6 @@ import { SqliteLedgerWriter } from './sqlite-ledger-writer.js';
 import { sqliteMigrations } from './sqlite-schema.js';
 import { sqliteCaptures, sqliteFeedback } from './sqlite-quality.js';
 
-type Row = Record<string, unknown>;
 
 
 function migrate(database: Database.Database): void {
@@ -35,13 +34,6 @@ export function openSqliteStore(file: string): Store {
   database.pragma('busy_timeout = 5000');
   migrate(database);
 
-  const insertKey = database.prepare(
-    `INSERT INTO keys (id, name, hash, prefix, models, team, tags, created_at, expires_at, revoked_at, budget, rate_limit)
-     VALUES (@id, @name, @hash, @prefix, @models, @team, @tags, @createdAt, @expiresAt, @revokedAt, @budget, @rateLimit)`,
-  );
-  const listKeys = database.prepare('SELECT * FROM keys ORDER BY created_at');
-  const keyByHash = database.prepare('SELECT * FROM keys WHERE hash = ?');
-  const revokeKey = database.prepare('UPDATE keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?');
   const getSetting = database.prepare('SELECT value FROM settings WHERE name = ?');
   const setSetting = database.prepare('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value');
   const ledger = new SqliteLedgerRepository(database);
@@ -50,21 +42,7 @@ export function openSqliteStore(file: string): Store {
 
   return {
     driver: 'sqlite',
-    keys: {
-      async insert(key) {
-        insertKey.run({ ...key, models: key.models === null ? null : JSON.stringify(key.models), tags: JSON.stringify(key.tags), ...limitsToColumns(key) });
-      },
-      async list() {
-        return (listKeys.all() as Row[]).map(keyFromRow);
-      },
-      async findByHash(hash) {
-        const row = keyByHash.get(hash) as Row | undefined;
-        return row ? keyFromRow(row) : undefined;
-      },
-      async revoke(id, at) {
-        return revokeKey.run(at, id).changes > 0;
-      },
-    },
+    keys: sqliteKeys(database),
     ledger: {
       insertBatch: async (records: RequestRecord[]) => (writer ? writer.insertBatch(records) : ledger.insertBatch(records)),
       usage: async (query) => ledger.usage(query),

@@ -218,7 +218,10 @@ function GraduationSection() {
   const [form, setForm] = useState({ target: '', gpuPricePerHour: '2.49', tokensPerSecond: '2500' });
   const [report, setReport] = useState<Graduation | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const targets = useApi<{ deployments: Array<{ name: string }>; routes: Array<{ name: string }> }>('/admin/deployments');
+  // The names clients may call: finance keys see these, but not the deployments behind them.
+  const names = useApi<{ data: Array<{ id: string; owned_by: string }> }>('/v1/models');
+  const routes = (names.data?.data ?? []).filter((item) => item.owned_by === 'switchyard-route').map((item) => ({ name: item.id }));
+  const models = (names.data?.data ?? []).filter((item) => item.owned_by !== 'switchyard-route' && !item.id.includes('/')).map((item) => ({ name: item.id }));
 
   async function run(event: FormEvent) {
     event.preventDefault();
@@ -250,12 +253,12 @@ function GraduationSection() {
           Model or route
           <select id="graduation-target" required value={form.target} onChange={(event) => setForm({ ...form, target: event.target.value })}>
             <option value="">Choose…</option>
-            {(targets.data?.routes ?? []).map((route) => (
+            {routes.map((route) => (
               <option key={`route:${route.name}`} value={`route:${route.name}`}>
                 route {route.name}
               </option>
             ))}
-            {(targets.data?.deployments ?? []).map((model) => (
+            {models.map((model) => (
               <option key={`model:${model.name}`} value={`model:${model.name}`}>
                 model {model.name}
               </option>
