@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GatewayError, toGatewayError } from '../core/errors.js';
 import { newRequestId } from '../core/request-id.js';
 import { handleAdmin } from './admin/admin-routes.js';
+import { consoleFiles, isConsolePath } from './console-static.js';
 import { authorizeAdmin } from './admin/admin-permissions.js';
 import type { Principal } from './auth/key-service.js';
 import { runChat, type ChatCodec } from './chat-pipeline.js';
@@ -60,6 +61,7 @@ function listModels(gateway: Gateway, response: ServerResponse, principal: Princ
 
 /** The request handler of the whole gateway. */
 export function createRequestHandler(gateway: Gateway) {
+  const consoleAssets = consoleFiles();
   return async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const startedAtMs = performance.now();
     const requestId = newRequestId();
@@ -70,6 +72,11 @@ export function createRequestHandler(gateway: Gateway) {
     try {
       if (path === '/health' || path === '/healthz') {
         sendJson(response, 200, { status: 'ok' });
+        return;
+      }
+      // The console's files are public; every figure it shows comes from the admin API with the key signed in.
+      if ((request.method === 'GET' || request.method === 'HEAD') && isConsolePath(path)) {
+        await consoleAssets.serve(request, response, path);
         return;
       }
       const { principal, address } = await authenticateRequest(gateway, request);

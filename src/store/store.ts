@@ -67,6 +67,28 @@ export interface LedgerRepository {
   get(id: string): Promise<RequestRecord | undefined>;
   /** Rows in no particular order; money rounded to 1e-9 as in `usage`. */
   rollup(query: RollupQuery): Promise<RollupRow[]>;
+  /** Requests, errors, cost and latency percentiles per time bucket, oldest first (see series-sql.ts). */
+  series(query: SeriesQuery): Promise<SeriesRow[]>;
+}
+
+export interface SeriesQuery {
+  /** Inclusive, epoch ms; the first bucket starts here. */
+  from: number;
+  /** Exclusive, epoch ms. */
+  to: number;
+  /** Width of a bucket, ms (a whole number of at least 1). */
+  bucketMs: number;
+}
+
+export interface SeriesRow {
+  /** Start of the bucket, epoch ms. */
+  bucket: number;
+  requests: number;
+  /** Status 400 or above. */
+  errors: number;
+  costUsd: number;
+  p50Ms: number;
+  p99Ms: number;
 }
 
 /** Granularity of a ledger rollup: each row covers one UTC hour or one UTC day. */

@@ -28,12 +28,15 @@ export const adminPermissions: readonly AdminRoutePermission[] = [
   { method: 'POST', path: '/admin/keys/:id/rotate', roles: adminOnly },
   { method: 'GET', path: '/admin/usage', roles: everyRole },
   { method: 'GET', path: '/admin/audit', roles: everyRole },
+  { method: 'GET', path: '/admin/overview', roles: everyRole },
   { method: 'GET', path: '/admin/requests', roles: everyRole },
   // Finance and viewers get the record without its captured bodies (see mayReadBodies).
   { method: 'GET', path: '/admin/requests/:id', roles: everyRole },
   { method: 'GET', path: '/admin/capture', roles: operations },
   { method: 'POST', path: '/admin/capture/sweep', roles: adminOnly },
   { method: 'GET', path: '/admin/health', roles: operations },
+  // Deployments with their providers, upstream models, prices and health; routes with their targets.
+  { method: 'GET', path: '/admin/deployments', roles: operations },
   { method: 'GET', path: '/admin/ledger/stats', roles: everyRole },
   { method: 'GET', path: '/admin/responses/stats', roles: operations },
   { method: 'GET', path: '/admin/revenue', roles: everyRole },

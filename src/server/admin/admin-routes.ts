@@ -10,6 +10,8 @@ import { invalid, optionalString, requireArray, requireObject, requireString } f
 import { handleDatasets } from './dataset-routes.js';
 import { handleEvaluations } from './evaluation-routes.js';
 import { handleReports } from './report-routes.js';
+import { overview } from './overview-routes.js';
+import { listDeployments } from './deployment-routes.js';
 import { handleRequestLog } from '../../quality/capture-routes.js';
 import { withFeedbackRates } from '../../quality/feedback-usage.js';
 import { adminRoles, isAdminRole } from '../../core/admin-role.js';
@@ -114,11 +116,13 @@ export async function handleAdmin(gateway: Gateway, request: IncomingMessage, re
   }
   if (path === '/admin/usage' && method === 'GET') return usage(gateway, url, response);
   if (path === '/admin/audit' && method === 'GET') return handleAudit(gateway, url, response);
+  if (path === '/admin/overview' && method === 'GET') return overview(gateway, url, response);
   if (await handleRequestLog(gateway, { method, url, role: principal.role }, response)) return;
   if (path === '/admin/health' && method === 'GET') {
     sendJson(response, 200, { deployments: gateway.health.snapshot() });
     return;
   }
+  if (path === '/admin/deployments' && method === 'GET') return listDeployments(gateway, response);
   if (path === '/admin/ledger/stats' && method === 'GET') {
     await gateway.ledger.flush();
     sendJson(response, 200, { ...(await gateway.store.ledger.count()), ...gateway.ledger.stats() });

@@ -4,11 +4,11 @@ import { applyCustomerUpdate } from '../../reports/customer-input.js';
 import { isMonth } from '../../reports/periods.js';
 import { buildReportContext, type ReportContext } from '../../reports/report-context.js';
 import { readGraduationQuery, readMonthRange, readSpendQuery, type ParameterReader } from '../../reports/report-queries.js';
-import { readRevenueRows } from '../../reports/revenue-input.js';
+import { readRevenueCsv, readRevenueRows } from '../../reports/revenue-input.js';
 import { runGraduationReport, runMarginReport, runSpendReport } from '../../reports/run-reports.js';
 import type { CustomerRecord } from '../../store/store.js';
 import type { Gateway } from '../gateway.js';
-import { readJsonBody, sendJson } from '../http-body.js';
+import { readJsonBody, readTextBody, sendJson } from '../http-body.js';
 import { recordAudit } from './audit-trail.js';
 import { invalid, requireArray } from '../openai/field-reader.js';
 
@@ -24,7 +24,22 @@ function publicCustomer(customer: CustomerRecord): Record<string, unknown> {
   return { ...customer, updatedAt: new Date(customer.updatedAt).toISOString() };
 }
 
+/** A CSV upload (`content-type: text/csv`, header customer,period,usd): every bad line is named, and then nothing is imported. */
+async function importRevenueCsv(gateway: Gateway, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const text = await readTextBody(request, gateway.config.server.bodyLimitBytes);
+  let rows;
+  try {
+    rows = readRevenueCsv(text);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const line = /line (\d+)/.exec(message)?.[1];
+    throw new GatewayError('invalid_request', `Nothing imported. ${message.replace(/, nothing imported:\n/, ': ').replace(/\n/g, '; ')}.`, { param: line ? `line ${line}` : 'body' });
+  }
+  await saveRevenue(gateway, request, response, rows);
+}
+
 async function importRevenue(gateway: Gateway, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  if ((request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() === 'text/csv') return importRevenueCsv(gateway, request, response);
   const body = await readJsonBody(request, gateway.config.server.bodyLimitBytes);
   const values = Array.isArray(body) ? body : requireArray((body as { rows?: unknown } | null)?.rows, 'rows');
   const { rows, problems } = readRevenueRows(values);
@@ -34,6 +49,11 @@ async function importRevenue(gateway: Gateway, request: IncomingMessage, respons
     const more = problems.length > listed.length ? ` (and ${problems.length - listed.length} more)` : '';
     throw new GatewayError('invalid_request', `Nothing imported. ${listed.join('; ')}${more}.`, { param: `rows[${first.row}].${first.field}` });
   }
+  await saveRevenue(gateway, request, response, rows);
+}
+
+/** Stores imported revenue rows (from JSON or CSV) and records the import in the audit log. */
+async function saveRevenue(gateway: Gateway, request: IncomingMessage, response: ServerResponse, rows: Parameters<Gateway['store']['revenue']['upsert']>[0]): Promise<void> {
   await gateway.store.revenue.upsert(rows);
   const summary = { imported: rows.length, customers: [...new Set(rows.map((row) => row.customer))].length, periods: [...new Set(rows.map((row) => row.period))].sort() };
   await recordAudit(gateway, request, { action: 'revenue.import', target: null, after: summary });

@@ -3,6 +3,7 @@ import { inTransaction } from './postgres-transaction.js';
 import type { AttemptRecord, RequestRecord, UsageQuery, UsageRow } from '../../ledger/ledger-record.js';
 import { attemptColumns, attemptRow, requestColumns, requestRow, tagColumns, tagRows, tagsFromColumn, routerFieldsFrom, usageGroupColumns } from '../ledger-columns.js';
 import { rollupRowFrom, rollupSql } from '../rollup-sql.js';
+import { seriesRowFrom, seriesSql } from '../series-sql.js';
 import type { LedgerRepository } from '../store.js';
 import { roundUsd } from '../../ledger/money.js';
 
@@ -83,6 +84,11 @@ export function postgresLedger(pool: pg.Pool): LedgerRepository {
     async rollup(query) {
       const { text, values } = rollupSql(query, 'postgres');
       return (await pool.query<Row>(text, values)).rows.map(rollupRowFrom);
+    },
+
+    async series(query) {
+      const { text, values } = seriesSql(query, 'postgres');
+      return (await pool.query<Row>(text, values)).rows.map(seriesRowFrom);
     },
 
     async get(id) {

@@ -2,7 +2,8 @@ import type Database from 'better-sqlite3';
 import type { AttemptRecord, RequestRecord, UsageQuery, UsageRow } from '../../ledger/ledger-record.js';
 import { attemptColumns, attemptRow, requestColumns, requestRow, tagColumns, tagRows, tagsFromColumn, routerFieldsFrom, usageGroupColumns } from '../ledger-columns.js';
 import { rollupRowFrom, rollupSql } from '../rollup-sql.js';
-import type { RollupQuery, RollupRow } from '../store.js';
+import { seriesRowFrom, seriesSql } from '../series-sql.js';
+import type { RollupQuery, RollupRow, SeriesQuery, SeriesRow } from '../store.js';
 import { roundUsd } from '../../ledger/money.js';
 
 const groupColumns = usageGroupColumns("strftime('%Y-%m-%d', started_at / 1000, 'unixepoch')");
@@ -94,6 +95,11 @@ export class SqliteLedgerRepository {
   rollup(query: RollupQuery): RollupRow[] {
     const { text, values } = rollupSql(query, 'sqlite');
     return (this.database.prepare(text).all(...values) as Row[]).map(rollupRowFrom);
+  }
+
+  series(query: SeriesQuery): SeriesRow[] {
+    const { text, values } = seriesSql(query, 'sqlite');
+    return (this.database.prepare(text).all(...values) as Row[]).map(seriesRowFrom);
   }
 
   get(id: string): RequestRecord | undefined {

@@ -50,6 +50,7 @@ export function openSqliteStore(file: string): Store {
       count: async () => ledger.count(),
       get: async (id) => ledger.get(id),
       rollup: async (query) => ledger.rollup(query),
+      series: async (query) => ledger.series(query),
     },
     revenue: sqliteRevenue(database),
     customers: sqliteCustomers(database),
