@@ -1,6 +1,7 @@
 import { entraAuthSchema } from '../providers/azure/entra-auth.js';
 import { z } from 'zod';
 import { budgetSpecSchema, rateLimitSpecSchema } from '../limits/limit-types.js';
+import { guardSettings } from '../server/guard/guard-config.js';
 import { capturePolicySchema, captureSettingsSchema, metricsSchema } from '../quality/capture-config.js';
 
 /** Wire types a provider may declare. OpenAI-compatible hosts are listed by name so their defaults apply. */
@@ -182,6 +183,7 @@ const server = z
     port: z.number().int().min(0).max(65535).default(4000),
     bodyLimitBytes: z.number().int().positive().default(10 * 1024 * 1024),
     shutdownGraceMs: z.number().int().nonnegative().default(30_000),
+    ...guardSettings,
   })
   .strict();
 

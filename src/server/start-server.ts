@@ -13,6 +13,7 @@ import { ModelRegistry } from '../routing/model-registry.js';
 import { routerModelsFor } from '../routing/router/router-models.js';
 import { openStore } from '../store/open-store.js';
 import { createRequestHandler } from './app.js';
+import { guardedServerOptions, installGuards } from './guard/install-guards.js';
 import { KeyService } from './auth/key-service.js';
 import { ResponseStorage } from './responses/response-storage.js';
 import type { Gateway } from './gateway.js';
@@ -104,9 +105,11 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const gateway: Gateway = { config, logger, store, keys, registry: new ModelRegistry(config, catalog), ledger, capture, catalog, health: new DeploymentHealth(config.resilience), cache: new ResponseCache(shared?.cache ?? new MemoryCacheStore(config.cache.maxEntries), config.cache), spend, responses, background: new Set(), ...(routers ? { routers } : {}) };
   gateway.captures = options.captures ?? gatewayCaptureReader(gateway);
   gateway.datasets = store.datasets;
+  const server = createServer(guardedServerOptions(config.server));
+  const guards = installGuards(server, config.server);
+  gateway.admission = guards.admission;
   const handler = createRequestHandler(gateway);
-  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (request, response) => void handler(request, response));
-  server.headersTimeout = 60_000;
+  server.on('request', (request, response) => void handler(request, response));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? config.server.port, options.host ?? config.server.host, () => resolve());
@@ -127,6 +130,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
         server.closeAllConnections();
       }
       clearInterval(reaper);
+      guards.close();
       // Requests cut at the deadline settle their records as their sockets close; give that a turn of the loop.
       await new Promise((resolve) => setImmediate(resolve));
       await Promise.race([Promise.allSettled([...gateway.background]), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);

@@ -24,7 +24,7 @@ function publicCustomer(customer: CustomerRecord): Record<string, unknown> {
 }
 
 async function importRevenue(gateway: Gateway, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const body = await readJsonBody(request, gateway.config.server.bodyLimitBytes);
+  const body = await readJsonBody(request, gateway.config.server);
   const values = Array.isArray(body) ? body : requireArray((body as { rows?: unknown } | null)?.rows, 'rows');
   const { rows, problems } = readRevenueRows(values);
   if (problems.length > 0) {
@@ -38,7 +38,7 @@ async function importRevenue(gateway: Gateway, request: IncomingMessage, respons
 }
 
 async function putCustomer(gateway: Gateway, request: IncomingMessage, response: ServerResponse, id: string): Promise<void> {
-  const body = await readJsonBody(request, gateway.config.server.bodyLimitBytes);
+  const body = await readJsonBody(request, gateway.config.server);
   if (id.trim() === '') throw invalid('id', 'must not be empty.');
   const existing = await gateway.store.customers.get(id);
   const customer = applyCustomerUpdate(id, body, existing, Date.now());
