@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { startOpenAiSimulator, type OpenAiSimulator } from './simulators/openai-simulator.js';
+import { houseChatBody as chatBody, startHouse, type House } from './support/simulated-house.js';
 import { startTestGateway, type TestGateway } from './support/test-gateway.js';
 
 interface RawAnswer {
@@ -49,27 +49,18 @@ function bodyOf(answer: RawAnswer): { error: { code: string; message: string } }
   return JSON.parse(answer.text.slice(answer.text.indexOf('\r\n\r\n') + 4)) as { error: { code: string; message: string } };
 }
 
-const chatBody = JSON.stringify({ model: 'house', messages: [{ role: 'user', content: 'hello there' }] });
 
 describe('a body trickled at one byte a second', () => {
-  let simulator: OpenAiSimulator;
-  let gateway: TestGateway;
+  let house: House;
 
   before(async () => {
-    simulator = await startOpenAiSimulator();
-    gateway = await startTestGateway({
-      server: { bodyTimeoutMs: 3_000, bodyMinBytesPerSecond: 0 },
-      providers: { sim: { type: 'openai', baseUrl: simulator.url, apiKey: 'x' } },
-      models: { house: { provider: 'sim' } },
-    });
+    house = await startHouse({ bodyTimeoutMs: 3_000, bodyMinBytesPerSecond: 0 });
   });
 
-  after(async () => {
-    await gateway.stop();
-    await simulator.close();
-  });
+  after(() => house.stop());
 
   test('is cut at the body deadline with a 408 in the error envelope, and the connection closes', async () => {
+    const { gateway, simulator } = house;
     const answer = await trickle(gateway.url, '/v1/chat/completions', { authorization: `Bearer ${gateway.clientKey}`, 'content-type': 'application/json' }, chatBody);
     assert.equal(statusOf(answer), 408, answer.text);
     assert.match(answer.text, /connection: close/i);
@@ -83,6 +74,7 @@ describe('a body trickled at one byte a second', () => {
   });
 
   test('an Anthropic request cut the same way gets the Anthropic envelope', async () => {
+    const { gateway, simulator } = house;
     const answer = await trickle(gateway.url, '/v1/messages', { 'x-api-key': gateway.clientKey, 'content-type': 'application/json' }, chatBody);
     assert.equal(statusOf(answer), 408);
     const body = bodyOf(answer) as unknown as { type: string; error: { type: string; message: string } };
@@ -91,9 +83,10 @@ describe('a body trickled at one byte a second', () => {
   });
 
   test('an answer that takes longer than the body deadline is not cut: the deadline covers the upload only', async () => {
+    const { simulator, chat } = house;
     simulator.behave({ kind: 'slow', delayMs: 3_500 });
     try {
-      const response = await fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${gateway.clientKey}`, 'content-type': 'application/json' }, body: chatBody });
+      const response = await chat();
       assert.equal(response.status, 200);
       const answer = (await response.json()) as { choices: Array<{ message: { content: string } }> };
       assert.ok(answer.choices[0]?.message.content);
@@ -171,31 +164,23 @@ async function openIdle(url: string, count: number): Promise<{ sockets: Socket[]
 
 describe('10,000 idle connections', () => {
   const idleCount = 10_000;
-  let simulator: OpenAiSimulator;
-  let gateway: TestGateway;
+  let house: House;
 
   before(async () => {
-    simulator = await startOpenAiSimulator();
-    gateway = await startTestGateway({
-      server: { maxConnections: 1_000, headersTimeoutMs: 60_000 },
-      providers: { sim: { type: 'openai', baseUrl: simulator.url, apiKey: 'x' } },
-      models: { house: { provider: 'sim' } },
-    });
+    house = await startHouse({ maxConnections: 1_000, headersTimeoutMs: 60_000 });
   });
 
-  after(async () => {
-    await gateway.stop();
-    await simulator.close();
-  });
+  after(() => house.stop());
 
   test('are held to the connection limit while valid requests are still served', async () => {
+    const { gateway, chat } = house;
     const idle = await openIdle(gateway.url, idleCount);
     try {
       const deadline = Date.now() + 10_000;
       while (idle.closed() < idleCount - 1_000 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
       assert.ok(idle.closed() >= idleCount - 1_000, `the server closed ${idle.closed()} of ${idleCount} idle connections`);
       const answers = await Promise.all(
-        Array.from({ length: 20 }, () => fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${gateway.clientKey}`, 'content-type': 'application/json' }, body: chatBody })),
+        Array.from({ length: 20 }, () => chat()),
       );
       assert.deepEqual(answers.map((answer) => answer.status), Array.from({ length: 20 }, () => 200));
       await Promise.all(answers.map((answer) => answer.text()));
