@@ -46,11 +46,11 @@ describe('concurrent requests per key', () => {
   });
 });
 
-describe('overload shedding', () => {
+describe('overload shedding by requests in flight', () => {
   let house: House;
 
   before(async () => {
-    house = await startHouse({ overload: { maxInFlight: 3, maxEventLoopDelayMs: 150, retryAfterSeconds: 2 } });
+    house = await startHouse({ overload: { maxInFlight: 3, retryAfterSeconds: 2 } });
     house.simulator.behave({ kind: 'slow', delayMs: 400 });
   });
 
@@ -69,24 +69,40 @@ describe('overload shedding', () => {
     assert.equal(counted.inFlight, 0, 'every request, shed or served, left the in-flight count');
   });
 
+});
+
+describe('overload shedding by event-loop delay', () => {
+  let house: House;
+
+  before(async () => {
+    house = await startHouse({ overload: { maxEventLoopDelayMs: 300 } });
+  });
+
+  after(() => house.stop());
+
   test('a request arriving while the event loop runs late is shed, and served once it catches up', async () => {
     const { gateway, chat } = house;
     const pending = chat();
     // The gateway runs in this process: holding the loop makes it late by that much when the request is read.
-    const until = performance.now() + 400;
+    const until = performance.now() + 1_000;
     while (performance.now() < until);
     const late = await pending;
     assert.equal(late.status, 503);
     assert.match(((await late.json()) as { error: { message: string } }).error.message, /event loop \d+ ms late/);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    assert.equal((await chat()).status, 200);
-    assert.equal((await stats(gateway)).shedEventLoopDelay, 1);
+    // On a machine busy with other work the loop may stay late a little longer; the first request after is served.
+    let served = 0;
+    for (let tries = 0; tries < 50 && served !== 200; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      served = (await chat()).status;
+    }
+    assert.equal(served, 200);
+    assert.ok((await stats(gateway)).shedEventLoopDelay >= 1);
   });
 
   test('the health check and the admin API are not shed', async () => {
     const { gateway, chat } = house;
     const pending = [fetch(`${gateway.url}/health`), gateway.admin('/admin/guard/stats')];
-    const until = performance.now() + 400;
+    const until = performance.now() + 1_000;
     while (performance.now() < until);
     const statuses = (await Promise.all(pending)).map((answer) => answer.status);
     assert.deepEqual(statuses, [200, 200]);

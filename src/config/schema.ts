@@ -2,6 +2,7 @@ import { entraAuthSchema } from '../providers/azure/entra-auth.js';
 import { z } from 'zod';
 import { budgetSpecSchema, rateLimitSpecSchema } from '../limits/limit-types.js';
 import { guardSettings } from '../server/guard/guard-config.js';
+import { outboundSchema } from '../providers/shared/outbound/outbound-config.js';
 import { capturePolicySchema, captureSettingsSchema, metricsSchema } from '../quality/capture-config.js';
 
 /** Wire types a provider may declare. OpenAI-compatible hosts are listed by name so their defaults apply. */
@@ -266,6 +267,8 @@ export const configSchema = z
     capture: captureSettingsSchema.default({}),
     /** Feedback metrics accepted by POST /v1/feedback. */
     metrics: metricsSchema.default({}),
+    /** Which addresses Switchyard's own requests may reach (docs/network-safety.md). */
+    outbound: outboundSchema.default({}),
   })
   .strict();
 

@@ -8,6 +8,7 @@ import type { Logger } from '../core/logger.js';
 import { LedgerWriter } from '../ledger/ledger-writer.js';
 import { bundledPriceCatalog } from '../ledger/price-catalog.js';
 import { closeUpstreamConnections } from '../providers/shared/http-client.js';
+import { setOutboundPolicy } from '../providers/shared/outbound/outbound-policy.js';
 import { DeploymentHealth } from '../routing/deployment-health.js';
 import { ModelRegistry } from '../routing/model-registry.js';
 import { routerModelsFor } from '../routing/router/router-models.js';
@@ -88,6 +89,7 @@ export async function prepareAdminKey(options: StartOptions): Promise<string | u
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
   const { config, logger } = options;
   const routers = routerModelsFor(config, { onReload: (file) => logger.info('router model reloaded', { file }), onError: (file, error) => logger.error('router model reload failed', { file, error: error.message }) });
+  setOutboundPolicy(config.outbound);
   const store = await openStore(config.storage, join(options.dataDir, 'switchyard.db'));
   const keys = new KeyService(store.keys, store.settings);
   const { generated } = await keys.initAdmin(options.adminKey);
