@@ -192,3 +192,35 @@ describe('10,000 idle connections', () => {
     }
   });
 });
+
+describe('at the connection limit with every connection busy', () => {
+  let house: House;
+
+  before(async () => {
+    house = await startHouse({ maxConnections: 2 });
+    house.simulator.behave({ kind: 'slow', delayMs: 1_500 });
+  });
+
+  after(() => house.stop());
+
+  test('a new connection is refused at once, and served again once a request finishes', async () => {
+    const { gateway, chat, simulator } = house;
+    const busy = [chat(), chat()];
+    while (simulator.received.length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+    const { port } = new URL(gateway.url);
+    const refused = await new Promise<{ bytes: number; closedAfterMs: number }>((resolve) => {
+      const started = performance.now();
+      let bytes = 0;
+      const socket = connect(Number(port), '127.0.0.1');
+      socket.on('data', (chunk: Buffer) => (bytes += chunk.length));
+      socket.on('error', () => {});
+      socket.on('close', () => resolve({ bytes, closedAfterMs: performance.now() - started }));
+    });
+    assert.equal(refused.bytes, 0);
+    assert.ok(refused.closedAfterMs < 1_000, `closed after ${Math.round(refused.closedAfterMs)} ms`);
+    assert.deepEqual((await Promise.all(busy)).map((answer) => answer.status), [200, 200]);
+    simulator.behave({ kind: 'ok' });
+    const stats = (await (await gateway.admin('/admin/guard/stats')).json()) as { refusedConnections: number };
+    assert.equal(stats.refusedConnections, 1);
+  });
+});
