@@ -1,15 +1,6 @@
 import type { Config } from '../../../config/schema.js';
 import { OutboundPolicy } from './outbound-policy.js';
 
-function hostOf(url: string): string | undefined {
-  try {
-    const { hostname } = new URL(url);
-    return hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Configured URLs that the outbound policy would refuse whatever DNS says (a metadata name, a link-local literal),
  * reported when the configuration loads instead of on the first request. Names are resolved, and checked, on use.
@@ -22,8 +13,7 @@ export function configuredUrlProblems(config: Config): string[] {
   ];
   const problems: string[] = [];
   for (const [path, url] of urls) {
-    const host = url === undefined ? undefined : hostOf(url);
-    const refused = host === undefined ? undefined : policy.refuseHost(host, 'configured');
+    const refused = url === undefined ? undefined : policy.refuseUrl(url, 'configured');
     if (refused !== undefined) problems.push(`${path}: ${refused}`);
   }
   return problems;

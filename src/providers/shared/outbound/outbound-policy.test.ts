@@ -58,3 +58,13 @@ test('the lookup used for connecting refuses a name whose addresses are refused,
   const all = await lookUp(policy, 'localhost', 'configured', true);
   assert.ok(Array.isArray(all.result) && all.result.length > 0);
 });
+
+test('URLs are checked by their host, and only http and https URLs pass', async () => {
+  const policy = policyOf({});
+  assert.match(policy.refuseUrl('http://[fd00:ec2::254]/latest/meta-data', 'configured') ?? '', /fd00:ec2::254 is a cloud metadata address/);
+  assert.equal(policy.refuseUrl('https://10.0.0.5:4318/v1/traces', 'configured'), undefined);
+  assert.match(policy.refuseUrl('file:///etc/passwd', 'configured') ?? '', /not an http or https URL/);
+  assert.match(policy.refuseUrl('not a url', 'client') ?? '', /not an http or https URL/);
+  assert.match((await policy.refuseResolvedUrl('http://localhost:4318/v1/traces', 'client')) ?? '', /^localhost \((127\.0\.0\.1|::1)\) is a private or loopback address/);
+  assert.equal(await policy.refuseResolvedUrl('http://localhost:4318/v1/traces', 'configured'), undefined);
+});

@@ -1,4 +1,4 @@
-import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions, type LookupOneOptions } from 'node:dns';
+import { lookup as dnsLookup, promises as dnsPromises, type LookupAddress, type LookupAllOptions, type LookupOneOptions } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
 import { classifyAddress, isMetadataName, type AddressClass } from './address-class.js';
 import { outboundSchema, type OutboundSettings } from './outbound-config.js';
@@ -69,6 +69,29 @@ export class OutboundPolicy {
     return `${where} is a ${descriptions[kind]} address, which a ${source === 'client' ? "client's" : 'configured'} URL may not reach unless ${remedy} permits it.`;
   }
 
+  /** `refuseHost` for the host of a URL; an unparsable URL or a scheme other than http(s) is refused too. */
+  refuseUrl(url: string, source: UrlSource): string | undefined {
+    const host = hostOf(url);
+    if (host === undefined) return `${url} is not an http or https URL.`;
+    return this.refuseHost(host, source);
+  }
+
+  /**
+   * `refuseUrl`, then every address the host resolves to: for URLs that a library other than the shared HTTP client
+   * will call (an exporter's endpoint), checked once at start. The shared client checks on every connection instead.
+   */
+  async refuseResolvedUrl(url: string, source: UrlSource): Promise<string | undefined> {
+    const refused = this.refuseUrl(url, source);
+    const host = hostOf(url);
+    if (refused !== undefined || host === undefined || isIP(host) !== 0) return refused;
+    const addresses = await dnsPromises.lookup(host, { all: true }).catch(() => []);
+    for (const { address } of addresses) {
+      const found = this.refuseAddress(host, address, source);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+
   /**
    * A `lookup` for `net.connect` and `tls.connect` that resolves as usual and then fails the connection when any
    * address found is refused, so the check applies to the address actually dialled (no gap for DNS rebinding).
@@ -87,6 +110,17 @@ export class OutboundPolicy {
       });
     };
   }
+}
+
+function hostOf(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
+  return parsed.hostname.startsWith('[') ? parsed.hostname.slice(1, -1) : parsed.hostname;
 }
 
 let current = new OutboundPolicy(outboundSchema.parse({}));
