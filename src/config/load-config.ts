@@ -6,6 +6,7 @@ import { referenceProblems } from './check-references.js';
 import { interpolateEnv } from './interpolate.js';
 import { configSchema, type Config } from './schema.js';
 import { redactSecrets, registerSecrets, secretConfigValues, secretEnvValues } from '../core/secret-redaction.js';
+import { configuredUrlProblems } from '../providers/shared/outbound/configured-urls.js';
 
 export class ConfigError extends Error {
   readonly problems: string[];
@@ -40,7 +41,7 @@ export function parseConfig(raw: unknown, env: Record<string, string | undefined
   registerSecrets([...secretConfigValues(interpolated), ...secretEnvValues(env)]);
   if (problems.length > 0) throw new ConfigError(source, problems);
   const result = configSchema.safeParse(interpolated);
-  const all = [...(result.success ? [] : result.error.issues.map(formatIssue)), ...referenceProblems(interpolated)];
+  const all = [...(result.success ? configuredUrlProblems(result.data) : result.error.issues.map(formatIssue)), ...referenceProblems(interpolated)];
   if (!result.success || all.length > 0) throw new ConfigError(source, all);
   return result.data;
 }

@@ -1,6 +1,8 @@
 import { entraAuthSchema } from '../providers/azure/entra-auth.js';
 import { z } from 'zod';
 import { budgetSpecSchema, rateLimitSpecSchema } from '../limits/limit-types.js';
+import { guardSettings } from '../server/guard/guard-config.js';
+import { outboundSchema } from '../providers/shared/outbound/outbound-config.js';
 import { capturePolicySchema, captureSettingsSchema, metricsSchema } from '../quality/capture-config.js';
 import { accessSchema } from './access-schema.js';
 
@@ -183,6 +185,7 @@ const server = z
     port: z.number().int().min(0).max(65535).default(4000),
     bodyLimitBytes: z.number().int().positive().default(10 * 1024 * 1024),
     shutdownGraceMs: z.number().int().nonnegative().default(30_000),
+    ...guardSettings,
   })
   .strict();
 
@@ -266,6 +269,8 @@ export const configSchema = z
     capture: captureSettingsSchema.default({}),
     /** Feedback metrics accepted by POST /v1/feedback. */
     metrics: metricsSchema.default({}),
+    /** Which addresses Switchyard's own requests may reach (docs/network-safety.md). */
+    outbound: outboundSchema.default({}),
   })
   .strict();
 

@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'model_not_found'
   | 'request_too_large'
   | 'request_headers_too_large'
+  | 'request_timeout'
   | 'context_length_exceeded'
   | 'content_filtered'
   | 'rate_limited'
@@ -39,6 +40,7 @@ export const errorTable: Record<ErrorCode, ErrorRow> = {
   model_not_found: { status: 404, openaiType: 'invalid_request_error', anthropicType: 'not_found_error', retryable: false },
   request_too_large: { status: 413, openaiType: 'invalid_request_error', anthropicType: 'request_too_large', retryable: false },
   request_headers_too_large: { status: 431, openaiType: 'invalid_request_error', anthropicType: 'invalid_request_error', retryable: false },
+  request_timeout: { status: 408, openaiType: 'invalid_request_error', anthropicType: 'invalid_request_error', retryable: false },
   context_length_exceeded: { status: 400, openaiType: 'invalid_request_error', anthropicType: 'invalid_request_error', retryable: false },
   content_filtered: { status: 400, openaiType: 'invalid_request_error', anthropicType: 'invalid_request_error', retryable: false },
   rate_limited: { status: 429, openaiType: 'rate_limit_error', anthropicType: 'rate_limit_error', retryable: true },

@@ -19,6 +19,8 @@ export interface UpstreamRequest {
   method: 'POST' | 'GET';
   headers: Record<string, string>;
   body: string;
+  /** `client` when the URL was taken from a request (an image to fetch): the outbound policy then allows only public addresses. */
+  urlFrom?: 'client';
 }
 
 /** An event from the shared stream framer: SSE (`event`, `data`) or a decoded AWS event-stream message. */

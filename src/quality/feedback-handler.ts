@@ -18,7 +18,7 @@ function mayRate(principal: Principal, record: RequestRecord): boolean {
 
 /** `POST /v1/feedback`: stores one metric value on a request the caller may see. */
 export async function handleFeedback(gateway: Gateway, http: { request: IncomingMessage; response: ServerResponse }, principal: Principal): Promise<void> {
-  const input = parseFeedbackInput(gateway.config, await readJsonBody(http.request, gateway.config.server.bodyLimitBytes));
+  const input = parseFeedbackInput(gateway.config, await readJsonBody(http.request, gateway.config.server));
   let record = await gateway.store.ledger.get(input.requestId);
   if (!record) {
     // The request may have been answered a moment ago, its record still queued.

@@ -8,7 +8,7 @@ import type { Principal } from './auth/key-service.js';
 import { runChat, type ChatCodec } from './chat-pipeline.js';
 import { runEmbeddings } from './embeddings-handler.js';
 import { runImages } from './images/images-handler.js';
-import { writeError, type ErrorDialect } from './error-envelope.js';
+import { dialectOfPath, writeError, type ErrorDialect } from './error-envelope.js';
 import type { Gateway } from './gateway.js';
 import { customerOf, readJsonBody, sendJson } from './http-body.js';
 import { authenticateRequest } from './auth/request-access.js';
@@ -36,7 +36,7 @@ const chatIngresses = new Map<string, ChatIngress>([
 
 async function handleChat(gateway: Gateway, ingress: ChatIngress, request: IncomingMessage, response: ServerResponse, principal: Principal, requestId: string, startedAtMs: number) {
   if (!gateway.ledger.hasRoom()) throw new GatewayError('gateway_overloaded', 'The gateway is catching up on accounting writes; retry in a moment.', { retryAfterMs: 1000 });
-  const chat = ingress.decode(await readJsonBody(request, gateway.config.server.bodyLimitBytes), request.headers);
+  const chat = ingress.decode(await readJsonBody(request, gateway.config.server), request.headers);
   const endpoint = ingress.codec.dialect === 'anthropic' ? 'messages' : 'chat';
   await runChat(gateway, { request: chat, principal, requestId, customer: customerOf(request, chat.user), endpoint, startedAtMs }, { request, response }, ingress.codec);
 }
@@ -67,7 +67,7 @@ export function createRequestHandler(gateway: Gateway) {
     const requestId = newRequestId();
     const url = request.url ?? '/';
     const path = url.indexOf('?') === -1 ? url : url.slice(0, url.indexOf('?'));
-    const dialect: ErrorDialect = path === '/v1/messages' || path === '/v1/messages/count_tokens' ? 'anthropic' : 'openai';
+    const dialect: ErrorDialect = dialectOfPath(path);
     response.setHeader('x-request-id', requestId);
     try {
       if (path === '/health' || path === '/healthz') {
@@ -79,7 +79,10 @@ export function createRequestHandler(gateway: Gateway) {
         await consoleAssets.serve(request, response, path);
         return;
       }
+      const modelWork = path.startsWith('/v1/');
+      if (modelWork) gateway.admission?.admit(response);
       const { principal, address } = await authenticateRequest(gateway, request);
+      if (modelWork) gateway.admission?.enterKey(principal, response);
       if (path === '/v1/responses') {
         if (request.method !== 'POST') throw new GatewayError('invalid_request', `Use POST for ${path}.`);
         await runResponses(gateway, { request, response }, principal, { requestId, startedAtMs });

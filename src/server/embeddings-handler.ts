@@ -8,7 +8,7 @@ import { decodeEmbeddingRequest, encodeEmbeddingResponse } from './openai/embedd
 
 /** POST /v1/embeddings, recorded in the ledger as endpoint `embeddings`. */
 export async function runEmbeddings(gateway: Gateway, http: { request: IncomingMessage; response: ServerResponse }, principal: Principal, call: AccountedCall): Promise<void> {
-  const embedding = decodeEmbeddingRequest(await readJsonBody(http.request, gateway.config.server.bodyLimitBytes));
+  const embedding = decodeEmbeddingRequest(await readJsonBody(http.request, gateway.config.server));
   await runAccounted(gateway, http, principal, call, {
     endpoint: 'embeddings',
     model: embedding.model,

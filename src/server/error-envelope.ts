@@ -3,6 +3,13 @@ import { errorTable, type GatewayError } from '../core/errors.js';
 
 export type ErrorDialect = 'openai' | 'anthropic';
 
+/** The envelope a request's errors are written in, from its path (query string included or not). */
+export function dialectOfPath(url: string): ErrorDialect {
+  const query = url.indexOf('?');
+  const path = query === -1 ? url : url.slice(0, query);
+  return path === '/v1/messages' || path === '/v1/messages/count_tokens' ? 'anthropic' : 'openai';
+}
+
 export function openAiErrorBody(error: GatewayError): Record<string, unknown> {
   return { error: { message: error.message, type: errorTable[error.code].openaiType, param: error.param ?? null, code: error.code } };
 }

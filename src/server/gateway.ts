@@ -13,6 +13,7 @@ import type { CaptureWriter } from '../quality/capture-writer.js';
 import type { KeyService } from './auth/key-service.js';
 import type { ResponseStorage } from './responses/response-storage.js';
 import type { SpendControl } from './spend-control.js';
+import type { Admission } from './guard/admission.js';
 
 /** Everything a request handler needs, built once at start. */
 export interface Gateway {
@@ -36,6 +37,8 @@ export interface Gateway {
   routers?: RouterModels;
   /** Background work (shadow requests) that shutdown waits for. */
   background: Set<Promise<unknown>>;
+  /** Overload shedding and per-key concurrency, with the guards' counters; absent in gateways built without a server. */
+  admission?: Admission;
   /** Captured requests, which datasets are made from; absent while nothing captures them. */
   captures?: CaptureReader;
 }

@@ -1,17 +1,30 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GatewayError } from '../core/errors.js';
+import { checkJsonShape, type JsonShapeLimits } from './json-shape.js';
 
-/** Reads a request body up to `limit` bytes and parses it as JSON, with errors that say what to fix. */
-export async function readJsonBody(request: IncomingMessage, limit: number): Promise<unknown> {
-  const body = await readOptionalJsonBody(request, limit);
+/** What a JSON body may be: its size, and the shape checked before it is parsed. */
+export interface JsonBodyLimits extends JsonShapeLimits {
+  bodyLimitBytes: number;
+}
+
+const defaultShape: JsonShapeLimits = { maxJsonDepth: 128, maxJsonArrayLength: 100_000 };
+
+/**
+ * Reads a request body and parses it as JSON, with errors that say what to fix. `limits` is the `server:` config
+ * section, or a byte limit alone with the default JSON shape limits.
+ */
+export async function readJsonBody(request: IncomingMessage, limits: number | JsonBodyLimits): Promise<unknown> {
+  const body = await readOptionalJsonBody(request, limits);
   if (body === undefined) throw new GatewayError('invalid_request', 'The request body is empty; send a JSON object.');
   return body;
 }
 
 /** Like readJsonBody, but an empty body gives undefined. */
-export async function readOptionalJsonBody(request: IncomingMessage, limit: number): Promise<unknown> {
-  const text = await readTextBody(request, limit);
+export async function readOptionalJsonBody(request: IncomingMessage, limits: number | JsonBodyLimits): Promise<unknown> {
+  const { bodyLimitBytes, ...shape } = typeof limits === 'number' ? { bodyLimitBytes: limits, ...defaultShape } : limits;
+  const text = await readTextBody(request, bodyLimitBytes);
   if (text.trim().length === 0) return undefined;
+  checkJsonShape(text, shape);
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -45,6 +58,10 @@ export function readTextBody(request: IncomingMessage, limit: number): Promise<s
     });
     request.on('error', (error) => {
       if (!failed) reject(new GatewayError('invalid_request', 'The request body could not be read.', { cause: error, retryable: false }));
+    });
+    // A connection closed before the body ended (a cut upload, a client gone) settles the read instead of leaving it pending.
+    request.on('close', () => {
+      if (!failed && !request.complete) reject(new GatewayError('invalid_request', 'The connection closed before the request body was complete.', { retryable: false }));
     });
   });
 }

@@ -7,6 +7,7 @@ import type { BudgetScope, BudgetService, Reservation, ThresholdEvent } from '..
 import type { BudgetSpec, RateLimitSpec } from '../limits/limit-types.js';
 import type { RateLimiter, RateScope } from '../limits/rate-limiter.js';
 import { upperBoundCost } from '../limits/upper-bound-cost.js';
+import { sendUpstreamBuffered } from '../providers/shared/http-client.js';
 import type { Principal } from './auth/key-service.js';
 
 export interface Limits {
@@ -90,17 +91,16 @@ export class SpendControl {
   }
 }
 
+const webhookTimeouts = { connectMs: 5_000, firstByteMs: 5_000, totalMs: 5_000 };
+
 /** Posts budget alerts to the configured webhook; failures are logged, never raised into a request. */
 export function budgetAlertSender(webhookUrl: string | undefined, logger: Logger): (event: ThresholdEvent) => Promise<void> {
   return async (event) => {
     logger.warn('budget threshold crossed', { ...event });
     if (!webhookUrl) return;
-    const response = await fetch(webhookUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'budget.threshold', ...event, at: new Date().toISOString() }),
-      signal: AbortSignal.timeout(5_000),
-    });
-    if (!response.ok) logger.error('budget webhook answered with an error', { status: response.status });
+    // The shared client applies the outbound policy to the address dialled and never follows a redirect.
+    const body = JSON.stringify({ type: 'budget.threshold', ...event, at: new Date().toISOString() });
+    const response = await sendUpstreamBuffered({ url: webhookUrl, method: 'POST', headers: { 'content-type': 'application/json' }, body }, { provider: 'alerts.webhookUrl', timeouts: webhookTimeouts });
+    if (response.status < 200 || response.status >= 300) logger.error('budget webhook answered with an error', { status: response.status });
   };
 }

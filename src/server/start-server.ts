@@ -8,6 +8,7 @@ import type { Logger } from '../core/logger.js';
 import { LedgerWriter } from '../ledger/ledger-writer.js';
 import { bundledPriceCatalog } from '../ledger/price-catalog.js';
 import { closeUpstreamConnections } from '../providers/shared/http-client.js';
+import { setOutboundPolicy } from '../providers/shared/outbound/outbound-policy.js';
 import { DeploymentHealth } from '../routing/deployment-health.js';
 import { ModelRegistry } from '../routing/model-registry.js';
 import { routerModelsFor } from '../routing/router/router-models.js';
@@ -15,6 +16,7 @@ import { openStore } from '../store/open-store.js';
 import { registerSecrets } from '../core/secret-redaction.js';
 import { createRequestHandler } from './app.js';
 import { answerClientError } from './client-error.js';
+import { guardedServerOptions, installGuards } from './guard/install-guards.js';
 import { KeyService } from './auth/key-service.js';
 import { ResponseStorage } from './responses/response-storage.js';
 import type { Gateway } from './gateway.js';
@@ -89,6 +91,7 @@ export async function prepareAdminKey(options: StartOptions): Promise<string | u
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
   const { config, logger } = options;
   const routers = routerModelsFor(config, { onReload: (file) => logger.info('router model reloaded', { file }), onError: (file, error) => logger.error('router model reload failed', { file, error: error.message }) });
+  setOutboundPolicy(config.outbound);
   const store = await openStore(config.storage, join(options.dataDir, 'switchyard.db'));
   const keys = new KeyService(store.keys, store.settings);
   registerSecrets([options.adminKey]);
@@ -107,9 +110,11 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const gateway: Gateway = { config, logger, store, keys, registry: new ModelRegistry(config, catalog), ledger, capture, catalog, health: new DeploymentHealth(config.resilience), cache: new ResponseCache(shared?.cache ?? new MemoryCacheStore(config.cache.maxEntries), config.cache), spend, responses, background: new Set(), ...(routers ? { routers } : {}) };
   gateway.captures = options.captures ?? gatewayCaptureReader(gateway);
   gateway.datasets = store.datasets;
+  const server = createServer(guardedServerOptions(config.server));
+  const guards = installGuards(server, config.server);
+  gateway.admission = guards.admission;
   const handler = createRequestHandler(gateway);
-  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (request, response) => void handler(request, response));
-  server.headersTimeout = 60_000;
+  server.on('request', (request, response) => void handler(request, response));
   server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -131,6 +136,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
         server.closeAllConnections();
       }
       clearInterval(reaper);
+      guards.close();
       // Requests cut at the deadline settle their records as their sockets close; give that a turn of the loop.
       await new Promise((resolve) => setImmediate(resolve));
       await Promise.race([Promise.allSettled([...gateway.background]), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);

@@ -39,6 +39,9 @@ export function classifyTransportError(error: unknown, provider: string, timeout
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
     return new GatewayError('upstream_unavailable', `Provider "${provider}" is unreachable (${code}).`, { provider, cause });
   }
+  if (code === 'UPSTREAM_ADDRESS_DENIED') {
+    return new GatewayError('upstream_unavailable', `Provider "${provider}" was not called: ${(error as Error).message}`, { provider, cause });
+  }
   if (code === 'UPSTREAM_PROXY_REFUSED' || code === 'UPSTREAM_BAD_PROXY') {
     return new GatewayError('upstream_unavailable', `Provider "${provider}" could not be reached through the egress proxy: ${(error as Error).message}`, { provider, cause });
   }

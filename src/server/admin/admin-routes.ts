@@ -54,7 +54,7 @@ export function parseSpec<T>(schema: ZodType<T, ZodTypeDef, unknown>, value: unk
 }
 
 async function createKey(gateway: Gateway, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const body = requireObject(await readJsonBody(request, gateway.config.server.bodyLimitBytes), 'body');
+  const body = requireObject(await readJsonBody(request, gateway.config.server), 'body');
   const name = requireString(body.name, 'name');
   if (name.trim() === '') throw invalid('name', 'must not be empty.');
   const input: Parameters<Gateway['keys']['create']>[0] = { name };
@@ -126,6 +126,10 @@ export async function handleAdmin(gateway: Gateway, request: IncomingMessage, re
   if (path === '/admin/ledger/stats' && method === 'GET') {
     await gateway.ledger.flush();
     sendJson(response, 200, { ...(await gateway.store.ledger.count()), ...gateway.ledger.stats() });
+    return;
+  }
+  if (path === '/admin/guard/stats' && method === 'GET' && gateway.admission) {
+    sendJson(response, 200, gateway.admission.counters);
     return;
   }
   if (path === '/admin/responses/stats' && method === 'GET') {

@@ -38,7 +38,7 @@ async function create(gateway: Gateway, request: IncomingMessage, response: Serv
     const name = checkDatasetName(url.searchParams.get('name') ?? '', 'name');
     version = await importDataset(gateway.store.datasets, { name, jsonl: await readTextBody(request, limit), param: 'body' });
   } else {
-    const body = requireObject(await readJsonBody(request, limit), 'body');
+    const body = requireObject(await readJsonBody(request, gateway.config.server), 'body');
     const name = checkDatasetName(body.name, 'name');
     if (body.jsonl !== undefined && body.filter !== undefined) throw invalid('jsonl', 'give "filter" (captured requests) or "jsonl" (an import), not both.');
     if (body.jsonl !== undefined) version = await importDataset(gateway.store.datasets, { name, jsonl: requireString(body.jsonl, 'jsonl') });

@@ -29,7 +29,7 @@ export async function handleEvaluations(gateway: Gateway, request: IncomingMessa
   if (!path.startsWith('/admin/evaluations')) return false;
   const method = request.method ?? 'GET';
   if (path === '/admin/evaluations' && method === 'POST') {
-    const body = await readJsonBody(request, gateway.config.server.bodyLimitBytes);
+    const body = await readJsonBody(request, gateway.config.server);
     const record = await evaluationServiceOf(gateway).create(body);
     sendJson(response, 202, { id: record.id, status: record.status, progress: { done: 0, total: record.total }, spec: record.spec }, { location: `/admin/evaluations/${record.id}` });
     return true;

@@ -45,7 +45,7 @@ function limitsOf(key: KeyRecord): Record<string, unknown> {
 
 /** `PATCH /admin/keys/:id`: sets or clears (null) the budget, rate limit and allowed networks of an existing key. */
 export async function updateKey(gateway: Gateway, http: Http, call: AdminCall, id: string): Promise<void> {
-  const update = readKeyUpdate(requireObject(await readJsonBody(http.request, gateway.config.server.bodyLimitBytes), 'body'), call);
+  const update = readKeyUpdate(requireObject(await readJsonBody(http.request, gateway.config.server), 'body'), call);
   const updated = await gateway.keys.update(id, update);
   if (!updated) throw new GatewayError('not_found', `No key with id "${id.slice(0, 80)}".`);
   await recordAudit(gateway, http.request, { action: 'key.update', target: id, before: limitsOf(updated.before), after: limitsOf(updated.after) });
@@ -54,7 +54,7 @@ export async function updateKey(gateway: Gateway, http: Http, call: AdminCall, i
 
 /** `POST /admin/keys/:id/rotate` with an optional `{"graceSeconds"}`: a new secret, the old one valid for the grace. */
 export async function rotateKey(gateway: Gateway, http: Http, id: string): Promise<void> {
-  const body = await readOptionalJsonBody(http.request, gateway.config.server.bodyLimitBytes);
+  const body = await readOptionalJsonBody(http.request, gateway.config.server);
   const asked = body === undefined ? undefined : optionalNumber(requireObject(body, 'body').graceSeconds, 'graceSeconds', { min: 0, max: 30 * 86_400, integer: true });
   const graceSeconds = asked ?? gateway.config.access.rotation.graceSeconds;
   const rotated = await gateway.keys.rotate(id, graceSeconds * 1000);

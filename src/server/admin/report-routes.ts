@@ -40,7 +40,7 @@ async function importRevenueCsv(gateway: Gateway, request: IncomingMessage, resp
 
 async function importRevenue(gateway: Gateway, request: IncomingMessage, response: ServerResponse): Promise<void> {
   if ((request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() === 'text/csv') return importRevenueCsv(gateway, request, response);
-  const body = await readJsonBody(request, gateway.config.server.bodyLimitBytes);
+  const body = await readJsonBody(request, gateway.config.server);
   const values = Array.isArray(body) ? body : requireArray((body as { rows?: unknown } | null)?.rows, 'rows');
   const { rows, problems } = readRevenueRows(values);
   if (problems.length > 0) {
@@ -61,7 +61,7 @@ async function saveRevenue(gateway: Gateway, request: IncomingMessage, response:
 }
 
 async function putCustomer(gateway: Gateway, request: IncomingMessage, response: ServerResponse, id: string): Promise<void> {
-  const body = await readJsonBody(request, gateway.config.server.bodyLimitBytes);
+  const body = await readJsonBody(request, gateway.config.server);
   if (id.trim() === '') throw invalid('id', 'must not be empty.');
   const existing = await gateway.store.customers.get(id);
   const customer = applyCustomerUpdate(id, body, existing, Date.now());

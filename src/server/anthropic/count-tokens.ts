@@ -36,7 +36,7 @@ async function providerCount(deployment: Deployment, request: ChatRequest, body:
  * Anthropic, else the gateway tokenizer's estimate, marked by `x-switchyard-estimated: true`.
  */
 export async function countMessageTokens(gateway: Gateway, http: { request: IncomingMessage; response: ServerResponse }, principal: Principal): Promise<void> {
-  const raw = await readJsonBody(http.request, gateway.config.server.bodyLimitBytes);
+  const raw = await readJsonBody(http.request, gateway.config.server);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new GatewayError('invalid_request', 'body: expected a JSON object.', { param: 'body' });
   const body = raw as Json;
   // count_tokens takes no max_tokens; the Messages decoder needs one to accept the body.

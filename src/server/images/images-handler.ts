@@ -9,7 +9,7 @@ import { executeImages } from './images-pipeline.js';
 
 /** POST /v1/images/generations: OpenAI's images.generate, recorded in the ledger as endpoint `images`. */
 export async function runImages(gateway: Gateway, http: { request: IncomingMessage; response: ServerResponse }, principal: Principal, call: AccountedCall): Promise<void> {
-  const image = decodeImageRequest(await readJsonBody(http.request, gateway.config.server.bodyLimitBytes));
+  const image = decodeImageRequest(await readJsonBody(http.request, gateway.config.server));
   await runAccounted(gateway, http, principal, call, {
     endpoint: 'images',
     model: image.model,

@@ -48,7 +48,7 @@ function capturing(base: ChatCodec): { codec: ChatCodec; finished: () => Finishe
 /** `POST /v1/responses`: loads the stored conversation of `previous_response_id`, answers, then stores the answer. */
 export async function runResponses(gateway: Gateway, http: { request: IncomingMessage; response: ServerResponse }, principal: Principal, call: { requestId: string; startedAtMs: number }): Promise<void> {
   if (!gateway.ledger.hasRoom()) throw new GatewayError('gateway_overloaded', 'The gateway is catching up on accounting writes; retry in a moment.', { retryAfterMs: 1000 });
-  const body = requireObject(await readJsonBody(http.request, gateway.config.server.bodyLimitBytes), 'body');
+  const body = requireObject(await readJsonBody(http.request, gateway.config.server), 'body');
   const previousId = optionalString(body.previous_response_id, 'previous_response_id') ?? null;
   const owner = ownerOf(principal);
   const history = previousId === null ? emptyHistory : await gateway.responses.history(previousId, owner);

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import type { UpstreamRequest } from '../../../core/provider.js';
+import type { UrlSource } from '../outbound/outbound-policy.js';
 import { OriginPool } from './connection-pool.js';
 import { Exchange, type ExchangeHandler, type ExchangeTimeouts } from './exchange.js';
 import { proxyFor } from './proxy-settings.js';
@@ -16,8 +17,8 @@ const maxCachedTargets = 10_000;
 const reservedHeaders = new Set(['host', 'content-length', 'connection', 'transfer-encoding', 'keep-alive', 'upgrade', 'accept-encoding', 'proxy-authorization']);
 const forbiddenInHeader = /[\r\n\0]/;
 
-function targetOf(url: string, method: string): Target {
-  const key = `${method} ${url}`;
+function targetOf(url: string, method: string, source: UrlSource): Target {
+  const key = `${source} ${method} ${url}`;
   const cached = targets.get(key);
   if (cached) return cached;
   const parsed = new URL(url);
@@ -25,9 +26,10 @@ function targetOf(url: string, method: string): Target {
   const secure = parsed.protocol === 'https:';
   const host = parsed.hostname.startsWith('[') ? parsed.hostname.slice(1, -1) : parsed.hostname;
   const port = parsed.port === '' ? (secure ? 443 : 80) : Number(parsed.port);
-  const originKey = `${parsed.protocol}//${parsed.host}`;
+  // Connections opened for configured URLs are never lent to client URLs, which the policy holds to fewer addresses.
+  const originKey = `${source} ${parsed.protocol}//${parsed.host}`;
   const proxy = proxyFor(secure, host, port);
-  const pool = OriginPool.of(originKey, () => ({ secure, host, port, servername: isIP(host) === 0 ? host : '', ...(proxy ? { proxy } : {}) }));
+  const pool = OriginPool.of(originKey, () => ({ secure, host, port, servername: isIP(host) === 0 ? host : '', source, ...(proxy ? { proxy } : {}) }));
   // Plain http through a proxy is sent to the proxy in absolute form; https goes through a CONNECT tunnel instead.
   const viaProxy = proxy !== undefined && !secure;
   const requestTarget = viaProxy ? `${parsed.protocol}//${parsed.host}${parsed.pathname}${parsed.search}` : `${parsed.pathname}${parsed.search}`;
@@ -64,7 +66,7 @@ export interface UpstreamExchange {
 export function sendHttp1(request: UpstreamRequest, timeouts: ExchangeTimeouts, handler: ExchangeHandler, signal?: AbortSignal): UpstreamExchange {
   let exchange: Exchange;
   try {
-    const target = targetOf(request.url, request.method);
+    const target = targetOf(request.url, request.method, request.urlFrom ?? 'configured');
     exchange = new Exchange(target.pool, serialize(target.start, request), timeouts, handler, signal);
   } catch (error) {
     queueMicrotask(() => handler.onError(error as Error));

@@ -1,5 +1,6 @@
 import { connect as connectTcp, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
+import { deniedAddress, outboundPolicy, type UrlSource } from '../outbound/outbound-policy.js';
 import type { ProxySettings } from './proxy-settings.js';
 
 export interface Origin {
@@ -10,6 +11,8 @@ export interface Origin {
   servername: string;
   /** The egress proxy: a CONNECT tunnel for https origins; for http ones the pool talks to the proxy itself. */
   proxy?: ProxySettings;
+  /** Where the URL came from, which decides the addresses it may reach (outbound policy). */
+  source: UrlSource;
 }
 
 const maxProxyHeadBytes = 16 * 1024;
@@ -56,7 +59,7 @@ export function openSocket(origin: Origin, connectMs: number, tls: { session: Bu
     const socket = track(
       connectTls({
         // The host is given also over a tunnel: the certificate is checked against it, never against the proxy's name.
-        ...(over ? { socket: over, host: origin.host } : { host: origin.host, port: origin.port }),
+        ...(over ? { socket: over, host: origin.host } : { host: origin.host, port: origin.port, lookup: outboundPolicy().lookupFor(origin.source) }),
         ALPNProtocols: ['http/1.1'],
         ...(origin.servername ? { servername: origin.servername } : {}),
         ...(tls.session ? { session: tls.session } : {}),
@@ -66,11 +69,18 @@ export function openSocket(origin: Origin, connectMs: number, tls: { session: Bu
     socket.once('secureConnect', () => succeed(socket.setNoDelay(true)));
   }
 
+  const policy = outboundPolicy();
+  // Through a proxy only the name or literal can be checked here: the proxy resolves the name, and is the operator's.
+  const refused = policy.refuseHost(origin.host, origin.source);
+  if (refused !== undefined) {
+    queueMicrotask(() => fail(deniedAddress(refused)));
+    return;
+  }
   const { proxy } = origin;
   if (!proxy) {
     if (origin.secure) startTls(undefined);
     else {
-      const socket = track(connectTcp({ host: origin.host, port: origin.port, noDelay: true }));
+      const socket = track(connectTcp({ host: origin.host, port: origin.port, noDelay: true, lookup: policy.lookupFor(origin.source) }));
       socket.once('connect', () => succeed(socket));
     }
     return;
