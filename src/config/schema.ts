@@ -2,6 +2,7 @@ import { entraAuthSchema } from '../providers/azure/entra-auth.js';
 import { z } from 'zod';
 import { budgetSpecSchema, rateLimitSpecSchema } from '../limits/limit-types.js';
 import { capturePolicySchema, captureSettingsSchema, metricsSchema } from '../quality/capture-config.js';
+import { prometheusSchema } from '../observability/prometheus-config.js';
 
 /** Wire types a provider may declare. OpenAI-compatible hosts are listed by name so their defaults apply. */
 export const providerTypes = [
@@ -264,6 +265,8 @@ export const configSchema = z
     capture: captureSettingsSchema.default({}),
     /** Feedback metrics accepted by POST /v1/feedback. */
     metrics: metricsSchema.default({}),
+    /** Prometheus `/metrics`: off by default. */
+    prometheus: prometheusSchema.default({}),
   })
   .strict();
 

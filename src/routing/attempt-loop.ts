@@ -4,6 +4,8 @@ import { GatewayError, toGatewayError } from '../core/errors.js';
 import type { AttemptRecord } from '../ledger/ledger-record.js';
 import { finishAttempt, startAttempt } from './attempt-record.js';
 import type { DeploymentHealth } from './deployment-health.js';
+import type { UpstreamRequest } from '../core/provider.js';
+import type { RequestTrace } from '../observability/request-trace.js';
 
 export interface RetryPolicy {
   attemptsPerTarget: number;
@@ -22,6 +24,14 @@ export interface ExecutionContext {
   maxAttempts?: number;
   /** What the request's label is in messages (model or route name). */
   label?: string;
+  /** The request's trace: a span per attempt, and the trace context each upstream request carries. */
+  trace?: RequestTrace | undefined;
+}
+
+/** The upstream request with the current attempt's trace context (`traceparent`) when the request is traced. */
+export function withTraceHeaders(upstream: UpstreamRequest, context: ExecutionContext): UpstreamRequest {
+  const headers = context.trace?.upstreamHeaders;
+  return headers ? { ...upstream, headers: { ...upstream.headers, ...headers } } : upstream;
 }
 
 export type AttemptResult<T> = { kind: 'done'; value: T } | { kind: 'next'; value: T };
@@ -90,6 +100,7 @@ export async function runAttempts<T>(targets: Deployment[], context: ExecutionCo
         }
       }
       const record = startAttempt(deployment, context.attempts.length);
+      context.trace?.startAttempt(record);
       const started = performance.now();
       try {
         const result = await tryOnce(deployment, record, started);

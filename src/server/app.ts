@@ -69,6 +69,10 @@ export function createRequestHandler(gateway: Gateway) {
         sendJson(response, 200, { status: 'ok' });
         return;
       }
+      if (path === '/metrics' && gateway.metrics?.onMainPort) {
+        await gateway.metrics.serve(request, response, requestId);
+        return;
+      }
       const principal = await gateway.keys.authenticate(presentedKey(request));
       if (path === '/v1/responses') {
         if (request.method !== 'POST') throw new GatewayError('invalid_request', `Use POST for ${path}.`);

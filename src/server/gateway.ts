@@ -13,6 +13,8 @@ import type { CaptureWriter } from '../quality/capture-writer.js';
 import type { KeyService } from './auth/key-service.js';
 import type { ResponseStorage } from './responses/response-storage.js';
 import type { SpendControl } from './spend-control.js';
+import type { GatewayMetrics } from '../observability/gateway-metrics.js';
+import type { Tracing } from '../observability/request-trace.js';
 
 /** Everything a request handler needs, built once at start. */
 export interface Gateway {
@@ -38,4 +40,8 @@ export interface Gateway {
   background: Set<Promise<unknown>>;
   /** Captured requests, which datasets are made from; absent while nothing captures them. */
   captures?: CaptureReader;
+  /** Prometheus metrics, when `prometheus.enabled`. */
+  metrics?: GatewayMetrics;
+  /** OpenTelemetry traces, when the OTEL_* variables turn them on. */
+  tracing?: Tracing;
 }

@@ -25,6 +25,7 @@ import type { Store } from '../store/store.js';
 import type { CaptureReader } from '../quality/captured-request.js';
 import { gatewayCaptureReader } from '../quality/capture-reader.js';
 import { CaptureWriter } from '../quality/capture-writer.js';
+import { startObservability } from '../observability/start-observability.js';
 
 const customerCacheMs = 5_000;
 
@@ -104,6 +105,9 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const gateway: Gateway = { config, logger, store, keys, registry: new ModelRegistry(config, catalog), ledger, capture, catalog, health: new DeploymentHealth(config.resilience), cache: new ResponseCache(shared?.cache ?? new MemoryCacheStore(config.cache.maxEntries), config.cache), spend, responses, background: new Set(), ...(routers ? { routers } : {}) };
   gateway.captures = options.captures ?? gatewayCaptureReader(gateway);
   gateway.datasets = store.datasets;
+  const observability = await startObservability({ config, logger, registry: gateway.registry, health: gateway.health, ledger, budgets, store, keys, env: process.env });
+  if (observability.metrics) gateway.metrics = observability.metrics;
+  if (observability.tracing) gateway.tracing = observability.tracing;
   const handler = createRequestHandler(gateway);
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (request, response) => void handler(request, response));
   server.headersTimeout = 60_000;
@@ -132,6 +136,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       await Promise.race([Promise.allSettled([...gateway.background]), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
       routers?.close();
       await ledger.stop();
+      await observability.close();
       await responses.stop();
       await capture.stop();
       closeUpstreamConnections();
