@@ -9,7 +9,7 @@ import type { KeyService } from '../server/auth/key-service.js';
 import type { Store } from '../store/store.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
 import type { Tracing } from './request-trace.js';
-import { tracingFromEnv } from './tracing-env.js';
+import type { TracingSettings } from './tracing-env.js';
 
 export interface ObservabilitySources {
   config: Config;
@@ -20,7 +20,8 @@ export interface ObservabilitySources {
   budgets: BudgetService;
   store: Store;
   keys: KeyService;
-  env: Record<string, string | undefined>;
+  /** From `tracingFromEnv`; undefined keeps tracing off. */
+  tracing: TracingSettings | undefined;
 }
 
 export interface Observability {
@@ -39,11 +40,11 @@ function packageVersion(): string {
 
 /** Metrics and tracing, each loaded only when turned on: with both off, neither prom-client nor the SDK is imported. */
 export async function startObservability(sources: ObservabilitySources): Promise<Observability> {
-  const tracingSettings = tracingFromEnv(sources.env);
+  const tracingSettings = sources.tracing;
   const providerType = (provider: string) => sources.config.providers[provider]?.type;
   const metrics = sources.config.prometheus.enabled ? await (await import('./gateway-metrics.js')).startGatewayMetrics(sources) : undefined;
   const tracing = tracingSettings ? await (await import('./otel-tracing.js')).OtelTracing.create({ settings: tracingSettings, ledger: sources.ledger, providerType, version: packageVersion() }) : undefined;
-  if (tracingSettings) sources.logger.info('tracing on', { protocol: tracingSettings.protocol, sampler: sources.env.OTEL_TRACES_SAMPLER ?? 'parentbased_always_on', content: tracingSettings.captureContent });
+  if (tracingSettings) sources.logger.info('tracing on', { protocol: tracingSettings.protocol, sampler: process.env.OTEL_TRACES_SAMPLER ?? 'parentbased_always_on', content: tracingSettings.captureContent });
   return {
     ...(metrics ? { metrics } : {}),
     ...(tracing ? { tracing } : {}),
