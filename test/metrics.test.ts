@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startOpenAiSimulator, type OpenAiSimulator } from './simulators/openai-simulator.js';
 import { matching, parsePrometheusText, total, type Sample } from './support/prometheus-text.js';
+import { spawnGateway } from './support/spawn-gateway.js';
 import { adminKey, startTestGateway, type TestGateway } from './support/test-gateway.js';
 
 const metricsKey = 'metrics-scrape-key-0123456789';
@@ -210,6 +214,39 @@ describe('Prometheus metrics are off by default', () => {
       await response.arrayBuffer();
     } finally {
       await gateway.stop();
+    }
+  });
+});
+
+describe('Prometheus metrics of switchyard start --workers 2', () => {
+  test('every worker and the separate address report the requests of all workers, summed', async () => {
+    const simulator = await startOpenAiSimulator();
+    const folder = mkdtempSync(join(tmpdir(), 'switchyard-metrics-workers-'));
+    const port = await freePort();
+    writeFileSync(join(folder, 'switchyard.yaml'), ['prometheus:', '  enabled: true', `  listen: 127.0.0.1:${port}`, `  key: ${metricsKey}`, 'providers:', `  sim: { type: openai, baseUrl: "${simulator.url}" }`, 'models:', '  house: { provider: sim, price: { input: 1, output: 2 } }'].join('\n'));
+    const gateway = await spawnGateway(['--workers', '2'], { SWITCHYARD_ADMIN_KEY: 'workers-admin' }, folder);
+    try {
+      const created = await fetch(`${gateway.url}/admin/keys`, { method: 'POST', headers: { authorization: 'Bearer workers-admin' }, body: JSON.stringify({ name: 'app' }) });
+      const { key } = (await created.json()) as { key: string };
+      // New connections each time, so the primary hands them to both workers.
+      const statuses = await Promise.all(Array.from({ length: 40 }, () => fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', connection: 'close' }, body: JSON.stringify({ model: 'house', messages: [{ role: 'user', content: 'hi' }] }) }).then(async (response) => (await response.arrayBuffer(), response.status))));
+      assert.deepEqual(new Set(statuses), new Set([200]));
+      const unauthorised = await fetch(`http://127.0.0.1:${port}/metrics`);
+      assert.equal(unauthorised.status, 401);
+      await unauthorised.arrayBuffer();
+      const scraped = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${metricsKey}` } });
+      assert.equal(scraped.status, 200);
+      const samples = parsePrometheusText(await scraped.text());
+      assert.equal(total(samples, 'switchyard_requests_total', { model: 'house', status: '200' }), 40);
+      assert.equal(total(samples, 'switchyard_tokens_total', { model: 'house', type: 'output' }), 40 * 7);
+      assert.equal(total(samples, 'gen_ai_client_operation_duration_seconds_count', { gen_ai_request_model: 'house' }), 40);
+      const workersServed = simulator.received.length;
+      assert.equal(workersServed, 40);
+    } finally {
+      gateway.process.kill('SIGTERM');
+      await gateway.exited;
+      await simulator.close();
+      rmSync(folder, { recursive: true, force: true });
     }
   });
 });

@@ -1,12 +1,12 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { timingSafeEqual, createHash } from 'node:crypto';
+import cluster from 'node:cluster';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { GatewayError, toGatewayError } from '../core/errors.js';
+import { GatewayError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { KeyService } from '../server/auth/key-service.js';
-import { writeError } from '../server/error-envelope.js';
 import { presentedKey } from '../server/http-body.js';
-import { splitListen } from './prometheus-config.js';
+import { joinClusterMetrics } from './cluster-metrics.js';
+import { metricsKeyCheck, startMetricsListener, writeMetrics, writeMetricsError } from './metrics-listener.js';
 import { RequestMetrics } from './request-metrics.js';
 import { registerStateMetrics, type StateSources } from './state-metrics.js';
 
@@ -19,18 +19,11 @@ export interface GatewayMetrics {
   close(): Promise<void>;
 }
 
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
-}
-
-async function writeMetrics(registry: Registry, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  if (request.method !== 'GET' && request.method !== 'HEAD') throw new GatewayError('invalid_request', 'Use GET for /metrics.');
-  const body = await registry.metrics();
-  response.writeHead(200, { 'content-type': registry.contentType, 'content-length': Buffer.byteLength(body) });
-  response.end(request.method === 'HEAD' ? undefined : body);
-}
-
-/** Builds the registry, feeds it from every ledger record, and starts the separate listener when configured. */
+/**
+ * Builds the registry, feeds it from every ledger record, and serves it. In a `--workers` cluster each worker's
+ * registry is read by the primary, which sums them: a scrape of any worker, or of the primary's `listen`
+ * address, sees the whole process group.
+ */
 export async function startGatewayMetrics(sources: StateSources & { keys: KeyService; logger: Logger }): Promise<GatewayMetrics> {
   const settings = sources.config.prometheus;
   const registry = new Registry();
@@ -38,46 +31,30 @@ export async function startGatewayMetrics(sources: StateSources & { keys: KeySer
   const metrics = new RequestMetrics({ registry, providerType: (provider) => sources.config.providers[provider]?.type, maxLabelValues: settings.maxLabelValues, customerLabels: settings.customerLabels });
   sources.ledger.onRecord((record) => metrics.observe(record));
   registerStateMetrics(registry, sources);
-  const keyDigest = settings.key === undefined ? undefined : digest(settings.key);
-  const keyMatches = (presented: string | undefined) => keyDigest !== undefined && presented !== undefined && timingSafeEqual(digest(presented), keyDigest);
+  const read = cluster.isWorker ? joinClusterMetrics(registry) : () => registry.metrics();
+  const keyMatches = metricsKeyCheck(settings.key);
 
-  // The metrics key, or an admin key; a separate listener without a metrics key is open to whoever reaches it.
-  const authorize = async (request: IncomingMessage, separate: boolean) => {
+  const authorize = async (request: IncomingMessage) => {
+    if (keyMatches(request)) return;
+    const denied = new GatewayError('authentication_failed', `/metrics needs ${settings.key ? 'the metrics key (prometheus.key) or ' : ''}an admin key, as "Authorization: Bearer <key>".`);
     const presented = presentedKey(request);
-    if (keyMatches(presented) || (separate && keyDigest === undefined)) return;
-    const denied = new GatewayError('authentication_failed', `/metrics needs ${keyDigest ? 'the metrics key (prometheus.key) or ' : ''}an admin key, as "Authorization: Bearer <key>".`);
     if (!presented) throw denied;
     const principal = await sources.keys.authenticate(presented).catch(() => undefined);
     if (principal?.kind !== 'admin') throw principal ? new GatewayError('permission_denied', denied.message) : denied;
   };
-  const serve = async (request: IncomingMessage, response: ServerResponse, requestId: string, separate: boolean) => {
-    try {
-      await authorize(request, separate);
-      await writeMetrics(registry, request, response);
-    } catch (caught) {
-      const error = toGatewayError(caught);
-      if (error.code === 'internal_error') sources.logger.error('metrics scrape failed', { error: error.cause ?? error });
-      writeError(response, error, 'openai', requestId);
-    }
-  };
-
-  let server: Server | undefined;
-  if (settings.listen) {
-    const { host, port } = splitListen(settings.listen);
-    server = createServer((request, response) => {
-      const path = (request.url ?? '/').split('?')[0];
-      if (path === '/metrics') void serve(request, response, '', true);
-      else writeError(response, new GatewayError('not_found', `This address serves only GET /metrics, not ${path}.`), 'openai', '');
-    });
-    await new Promise<void>((resolve, reject) => {
-      server?.once('error', (error) => reject(new Error(`prometheus.listen: cannot listen on ${settings.listen}: ${error.message}`)));
-      server?.listen(port, host, () => resolve());
-    });
-  }
+  // In a cluster the primary serves the separate address.
+  const server: Server | undefined = settings.listen && !cluster.isWorker ? await startMetricsListener({ ...settings, listen: settings.listen }, read, sources.logger) : undefined;
   return {
     registry,
-    onMainPort: server === undefined,
-    serve: (request, response, requestId) => serve(request, response, requestId, false),
+    onMainPort: settings.listen === undefined,
+    async serve(request, response, requestId) {
+      try {
+        await authorize(request);
+        await writeMetrics(read, request, response);
+      } catch (caught) {
+        writeMetricsError(response, caught, sources.logger, requestId);
+      }
+    },
     close: () => new Promise((resolve) => (server ? server.close(() => resolve()) : resolve())),
   };
 }

@@ -1,4 +1,4 @@
-import { defaultTextMapGetter, defaultTextMapSetter, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { defaultTextMapGetter, defaultTextMapSetter, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span, type SpanContext, type Tracer } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
@@ -21,15 +21,14 @@ export interface OtelTracingOptions {
   exporter?: SpanExporter;
 }
 
-function usageAttributes(counts: TokenCounts): Attributes {
-  return {
-    'gen_ai.usage.input_tokens': counts.inputTokens + counts.cachedInputTokens + counts.cacheWriteTokens,
-    'gen_ai.usage.cache_read.input_tokens': counts.cachedInputTokens,
-    'gen_ai.usage.cache_creation.input_tokens': counts.cacheWriteTokens,
-    'gen_ai.usage.output_tokens': counts.outputTokens,
-    'gen_ai.usage.reasoning.output_tokens': counts.reasoningTokens,
-    'switchyard.cost_usd': counts.costUsd,
-  };
+/** Sets the token counts and cost one at a time: cheaper than building an attributes object to copy. */
+function setUsage(span: Span, counts: TokenCounts): void {
+  span.setAttribute('gen_ai.usage.input_tokens', counts.inputTokens + counts.cachedInputTokens + counts.cacheWriteTokens);
+  span.setAttribute('gen_ai.usage.cache_read.input_tokens', counts.cachedInputTokens);
+  span.setAttribute('gen_ai.usage.cache_creation.input_tokens', counts.cacheWriteTokens);
+  span.setAttribute('gen_ai.usage.output_tokens', counts.outputTokens);
+  span.setAttribute('gen_ai.usage.reasoning.output_tokens', counts.reasoningTokens);
+  span.setAttribute('switchyard.cost_usd', counts.costUsd);
 }
 
 /** One request's spans: the request span, one child per upstream attempt, ended together from the ledger record. */
@@ -73,6 +72,23 @@ class OtelRequestTrace implements RequestTrace {
   }
 }
 
+const ignore = () => undefined;
+
+/** A request the sampler dropped: the provider still gets its trace id and span id, with the sampled flag off. */
+class UnsampledTrace implements RequestTrace {
+  readonly upstreamHeaders: Record<string, string>;
+  readonly startAttempt = ignore;
+  readonly part = ignore;
+  readonly answered = ignore;
+
+  constructor(context: SpanContext) {
+    // The W3C traceparent: version 00, trace id, parent id, flags as two hex digits.
+    const traceparent = `00-${context.traceId}-${context.spanId}-${context.traceFlags.toString(16).padStart(2, '0')}`;
+    const tracestate = context.traceState?.serialize();
+    this.upstreamHeaders = tracestate ? { traceparent, tracestate } : { traceparent };
+  }
+}
+
 /** Tracing through the OpenTelemetry SDK, exported with OTLP/HTTP as the `OTEL_*` variables configure it. */
 export class OtelTracing implements Tracing {
   private readonly provider: BasicTracerProvider;
@@ -97,10 +113,13 @@ export class OtelTracing implements Tracing {
   }
 
   startRequest(start: RequestStart): RequestTrace {
-    const parent = propagator.extract(ROOT_CONTEXT, start.headers, defaultTextMapGetter);
+    const parent = start.headers.traceparent === undefined ? ROOT_CONTEXT : propagator.extract(ROOT_CONTEXT, start.headers, defaultTextMapGetter);
     const operation = genAiOperationName(start.endpoint);
     const startMs = performance.timeOrigin + start.startedAtMs;
-    const span = this.tracer.startSpan(`${operation} ${start.model}`, { kind: SpanKind.SERVER, startTime: startMs, attributes: { 'gen_ai.operation.name': operation, 'gen_ai.request.model': start.model, 'switchyard.request_id': start.requestId } }, parent);
+    const span = this.tracer.startSpan(`${operation} ${start.model}`, { kind: SpanKind.SERVER, startTime: startMs }, parent);
+    // Most requests are not sampled: they only pass their trace context on, and need no attempt spans or end.
+    if (!span.isRecording()) return new UnsampledTrace(span.spanContext());
+    span.setAttributes({ 'gen_ai.operation.name': operation, 'gen_ai.request.model': start.model, 'switchyard.request_id': start.requestId });
     const requestTrace = new OtelRequestTrace(this.tracer, span, trace.setSpan(parent, span), startMs, operation, this.options.settings.captureContent);
     if (requestTrace.outputText !== undefined && start.chat) span.setAttribute('gen_ai.input.messages', inputMessages(start.chat));
     this.open.set(start.requestId, requestTrace);
@@ -113,18 +132,16 @@ export class OtelTracing implements Tracing {
     this.open.delete(record.id);
     const { span } = requestTrace;
     if (span.isRecording()) {
-      span.setAttributes({
-        ...usageAttributes(record),
-        'gen_ai.provider.name': genAiProviderName(record.provider ? this.options.providerType(record.provider) : undefined),
-        'gen_ai.response.model': requestTrace.responseModel ?? record.upstreamModel ?? '',
-        'gen_ai.response.finish_reasons': requestTrace.finishReasons,
-        'gen_ai.request.stream': record.stream,
-        'http.response.status_code': record.status,
-        'switchyard.provider': record.provider ?? '',
-        'switchyard.route': record.route ?? '',
-        'switchyard.cache_hit': record.cacheHit,
-        'switchyard.estimated': record.estimated,
-      });
+      setUsage(span, record);
+      span.setAttribute('gen_ai.provider.name', genAiProviderName(record.provider ? this.options.providerType(record.provider) : undefined));
+      span.setAttribute('gen_ai.response.model', requestTrace.responseModel ?? record.upstreamModel ?? '');
+      span.setAttribute('gen_ai.response.finish_reasons', requestTrace.finishReasons);
+      span.setAttribute('gen_ai.request.stream', record.stream);
+      span.setAttribute('http.response.status_code', record.status);
+      if (record.provider) span.setAttribute('switchyard.provider', record.provider);
+      if (record.route) span.setAttribute('switchyard.route', record.route);
+      span.setAttribute('switchyard.cache_hit', record.cacheHit);
+      span.setAttribute('switchyard.estimated', record.estimated);
       if (record.errorCode) {
         span.setAttribute('error.type', record.errorCode);
         span.setStatus({ code: SpanStatusCode.ERROR });
@@ -145,18 +162,16 @@ export class OtelTracing implements Tracing {
     const span = started?.span ?? (requestTrace.span.isRecording() ? this.tracer.startSpan(`${requestTrace.operation} ${attempt.upstreamModel}`, { kind: SpanKind.CLIENT, startTime: startMs }, requestTrace.context) : undefined);
     if (!span) return;
     if (span.isRecording()) {
-      span.setAttributes({
-        ...usageAttributes(attempt),
-        'gen_ai.operation.name': requestTrace.operation,
-        'gen_ai.provider.name': genAiProviderName(this.options.providerType(attempt.provider)),
-        'gen_ai.request.model': attempt.upstreamModel,
-        'gen_ai.response.model': (served && served.responseModel) || attempt.upstreamModel,
-        'http.response.status_code': attempt.status,
-        'switchyard.provider': attempt.provider,
-        'switchyard.model': attempt.model,
-        'switchyard.attempt': attempt.attempt,
-        'switchyard.shadow': attempt.shadow,
-      });
+      setUsage(span, attempt);
+      span.setAttribute('gen_ai.operation.name', requestTrace.operation);
+      span.setAttribute('gen_ai.provider.name', genAiProviderName(this.options.providerType(attempt.provider)));
+      span.setAttribute('gen_ai.request.model', attempt.upstreamModel);
+      span.setAttribute('gen_ai.response.model', (served && served.responseModel) || attempt.upstreamModel);
+      span.setAttribute('http.response.status_code', attempt.status);
+      span.setAttribute('switchyard.provider', attempt.provider);
+      span.setAttribute('switchyard.model', attempt.model);
+      span.setAttribute('switchyard.attempt', attempt.attempt);
+      span.setAttribute('switchyard.shadow', attempt.shadow);
       if (served) span.setAttribute('gen_ai.response.finish_reasons', served.finishReasons);
       if (attempt.errorCode) {
         span.setAttribute('error.type', attempt.errorCode);

@@ -25,6 +25,8 @@ export function registerStateMetrics(registry: Registry, sources: StateSources):
     help: 'Circuit breaker of each deployment that has seen traffic: 0 closed, 1 half-open, 2 open.',
     labelNames: ['model', 'provider'],
     registers,
+    // Summed over --workers it would mean nothing; the worst state of any worker does.
+    aggregator: 'max',
     collect() {
       this.reset();
       for (const [model, entry] of Object.entries(sources.health.snapshot())) {
@@ -45,6 +47,7 @@ export function registerStateMetrics(registry: Registry, sources: StateSources):
     name: 'switchyard_ledger_write_lag_seconds',
     help: 'Age of the oldest ledger record not yet written (0 when the queue is empty).',
     registers,
+    aggregator: 'max',
     collect() {
       const oldest = sources.ledger.stats().oldestQueuedAt;
       this.set(oldest === null ? 0 : Math.max(0, Date.now() - oldest) / 1000);
@@ -93,6 +96,8 @@ function registerBudgetGauge(registry: Registry, sources: StateSources): void {
       help,
       labelNames: ['scope', 'id', 'period'],
       registers: [registry],
+      // Every worker reads the same shared counters.
+      aggregator: 'first',
       async collect() {
         this.reset();
         for (const { scope, usage } of await rows()) this.labels(scope.kind, scope.id, scope.budget.period).set(value(usage));
