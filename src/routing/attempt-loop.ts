@@ -28,10 +28,14 @@ export interface ExecutionContext {
   trace?: RequestTrace | undefined;
 }
 
-/** The upstream request with the current attempt's trace context (`traceparent`) when the request is traced. */
+/**
+ * Adds the current attempt's trace context (`traceparent`) to the upstream request when the request is traced.
+ * Adapters build a new headers object for every request, so it is extended in place rather than copied.
+ */
 export function withTraceHeaders(upstream: UpstreamRequest, context: ExecutionContext): UpstreamRequest {
   const headers = context.trace?.upstreamHeaders;
-  return headers ? { ...upstream, headers: { ...upstream.headers, ...headers } } : upstream;
+  if (headers) for (const name in headers) upstream.headers[name] = headers[name] as string;
+  return upstream;
 }
 
 export type AttemptResult<T> = { kind: 'done'; value: T } | { kind: 'next'; value: T };
