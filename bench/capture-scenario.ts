@@ -1,4 +1,5 @@
-import { runAutocannon, type LoadResult } from './load.js';
+import { runAutocannon } from './load.js';
+import { addRun, emptyLoadRow, rowThroughput, type LoadRow } from './load-rows.js';
 import { sampleProcess, watchMachine } from './processes.js';
 import { chatBody, fastModel, type Settings } from './scenarios.js';
 import type { SwitchyardTarget } from './targets.js';
@@ -8,16 +9,8 @@ export const capturedModel = 'bench-model-captured';
 
 export type CaptureMode = 'off' | 'on';
 
-export interface CaptureLoadRow {
+export interface CaptureLoadRow extends LoadRow {
   mode: CaptureMode;
-  runs: LoadResult[];
-  /** Answered requests (2xx) over all runs of this mode. */
-  requests: number;
-  /** Responses (2xx and others). */
-  served: number;
-  /** Requests written that got neither a response nor a socket error: in flight when the client stopped. */
-  cutAtEnd: number;
-  cpuSeconds: number | undefined;
 }
 
 interface CaptureStats {
@@ -60,7 +53,7 @@ async function settled(target: SwitchyardTarget): Promise<{ ledger: LedgerStats;
  */
 export async function captureCost(settings: Settings, target: SwitchyardTarget, rounds = 3): Promise<CaptureResult> {
   const modes: Array<[CaptureMode, string]> = [['off', fastModel], ['on', capturedModel]];
-  const rows = new Map<CaptureMode, CaptureLoadRow>(modes.map(([mode]) => [mode, { mode, runs: [], requests: 0, served: 0, cutAtEnd: 0, cpuSeconds: 0 }]));
+  const rows = new Map<CaptureMode, CaptureLoadRow>(modes.map(([mode]) => [mode, { mode, ...emptyLoadRow() }]));
   const runSeconds = Math.max(1, Math.round(settings.durationSeconds / rounds));
   for (const [mode, model] of modes) {
     settings.log(`  capture ${mode}: warm-up ${settings.warmupSeconds}s`);
@@ -78,12 +71,7 @@ export async function captureCost(settings: Settings, target: SwitchyardTarget, 
       const load = await runAutocannon({ url: target.url, headers: target.headers, body: chatBody(model), connections: settings.connections, durationSeconds: runSeconds });
       machine.stop();
       const cpuAfter = cpuOf(target);
-      row.runs.push(load);
-      row.requests += load.ok;
-      row.served += load.ok + load.non2xx;
-      // Requests cut when the client stopped still reach the gateway, which records (and samples) them as client-closed.
-      row.cutAtEnd += Math.max(0, load.sent - load.ok - load.non2xx - load.errors);
-      row.cpuSeconds = cpuBefore === undefined || cpuAfter === undefined || row.cpuSeconds === undefined ? undefined : row.cpuSeconds + (cpuAfter - cpuBefore);
+      addRun(row, load, { before: cpuBefore, after: cpuAfter });
     }
   }
   // Requests cut at the end of a run settle as their sockets close; give them a moment before the final flush.
@@ -109,8 +97,5 @@ export async function captureCost(settings: Settings, target: SwitchyardTarget, 
 
 /** Requests per second of one mode, over all its runs. */
 export function captureThroughput(result: CaptureResult, mode: CaptureMode): number {
-  const row = result.load.find((candidate) => candidate.mode === mode);
-  if (!row) return 0;
-  const seconds = row.runs.reduce((sum, run) => sum + run.durationSeconds, 0);
-  return seconds > 0 ? row.requests / seconds : 0;
+  return rowThroughput(result.load.find((candidate) => candidate.mode === mode));
 }

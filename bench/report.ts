@@ -230,6 +230,29 @@ function captureSection(results: BenchResults): string[] {
   ];
 }
 
+function observabilitySection(results: BenchResults): string[] {
+  const observability = results.observability;
+  if (!observability) return [];
+  const { sink, scrapes, metrics } = observability;
+  const sampledShare = metrics.served > 0 ? sink.requestSpans / metrics.served : 0;
+  return [
+    `## 8. Metrics and tracing on against both off (two gateways on one mock; ${observability.rounds} rounds each, ABBA order)`,
+    '',
+    table(
+      ['metrics + tracing', 'answered', 'req/s per round', 'p50 ms', 'p99 ms', 'gateway CPU µs per request'],
+      observability.load.map((row) => [row.mode, row.requests, row.runs.map((run) => fixed(run.requestsPerSecond, 0)).join(' / '), row.runs.map((run) => fixed(run.latencyMs.p50)).join(' / '), row.runs.map((run) => fixed(run.latencyMs.p99)).join(' / '), fixed(perRequestMicros(row.cpuSeconds, row.requests), 1)]),
+    ),
+    '',
+    table(
+      ['sampler', 'request spans exported', 'spans', 'share of requests sampled', 'OTLP exports', 'bytes', 'scrapes (failed)', 'last scrape bytes', 'requests counted by metrics', 'served (+cut at end)'],
+      [[observability.sampler, sink.requestSpans, sink.spans, `${(sampledShare * 100).toFixed(1)}%`, sink.exports, sink.bytes, `${scrapes.count} (${scrapes.failed})`, scrapes.lastBytes, metrics.counted, `${metrics.served} (+${metrics.cutAtEnd})`]],
+    ),
+    '',
+    `The observed gateway has \`prometheus.enabled\` and exports spans with OTLP/HTTP JSON to a sink process that decodes and counts them; \`/metrics\` is scraped every ${scrapes.intervalMs / 1000} s throughout. The plain gateway runs with \`OTEL_SDK_DISABLED=true\` and metrics off.`,
+    '',
+  ];
+}
+
 function profileSection(results: BenchResults): string[] {
   if (!results.profiles || results.profiles.length === 0) return [];
   return [
@@ -278,6 +301,7 @@ export function renderMarkdown(results: BenchResults, facts: RunFacts): string {
     ...ledgerSection(results),
     ...ingressSection(results),
     ...captureSection(results),
+    ...observabilitySection(results),
     ...profileSection(results),
     ...(facts.notes.length > 0 ? ['## Notes', '', ...facts.notes.map((note) => `- ${note}`), ''] : []),
   ];

@@ -57,7 +57,7 @@ export interface SwitchyardTarget extends Target {
 }
 
 /** One provider of type openai per mock, each with one priced model. */
-function switchyardConfig(models: SwitchyardOptions['models'], bodyLimitBytes?: number): string {
+function switchyardConfig(models: SwitchyardOptions['models'], bodyLimitBytes?: number, extra = ''): string {
   const lines = ['server:', '  host: 127.0.0.1', ...(bodyLimitBytes ? [`  bodyLimitBytes: ${bodyLimitBytes}`] : []), 'providers:'];
   models.forEach(({ mock, api }, index) => lines.push(`  mock-${index}:`, '    type: openai', '    apiKey: sk-bench-upstream', `    baseUrl: ${mock.baseUrl}/v1`, ...(api ? [`    api: ${api}`] : [])));
   lines.push('models:');
@@ -65,7 +65,7 @@ function switchyardConfig(models: SwitchyardOptions['models'], bodyLimitBytes?: 
     lines.push(`  ${model}:`, `    provider: mock-${index}`, `    model: ${model}`, '    price: { input: 0.15, output: 0.6 }');
     if (capture) lines.push('    capture: { sample: 1, bodies: true }');
   });
-  return `${lines.join('\n')}\n`;
+  return `${lines.join('\n')}\n${extra}`;
 }
 
 export interface SwitchyardOptions {
@@ -82,16 +82,20 @@ export interface SwitchyardOptions {
   workers?: number;
   /** `server.bodyLimitBytes` (the default when absent). */
   bodyLimitBytes?: number;
+  /** YAML appended to the generated config (top-level sections such as `prometheus:`). */
+  extraConfig?: string;
+  /** Environment variables of the gateway process (OTEL_* for tracing). */
+  env?: Record<string, string>;
 }
 
 /** Starts Switchyard the way a user does (`switchyard start`), then creates a client key through the admin API. */
 export async function startSwitchyard(options: SwitchyardOptions): Promise<SwitchyardTarget> {
   const port = await freePort();
   const configFile = join(options.workDir, `${options.name}.yaml`);
-  writeFileSync(configFile, switchyardConfig(options.models, options.bodyLimitBytes));
+  writeFileSync(configFile, switchyardConfig(options.models, options.bodyLimitBytes, options.extraConfig));
   const adminKey = `sy-admin-bench-${port}-${Date.now().toString(36)}`;
   const args = [...(options.nodeFlags ?? []), join(repoRoot, 'bin', 'switchyard.js'), 'start', '--config', configFile, '--port', String(port), '--data-dir', join(options.workDir, `${options.name}-data`), ...(options.workers ? ['--workers', String(options.workers)] : [])];
-  const child = startChild({ name: options.name, command: process.execPath, args, cwd: options.workDir, logDir: options.workDir, env: { SWITCHYARD_ADMIN_KEY: adminKey } });
+  const child = startChild({ name: options.name, command: process.execPath, args, cwd: options.workDir, logDir: options.workDir, env: { ...options.env, SWITCHYARD_ADMIN_KEY: adminKey } });
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitForHttp(`${baseUrl}/health`, child);
   const admin = async <T>(path: string, init: RequestInit = {}): Promise<T> => {

@@ -1,5 +1,6 @@
 import type { IngressResult } from './ingress-scenario.js';
 import { captureThroughput, type CaptureResult } from './capture-scenario.js';
+import { observabilityThroughput, type ObservabilityResult } from './observability-scenario.js';
 import type { ProfileResult } from './profile.js';
 import type { OpenStreamsResult, RateResult, StreamRow, ThroughputRow } from './scenarios.js';
 
@@ -12,6 +13,7 @@ export interface BenchResults {
   profiles?: ProfileResult[];
   ingress?: IngressResult;
   capture?: CaptureResult;
+  observability?: ObservabilityResult;
 }
 
 export interface Verdict {
@@ -181,8 +183,21 @@ function captureVerdicts(results: BenchResults): Verdict[] {
   ];
 }
 
+/** Throughput with metrics on and tracing sampled at 10% may be at most this much below both off. */
+export const observabilityThroughputLoss = 0.1;
+
+function observabilityVerdict(results: BenchResults): Verdict {
+  const goal = `throughput with metrics on (scraped every second) and tracing sampled at 10% within ${observabilityThroughputLoss * 100}% of both off`;
+  const observability = results.observability;
+  if (!observability) return { goal, measured: 'not run', pass: undefined, shortfall: '' };
+  const off = observabilityThroughput(observability, 'off');
+  const on = observabilityThroughput(observability, 'on');
+  const pass = on >= off * (1 - observabilityThroughputLoss);
+  return { goal, measured: `${on.toFixed(0)} req/s on vs ${off.toFixed(0)} req/s off (${((on / off - 1) * 100).toFixed(1)}%)`, pass, shortfall: pass ? '' : `${((1 - observabilityThroughputLoss - on / off) * 100).toFixed(1)} points below` };
+}
+
 export function verdicts(results: BenchResults): Verdict[] {
-  return [...latencyVerdicts(results), throughputVerdict(results), streamingVerdict(results), ...memoryVerdicts(results), ledgerVerdict(results), ...ingressVerdicts(results), ...captureVerdicts(results)];
+  return [...latencyVerdicts(results), throughputVerdict(results), streamingVerdict(results), ...memoryVerdicts(results), ledgerVerdict(results), ...ingressVerdicts(results), ...captureVerdicts(results), observabilityVerdict(results)];
 }
 
 export const verdictText = (verdict: Verdict) => (verdict.pass === undefined ? 'n/a' : verdict.pass ? 'PASS' : 'FAIL');

@@ -67,6 +67,7 @@ async function startClustered(args: ParsedArgs, workers: number): Promise<void> 
     preparePrimary: async () => {
       const key = await prepareAdminKey(options);
       printAdminKey(key, `http://${options.host ?? options.config.server.host}:${options.port ?? options.config.server.port}`);
+      if (options.config.prometheus.enabled) await (await import('../observability/cluster-metrics.js')).servePrimaryMetrics(options.config.prometheus, options.logger);
     },
     startWorker: async () => {
       const running = await startGateway({ ...options, ...(options.config.redis ? {} : { counters: new IpcCounterStore() }) });

@@ -5,6 +5,7 @@ import { guardSettings } from '../server/guard/guard-config.js';
 import { outboundSchema } from '../providers/shared/outbound/outbound-config.js';
 import { capturePolicySchema, captureSettingsSchema, metricsSchema } from '../quality/capture-config.js';
 import { accessSchema } from './access-schema.js';
+import { prometheusSchema } from '../observability/prometheus-config.js';
 
 /** Wire types a provider may declare. OpenAI-compatible hosts are listed by name so their defaults apply. */
 export const providerTypes = [
@@ -271,6 +272,8 @@ export const configSchema = z
     metrics: metricsSchema.default({}),
     /** Which addresses Switchyard's own requests may reach (docs/network-safety.md). */
     outbound: outboundSchema.default({}),
+    /** Prometheus `/metrics`: off by default. */
+    prometheus: prometheusSchema.default({}),
   })
   .strict();
 

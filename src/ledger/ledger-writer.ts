@@ -18,6 +18,7 @@ export class LedgerWriter {
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
   private written = 0;
+  private readonly listeners: Array<(record: RequestRecord) => void> = [];
 
   constructor(
     private readonly repository: LedgerRepository,
@@ -30,8 +31,20 @@ export class LedgerWriter {
     this.timer.unref();
   }
 
+  /** Calls `listener` with every record as it is queued (metrics and traces read the figures from it). */
+  onRecord(listener: (record: RequestRecord) => void): void {
+    this.listeners.push(listener);
+  }
+
   enqueue(record: RequestRecord): void {
     this.queue.push(record);
+    for (const listener of this.listeners) {
+      try {
+        listener(record);
+      } catch (error) {
+        this.logger.error('a ledger record listener failed', { requestId: record.id, error });
+      }
+    }
     if (this.queue.length >= this.options.batchSize && !this.writing) void this.flushOnce();
   }
 
@@ -39,8 +52,10 @@ export class LedgerWriter {
     return this.queue.length < this.options.maxQueued;
   }
 
-  stats(): { queued: number; written: number } {
-    return { queued: this.queue.length, written: this.written };
+  /** `oldestQueuedAt`: when the oldest record still waiting was queued (its request's end), epoch ms; null when none waits. */
+  stats(): { queued: number; written: number; oldestQueuedAt: number | null } {
+    const oldest = this.queue[0];
+    return { queued: this.queue.length, written: this.written, oldestQueuedAt: oldest ? Math.round(oldest.startedAt + oldest.latencyMs) : null };
   }
 
   /** Writes everything queued so far, waiting for a write already under way. */

@@ -4,6 +4,8 @@ import { GatewayError, toGatewayError } from '../core/errors.js';
 import type { AttemptRecord } from '../ledger/ledger-record.js';
 import { finishAttempt, startAttempt } from './attempt-record.js';
 import type { DeploymentHealth } from './deployment-health.js';
+import type { UpstreamRequest } from '../core/provider.js';
+import type { RequestTrace } from '../observability/request-trace.js';
 
 export interface RetryPolicy {
   attemptsPerTarget: number;
@@ -22,6 +24,18 @@ export interface ExecutionContext {
   maxAttempts?: number;
   /** What the request's label is in messages (model or route name). */
   label?: string;
+  /** The request's trace: a span per attempt, and the trace context each upstream request carries. */
+  trace?: RequestTrace | undefined;
+}
+
+/**
+ * Adds the current attempt's trace context (`traceparent`) to the upstream request when the request is traced.
+ * Adapters build a new headers object for every request, so it is extended in place rather than copied.
+ */
+export function withTraceHeaders(upstream: UpstreamRequest, context: ExecutionContext): UpstreamRequest {
+  const headers = context.trace?.upstreamHeaders;
+  if (headers) for (const name in headers) upstream.headers[name] = headers[name] as string;
+  return upstream;
 }
 
 export type AttemptResult<T> = { kind: 'done'; value: T } | { kind: 'next'; value: T };
@@ -90,6 +104,7 @@ export async function runAttempts<T>(targets: Deployment[], context: ExecutionCo
         }
       }
       const record = startAttempt(deployment, context.attempts.length);
+      context.trace?.startAttempt(record);
       const started = performance.now();
       try {
         const result = await tryOnce(deployment, record, started);

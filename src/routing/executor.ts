@@ -5,7 +5,7 @@ import { sendUpstreamBuffered } from '../providers/shared/http-client.js';
 import { assertRequestFitsDeployment } from '../providers/openai/openai-fields-fit.js';
 import { openUpstreamStream } from '../providers/shared/upstream-stream.js';
 import { StreamRelay, type StreamSink } from './stream-relay.js';
-import { runAttempts, type ExecutionContext } from './attempt-loop.js';
+import { runAttempts, withTraceHeaders, type ExecutionContext } from './attempt-loop.js';
 import { finishAttempt, usageOrEstimate } from './attempt-record.js';
 
 export type { ExecutionContext } from './attempt-loop.js';
@@ -28,7 +28,7 @@ export function executeChat(request: ChatRequest, targets: Deployment[], context
   return runAttempts<ChatOutcome>(targets, context, async (deployment, record, started) => {
     const sent = options.requestFor ? options.requestFor(deployment) : request;
     assertRequestFitsDeployment(sent, deployment);
-    const upstream = await deployment.adapter.buildChatRequest(sent, deployment.upstreamModel, deployment.endpoint);
+    const upstream = withTraceHeaders(await deployment.adapter.buildChatRequest(sent, deployment.upstreamModel, deployment.endpoint), context);
     const response = await sendUpstreamBuffered(upstream, { provider: deployment.provider, timeouts: deployment.timeouts });
     const text = response.body.toString('utf8');
     if (response.status >= 400) throw deployment.adapter.classifyError({ status: response.status, headers: response.headers, body: text }, deployment.endpoint);
@@ -63,7 +63,7 @@ export function executeStream(request: ChatRequest, targets: Deployment[], conte
   return runAttempts<StreamOutcome>(targets, context, async (deployment, record, started) => {
     const sent = options.requestFor ? options.requestFor(deployment) : request;
     assertRequestFitsDeployment(sent, deployment);
-    const upstream = await deployment.adapter.buildChatRequest(sent, deployment.upstreamModel, deployment.endpoint);
+    const upstream = withTraceHeaders(await deployment.adapter.buildChatRequest(sent, deployment.upstreamModel, deployment.endpoint), context);
     const relay = new StreamRelay(sent, deployment, context, { record, started });
     const stream = await openUpstreamStream(upstream, { provider: deployment.provider, timeouts: deployment.timeouts, signal: context.signal }, relay);
     if (stream.errorBody !== undefined) {

@@ -10,6 +10,7 @@ import type { Gateway } from './gateway.js';
 import { customerOf, sendJson } from './http-body.js';
 import { newRequestRecord, settleRequestRecord } from './request-record.js';
 import { parseRequestTags, tagsHeader } from '../quality/capture-tags.js';
+import { traceRequest } from '../observability/request-trace.js';
 
 /** One non-chat request (embeddings, images): what it asks for and how to run it on the resolved targets. */
 export interface AccountedWork {
@@ -34,7 +35,8 @@ export interface AccountedCall {
 export async function runAccounted(gateway: Gateway, http: { request: IncomingMessage; response: ServerResponse }, principal: Principal, call: AccountedCall, work: AccountedWork): Promise<void> {
   const { request, response } = http;
   const record = newRequestRecord({ id: call.requestId, endpoint: work.endpoint, principal, customer: customerOf(request, work.user), requestedModel: work.model, stream: false }, gateway.catalog.version);
-  const context: ExecutionContext = { attempts: [], signal: new AbortController().signal, health: gateway.health, label: work.model };
+  const trace = traceRequest(gateway.tracing, { requestId: call.requestId, endpoint: work.endpoint, model: work.model, startedAtMs: call.startedAtMs, headers: request.headers });
+  const context: ExecutionContext = { attempts: [], signal: new AbortController().signal, health: gateway.health, label: work.model, trace };
   let status = 200;
   let errorCode: string | null = null;
   let reservation: Reservation | undefined;

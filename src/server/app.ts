@@ -74,6 +74,10 @@ export function createRequestHandler(gateway: Gateway) {
         sendJson(response, 200, { status: 'ok' });
         return;
       }
+      if (path === '/metrics' && gateway.metrics?.onMainPort) {
+        await gateway.metrics.serve(request, response, requestId);
+        return;
+      }
       // The console's files are public; every figure it shows comes from the admin API with the key signed in.
       if ((request.method === 'GET' || request.method === 'HEAD') && isConsolePath(path)) {
         await consoleAssets.serve(request, response, path);

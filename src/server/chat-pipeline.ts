@@ -17,6 +17,7 @@ import type { CachedAnswer } from '../cache/cache-store.js';
 import type { CachePlan } from '../cache/response-cache.js';
 import { RequestCapture } from '../quality/capture-hook.js';
 import { parseRequestTags, tagsHeader } from '../quality/capture-tags.js';
+import { traceRequest } from '../observability/request-trace.js';
 
 /** How an ingress writes answers in its own wire format. */
 export interface ChatCodec {
@@ -68,7 +69,8 @@ export async function runChat(gateway: Gateway, call: ChatCall, http: { request:
     if (!http.response.writableFinished) abort?.abort();
   };
   if (abort) http.response.on('close', onClose);
-  const context: ExecutionContext = { attempts: [], signal: abort?.signal ?? neverAborted, health: gateway.health, label: request.model };
+  const trace = traceRequest(gateway.tracing, { requestId, endpoint: call.endpoint, model: request.model, startedAtMs: call.startedAtMs, headers: http.request.headers, chat: request });
+  const context: ExecutionContext = { attempts: [], signal: abort?.signal ?? neverAborted, health: gateway.health, label: request.model, trace };
   let status = 200;
   let errorCode: string | null = null;
   let routePlan: RoutePlan | undefined;
@@ -145,6 +147,7 @@ async function serveUpstream(request: ChatRequest, routePlan: RoutePlan, context
     return status;
   }
   const outcome = await executeChat(request, routePlan.targets, context, options);
+  context.trace?.answered(outcome.response);
   const body = JSON.stringify(codec.encodeResponse(outcome.response, outcome.usage, requestId, request.model, request));
   // The client left while the provider worked: the answer was bought but never delivered.
   const status = response.destroyed ? 499 : 200;
@@ -193,6 +196,7 @@ async function streamChat(request: ChatRequest, targets: Parameters<typeof execu
     write(part) {
       if (context.signal.aborted) return true;
       collector?.observe(part);
+      context.trace?.part(part);
       if (part.type === 'usage') usage = part.usage;
       if (part.type === 'error') failed = true;
       const text = encoder.encode(part);

@@ -5,7 +5,7 @@ import type { ProviderAdapter } from '../core/provider.js';
 import { countTokens } from '../ledger/token-estimator.js';
 import { sendUpstreamBuffered } from '../providers/shared/http-client.js';
 import { finishAttempt } from '../routing/attempt-record.js';
-import { runAttempts } from '../routing/attempt-loop.js';
+import { runAttempts, withTraceHeaders } from '../routing/attempt-loop.js';
 import type { ExecutionContext } from '../routing/executor.js';
 import { embeddingsUnsupported } from './openai/embeddings.js';
 
@@ -18,9 +18,17 @@ function estimatedUsage(inputs: string[]): Usage {
   return { ...emptyUsage(), inputTokens: inputs.reduce((sum, item) => sum + countTokens(item), 0), estimated: true };
 }
 
+/** The deployment an attempt calls, its embedding adapter, and the request's execution context. */
+interface EmbeddingTarget {
+  deployment: Deployment;
+  adapter: EmbeddingAdapter;
+  context: ExecutionContext;
+}
+
 /** One upstream embedding call; usage is the provider's, or estimated from the inputs when it reports none. */
-async function embedBatch(request: EmbeddingRequest, deployment: Deployment, adapter: EmbeddingAdapter): Promise<{ response: EmbeddingResponse; usage: Usage }> {
-  const upstream = await adapter.buildEmbeddingRequest(request, deployment.upstreamModel, deployment.endpoint);
+async function embedBatch(request: EmbeddingRequest, target: EmbeddingTarget): Promise<{ response: EmbeddingResponse; usage: Usage }> {
+  const { deployment, adapter } = target;
+  const upstream = withTraceHeaders(await adapter.buildEmbeddingRequest(request, deployment.upstreamModel, deployment.endpoint), target.context);
   const response = await sendUpstreamBuffered(upstream, { provider: deployment.provider, timeouts: deployment.timeouts });
   const text = response.body.toString('utf8');
   if (response.status >= 400) throw adapter.classifyError({ status: response.status, headers: response.headers, body: text }, deployment.endpoint);
@@ -53,9 +61,10 @@ function addUsage(total: Usage, part: Usage): Usage {
  * out a few at a time, and their vectors come back in input order with their usage summed. One failed batch fails
  * the attempt, so retries and fallbacks apply to the request as a whole.
  */
-async function embedAll(request: EmbeddingRequest, deployment: Deployment, adapter: EmbeddingAdapter): Promise<{ response: EmbeddingResponse; usage: Usage }> {
+async function embedAll(request: EmbeddingRequest, target: EmbeddingTarget): Promise<{ response: EmbeddingResponse; usage: Usage }> {
+  const { deployment, adapter } = target;
   const size = Math.max(1, adapter.embeddingBatchSize?.(deployment.upstreamModel) ?? request.input.length);
-  if (request.input.length <= size) return embedBatch(request, deployment, adapter);
+  if (request.input.length <= size) return embedBatch(request, target);
   const batches: EmbeddingRequest[] = [];
   for (let start = 0; start < request.input.length; start += size) batches.push({ ...request, input: request.input.slice(start, start + size) });
   const results: Array<{ response: EmbeddingResponse; usage: Usage }> = new Array(batches.length);
@@ -63,7 +72,7 @@ async function embedAll(request: EmbeddingRequest, deployment: Deployment, adapt
   const worker = async () => {
     while (next < batches.length) {
       const index = next++;
-      results[index] = await embedBatch(batches[index] as EmbeddingRequest, deployment, adapter);
+      results[index] = await embedBatch(batches[index] as EmbeddingRequest, target);
     }
   };
   await Promise.all(Array.from({ length: Math.min(batchesInFlight, batches.length) }, worker));
@@ -76,7 +85,7 @@ export function executeEmbeddings(request: EmbeddingRequest, targets: Deployment
   const capable = targets.filter((deployment) => deployment.adapter.buildEmbeddingRequest && deployment.adapter.parseEmbeddingResponse);
   if (capable.length === 0) return Promise.reject(embeddingsUnsupported(targets[0]?.provider ?? request.model));
   return runAttempts(capable, context, async (deployment, record, started) => {
-    const { response, usage } = await embedAll(request, deployment, deployment.adapter as EmbeddingAdapter);
+    const { response, usage } = await embedAll(request, { deployment, adapter: deployment.adapter as EmbeddingAdapter, context });
     finishAttempt(record, deployment, { status: 200, usage }, started);
     context.attempts.push(record);
     context.health?.recordAttempt(deployment.model, { success: true, countsAgainstHealth: false, latencyMs: record.latencyMs });

@@ -14,6 +14,8 @@ import type { KeyService } from './auth/key-service.js';
 import type { ResponseStorage } from './responses/response-storage.js';
 import type { SpendControl } from './spend-control.js';
 import type { Admission } from './guard/admission.js';
+import type { GatewayMetrics } from '../observability/gateway-metrics.js';
+import type { Tracing } from '../observability/request-trace.js';
 
 /** Everything a request handler needs, built once at start. */
 export interface Gateway {
@@ -41,4 +43,8 @@ export interface Gateway {
   admission?: Admission;
   /** Captured requests, which datasets are made from; absent while nothing captures them. */
   captures?: CaptureReader;
+  /** Prometheus metrics, when `prometheus.enabled`. */
+  metrics?: GatewayMetrics;
+  /** OpenTelemetry traces, when the OTEL_* variables turn them on. */
+  tracing?: Tracing;
 }

@@ -29,6 +29,8 @@ import type { Store } from '../store/store.js';
 import type { CaptureReader } from '../quality/captured-request.js';
 import { gatewayCaptureReader } from '../quality/capture-reader.js';
 import { CaptureWriter } from '../quality/capture-writer.js';
+import { startObservability } from '../observability/start-observability.js';
+import { tracingFromEnv } from '../observability/tracing-env.js';
 
 const customerCacheMs = 5_000;
 
@@ -90,6 +92,8 @@ export async function prepareAdminKey(options: StartOptions): Promise<string | u
 
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
   const { config, logger } = options;
+  // Checked before anything opens, so a bad OTEL_* value stops the start cleanly.
+  const tracing = tracingFromEnv(process.env);
   const routers = routerModelsFor(config, { onReload: (file) => logger.info('router model reloaded', { file }), onError: (file, error) => logger.error('router model reload failed', { file, error: error.message }) });
   setOutboundPolicy(config.outbound);
   const store = await openStore(config.storage, join(options.dataDir, 'switchyard.db'));
@@ -110,6 +114,9 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const gateway: Gateway = { config, logger, store, keys, registry: new ModelRegistry(config, catalog), ledger, capture, catalog, health: new DeploymentHealth(config.resilience), cache: new ResponseCache(shared?.cache ?? new MemoryCacheStore(config.cache.maxEntries), config.cache), spend, responses, background: new Set(), ...(routers ? { routers } : {}) };
   gateway.captures = options.captures ?? gatewayCaptureReader(gateway);
   gateway.datasets = store.datasets;
+  const observability = await startObservability({ config, logger, registry: gateway.registry, health: gateway.health, ledger, budgets, store, keys, tracing });
+  if (observability.metrics) gateway.metrics = observability.metrics;
+  if (observability.tracing) gateway.tracing = observability.tracing;
   const server = createServer(guardedServerOptions(config.server));
   const guards = installGuards(server, config.server);
   gateway.admission = guards.admission;
@@ -142,6 +149,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       await Promise.race([Promise.allSettled([...gateway.background]), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
       routers?.close();
       await ledger.stop();
+      await observability.close();
       await responses.stop();
       await capture.stop();
       closeUpstreamConnections();

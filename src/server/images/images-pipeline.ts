@@ -5,7 +5,7 @@ import { computeCost } from '../../ledger/cost.js';
 import type { CanonicalImageRequest, ImageAdapter, ImageResult } from '../../providers/images/image-adapter.js';
 import { imageAdapterFor } from '../../providers/images/image-adapters.js';
 import { sendUpstreamBuffered } from '../../providers/shared/http-client.js';
-import { runAttempts, type ExecutionContext } from '../../routing/attempt-loop.js';
+import { runAttempts, withTraceHeaders, type ExecutionContext } from '../../routing/attempt-loop.js';
 import { finishAttempt } from '../../routing/attempt-record.js';
 import { headerValue } from '../../providers/shared/header-value.js';
 
@@ -40,7 +40,7 @@ export function executeImages(request: CanonicalImageRequest, targets: Deploymen
   if (capable.length === 0) return Promise.reject(imagesUnsupported(targets[0]?.provider ?? request.model));
   return runAttempts<ImageOutcome>(capable, context, async (deployment, record, started) => {
     const adapter = imageAdapterFor(deployment.providerType) as ImageAdapter;
-    const upstream = adapter.buildImageRequest(request, deployment.upstreamModel, deployment.endpoint);
+    const upstream = withTraceHeaders(adapter.buildImageRequest(request, deployment.upstreamModel, deployment.endpoint), context);
     const response = await sendUpstreamBuffered(upstream, { provider: deployment.provider, timeouts: deployment.timeouts, signal: context.signal });
     const text = response.body.toString('utf8');
     if (response.status >= 400) throw adapter.classifyError({ status: response.status, headers: response.headers, body: text }, deployment.endpoint);
