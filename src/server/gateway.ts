@@ -13,6 +13,7 @@ import type { CaptureWriter } from '../quality/capture-writer.js';
 import type { KeyService } from './auth/key-service.js';
 import type { ResponseStorage } from './responses/response-storage.js';
 import type { SpendControl } from './spend-control.js';
+import type { Readiness } from './readiness.js';
 
 /** Everything a request handler needs, built once at start. */
 export interface Gateway {
@@ -38,4 +39,6 @@ export interface Gateway {
   background: Set<Promise<unknown>>;
   /** Captured requests, which datasets are made from; absent while nothing captures them. */
   captures?: CaptureReader;
+  /** What `GET /ready` reports; absent in gateways built without a server (commands, tests). */
+  readiness?: Readiness;
 }
