@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -10,6 +10,12 @@ const admin = 'reload-admin';
 
 function configPointingAt(url: string, extraModel = ''): string {
   return `providers:\n  sim: { type: openai, baseUrl: "${url}" }\nmodels:\n  house: { provider: sim, price: { input: 1, output: 2 } }\n${extraModel}`;
+}
+
+/** Replaces the file in one step, as editors and Kubernetes do, so that the watcher never reads half a file. */
+function replaceFile(file: string, text: string): void {
+  writeFileSync(`${file}.next`, text);
+  renameSync(`${file}.next`, file);
 }
 
 async function waitFor(condition: () => Promise<boolean> | boolean, what: string, timeoutMs = 10_000): Promise<void> {
@@ -75,7 +81,7 @@ describe('configuration reload with requests in flight', () => {
     const before = first.received.length;
     const inFlight = Array.from({ length: 40 }, (_, index) => chat('house', index % 2 === 0));
     await waitFor(() => first.received.length - before === 40, 'all 40 requests to reach the first upstream');
-    writeFileSync(file, configPointingAt(second.url, '  added: { provider: sim, model: house, price: { input: 1, output: 2 } }\n'));
+    replaceFile(file, configPointingAt(second.url, '  added: { provider: sim, model: house, price: { input: 1, output: 2 } }\n'));
     gateway.process.kill('SIGHUP');
     await waitFor(async () => (await modelNames()).includes('added'), 'the reloaded model list');
 
@@ -92,7 +98,7 @@ describe('configuration reload with requests in flight', () => {
   test('a bad configuration is refused with its problems logged, and the one in force keeps serving', async () => {
     second.behave({ kind: 'slow', delayMs: 500 });
     const inFlight = Array.from({ length: 10 }, () => chat('house'));
-    writeFileSync(file, `${configPointingAt(second.url)}  broken: { provider: nowhere }\nroutes:\n  chat: { strategy: fastest-ever, targets: [house] }\n`);
+    replaceFile(file, `${configPointingAt(second.url)}  broken: { provider: nowhere }\nroutes:\n  chat: { strategy: fastest-ever, targets: [house] }\n`);
     gateway.process.kill('SIGHUP');
     await waitFor(() => logLines().some((line) => line.message.startsWith('configuration reload refused')), 'the refusal in the log');
     const refusal = logLines().find((line) => line.message.startsWith('configuration reload refused'));
@@ -108,7 +114,7 @@ describe('configuration reload with requests in flight', () => {
 
   test('a change of the file alone is picked up, and a section that needs a restart is kept and named', async () => {
     const received = first.received.length;
-    writeFileSync(file, `storage: postgres://nobody@127.0.0.1:1/none\n${configPointingAt(first.url, '  watched: { provider: sim, model: house, price: { input: 1, output: 2 } }\n')}`);
+    replaceFile(file, `storage: postgres://nobody@127.0.0.1:1/none\n${configPointingAt(first.url, '  watched: { provider: sim, model: house, price: { input: 1, output: 2 } }\n')}`);
     await waitFor(async () => (await modelNames()).includes('watched'), 'the file change to be applied');
     const answer = await chat('watched');
     assert.equal(answer.status, 200, answer.text);
@@ -127,7 +133,7 @@ describe('configuration reload with requests in flight', () => {
     };
     const clients = Array.from({ length: 8 }, client);
     for (let round = 0; round < 6; round += 1) {
-      writeFileSync(file, configPointingAt(round % 2 === 0 ? second.url : first.url, `  round${round}: { provider: sim, model: house, price: { input: 1, output: 2 } }\n`));
+      replaceFile(file, configPointingAt(round % 2 === 0 ? second.url : first.url, `  round${round}: { provider: sim, model: house, price: { input: 1, output: 2 } }\n`));
       gateway.process.kill('SIGHUP');
       await waitFor(async () => (await modelNames()).includes(`round${round}`), `reload round ${round}`);
     }
@@ -135,5 +141,32 @@ describe('configuration reload with requests in flight', () => {
     await Promise.all(clients);
     assert.ok(statuses.length >= 8, `only ${statuses.length} requests ran`);
     assert.deepEqual(statuses.filter((status) => status !== 200), [], 'no request failed during the reloads');
+  });
+});
+
+describe('configuration reload with --workers 2', () => {
+  test('SIGHUP to the primary reloads every worker', async () => {
+    const simulator = await startOpenAiSimulator();
+    const folder = mkdtempSync(join(tmpdir(), 'switchyard-reload-workers-'));
+    const file = join(folder, 'switchyard.yaml');
+    writeFileSync(file, configPointingAt(simulator.url));
+    const gateway = await spawnGateway(['--workers', '2'], { SWITCHYARD_ADMIN_KEY: admin, SWITCHYARD_CONFIG_WATCH: '0' }, folder);
+    try {
+      replaceFile(file, configPointingAt(simulator.url, '  added: { provider: sim, model: house }\n'));
+      gateway.process.kill('SIGHUP');
+      const reloads = () => gateway.output().split('\n').filter((line) => line.includes('"message":"configuration reloaded"') && line.includes('"reason":"SIGHUP"')).length;
+      await waitFor(() => reloads() === 2, 'both workers to reload');
+      // Connections are spread over the workers; each of several fresh connections must see the new model.
+      for (let attempt = 0; attempt < 6; attempt += 1) {
+        const response = await fetch(`${gateway.url}/v1/models`, { headers: { authorization: `Bearer ${admin}`, connection: 'close' } });
+        const names = ((await response.json()) as { data: { id: string }[] }).data.map((model) => model.id);
+        assert.ok(names.includes('added'), `attempt ${attempt}: ${names.join(', ')}`);
+      }
+    } finally {
+      gateway.process.kill('SIGTERM');
+      await gateway.exited;
+      await simulator.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
