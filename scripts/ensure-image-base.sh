@@ -39,7 +39,9 @@ fi
 
 ROOTFS="$WORK/rootfs"
 if [[ ! -f "$WORK/rootfs.done" ]]; then
-  rm -rf "$ROOTFS"
+  # A debootstrap that was interrupted may have left /proc or /sys mounted inside; never delete through them.
+  findmnt -rno TARGET | grep -F "$ROOTFS/" | sort -r | while read -r target; do umount -l "$target"; done || true
+  rm -rf --one-file-system "$ROOTFS"
   mirror="$(sed -n 's/^URIs: *\(http[^ ]*debian\)$/\1/p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n 1)"
   say "debootstrap bookworm (minbase) into $ROOTFS"
   debootstrap --variant=minbase --include=ca-certificates,python3,make,g++ bookworm "$ROOTFS" ${mirror:+"$mirror"} >&2

@@ -6,10 +6,10 @@ import type { Logger } from '../core/logger.js';
 
 /**
  * Sections a running gateway takes from a new configuration. The rest (storage, Redis, the listen address, the
- * ledger, cache and capture writers, circuit-breaker settings, and any section added later) is wired into objects
+ * ledger, cache and capture writers, circuit-breaker settings, the budget alert webhook, and any section added later) is wired into objects
  * built once at start, so a change there is kept out of the running config and logged as needing a restart.
  */
-export const reloadableSections = ['providers', 'models', 'routes', 'teams', 'limits', 'alerts'] as const satisfies readonly (keyof Config)[];
+export const reloadableSections = ['providers', 'models', 'routes', 'teams', 'limits'] as const satisfies readonly (keyof Config)[];
 
 export interface MergedConfig {
   config: Config;

@@ -140,7 +140,6 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     previousRouters?.close();
   };
   const reloader = options.reloadConfig ? new ConfigReloader({ load: options.reloadConfig, current: () => gateway.config, apply: applyConfig, logger }) : undefined;
-  if (reloader && options.configFile) reloader.watch(options.configFile);
   readiness.markConfigLoaded();
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (request, response) => void handler(request, response));
   server.headersTimeout = 60_000;
@@ -149,6 +148,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     server.listen(options.port ?? config.server.port, options.host ?? config.server.host, () => resolve());
   });
   const address = server.address() as AddressInfo;
+  if (reloader && options.configFile) reloader.watch(options.configFile);
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
 
   let stopping: Promise<void> | undefined;
