@@ -7,7 +7,7 @@ export interface ClusterOptions {
   workers: number;
   logger: Logger;
   /** Runs in each worker: starts the gateway and returns its graceful shutdown. */
-  startWorker: () => Promise<{ shutdown: () => Promise<void>; url: string }>;
+  startWorker: () => Promise<{ shutdown: () => Promise<void>; reload: (reason: string) => void; url: string }>;
   /** Runs once in the primary before any worker starts (for example to create the admin key). */
   preparePrimary: () => Promise<void>;
   /** Counters the primary holds for every worker; undefined when the workers share Redis instead. */
@@ -50,6 +50,10 @@ export async function runCluster(options: ClusterOptions): Promise<void> {
     };
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
+    // Each worker reloads its own configuration (and also watches the file itself).
+    process.on('SIGHUP', () => {
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.send({ type: 'reload' });
+    });
     return;
   }
   const running = await options.startWorker();
@@ -61,9 +65,12 @@ export async function runCluster(options: ClusterOptions): Promise<void> {
     );
   };
   process.on('message', (message: unknown) => {
-    if (typeof message === 'object' && message !== null && (message as { type?: string }).type === 'shutdown') shutdown();
+    const type = typeof message === 'object' && message !== null ? (message as { type?: string }).type : undefined;
+    if (type === 'shutdown') shutdown();
+    else if (type === 'reload') running.reload('SIGHUP');
   });
   // Signals go to the primary, which coordinates; a worker ignores its own copy of a terminal's Ctrl-C.
   process.on('SIGINT', () => undefined);
   process.on('SIGTERM', shutdown);
+  process.on('SIGHUP', () => undefined);
 }

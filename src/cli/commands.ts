@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { loadConfig } from '../config/load-config.js';
+import { loadConfig, type LoadedConfig } from '../config/load-config.js';
 import type { Config } from '../config/schema.js';
 import type { UsageGroup } from '../ledger/ledger-record.js';
 import { publicKey } from '../server/admin/admin-routes.js';
@@ -14,9 +14,14 @@ export function dataDirOf(args: ParsedArgs, config: Config | undefined): string 
   return flagString(args, 'data-dir') ?? process.env.SWITCHYARD_DATA_DIR ?? config?.dataDir ?? join(process.cwd(), '.switchyard');
 }
 
-export function readConfig(args: ParsedArgs): Config {
+/** The configuration and the file it came from (undefined when it came from the environment). */
+export function loadConfigOf(args: ParsedArgs): LoadedConfig {
   const file = flagString(args, 'config');
-  return loadConfig({ ...(file === undefined ? {} : { file }), cwd: process.cwd(), env: process.env }).config;
+  return loadConfig({ ...(file === undefined ? {} : { file }), cwd: process.cwd(), env: process.env });
+}
+
+export function readConfig(args: ParsedArgs): Config {
+  return loadConfigOf(args).config;
 }
 
 /** Opens the store the config and data folder name, runs `action` on it, and closes it. */

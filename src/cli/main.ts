@@ -5,7 +5,7 @@ import { prepareAdminKey, startGateway, type StartOptions } from '../server/star
 import { runCluster } from './cluster.js';
 import { IpcCounterStore } from '../limits/ipc-counter-store.js';
 import { MemoryCounterStore } from '../limits/memory-counter-store.js';
-import { dataDirOf, keysCommand, readConfig, usageCommand } from './commands.js';
+import { dataDirOf, keysCommand, loadConfigOf, usageCommand } from './commands.js';
 import { flagString, parseArgs, type ParsedArgs } from './parse-args.js';
 import { datasetsCommand } from './dataset-commands.js';
 import { reportCommand, revenueCommand } from './report-commands.js';
@@ -35,7 +35,7 @@ Environment: PORT, SWITCHYARD_ADMIN_KEY, SWITCHYARD_DATA_DIR, provider keys such
 `;
 
 function startOptions(args: ParsedArgs): StartOptions {
-  const config = readConfig(args);
+  const { config, source } = loadConfigOf(args);
   const logger = createLogger((process.env.SWITCHYARD_LOG_LEVEL as 'info' | undefined) ?? 'info');
   const portText = flagString(args, 'port') ?? process.env.PORT;
   const port = portText === undefined ? undefined : Number(portText);
@@ -48,6 +48,8 @@ function startOptions(args: ParsedArgs): StartOptions {
     ...(port === undefined ? {} : { port }),
     ...(host === undefined ? {} : { host }),
     ...(process.env.SWITCHYARD_ADMIN_KEY ? { adminKey: process.env.SWITCHYARD_ADMIN_KEY } : {}),
+    reloadConfig: () => loadConfigOf(args).config,
+    ...(source !== undefined && process.env.SWITCHYARD_CONFIG_WATCH !== '0' ? { configFile: source } : {}),
   };
 }
 
@@ -71,7 +73,7 @@ async function startClustered(args: ParsedArgs, workers: number): Promise<void> 
     },
     startWorker: async () => {
       const running = await startGateway({ ...options, ...(options.config.redis ? {} : { counters: new IpcCounterStore() }) });
-      return { shutdown: () => running.shutdown(), url: running.url };
+      return { shutdown: () => running.shutdown(), reload: (reason: string) => void running.reload(reason), url: running.url };
     },
   });
 }
@@ -107,6 +109,7 @@ async function start(args: ParsedArgs): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGHUP', () => void running.reload('SIGHUP'));
 }
 
 async function main(argv: string[]): Promise<void> {

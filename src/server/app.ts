@@ -22,6 +22,7 @@ import { runResponses } from './responses/responses-handler.js';
 import { handleStoredResponse } from './responses/stored-responses-routes.js';
 import type { ChatRequest } from '../core/canonical.js';
 import { handleFeedback } from '../quality/feedback-handler.js';
+import { sendReadiness } from './readiness.js';
 
 /** An ingress that speaks chat: how to decode its body and encode its answers. */
 export interface ChatIngress {
@@ -72,6 +73,10 @@ export function createRequestHandler(gateway: Gateway) {
     try {
       if (path === '/health' || path === '/healthz') {
         sendJson(response, 200, { status: 'ok' });
+        return;
+      }
+      if ((path === '/ready' || path === '/readyz') && gateway.readiness) {
+        await sendReadiness(gateway.readiness, response);
         return;
       }
       if (path === '/metrics' && gateway.metrics?.onMainPort) {

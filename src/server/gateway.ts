@@ -16,6 +16,7 @@ import type { SpendControl } from './spend-control.js';
 import type { Admission } from './guard/admission.js';
 import type { GatewayMetrics } from '../observability/gateway-metrics.js';
 import type { Tracing } from '../observability/request-trace.js';
+import type { Readiness } from './readiness.js';
 
 /** Everything a request handler needs, built once at start. */
 export interface Gateway {
@@ -47,4 +48,6 @@ export interface Gateway {
   metrics?: GatewayMetrics;
   /** OpenTelemetry traces, when the OTEL_* variables turn them on. */
   tracing?: Tracing;
+  /** What `GET /ready` reports; absent in gateways built without a server (commands, tests). */
+  readiness?: Readiness;
 }

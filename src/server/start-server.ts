@@ -31,6 +31,8 @@ import { gatewayCaptureReader } from '../quality/capture-reader.js';
 import { CaptureWriter } from '../quality/capture-writer.js';
 import { startObservability } from '../observability/start-observability.js';
 import { tracingFromEnv } from '../observability/tracing-env.js';
+import { ConfigReloader, type ReloadOutcome } from './config-reload.js';
+import { Readiness, type ReadinessProbe } from './readiness.js';
 
 const customerCacheMs = 5_000;
 
@@ -56,6 +58,17 @@ function customerLimitsFrom(store: Store): CustomerLimits {
   };
 }
 
+/** What `/ready` checks besides the config and draining: the store always, Redis when configured. */
+function readinessProbes(store: Store, redis: CounterStore | undefined): ReadinessProbe[] {
+  const probes: ReadinessProbe[] = [{ name: 'store', probe: () => store.settings.get('admin_key_hash') }];
+  if (redis) probes.push({ name: 'redis', probe: () => redis.get('readiness-probe') });
+  return probes;
+}
+
+function routerLogging(logger: Logger) {
+  return { onReload: (file: string) => logger.info('router model reloaded', { file }), onError: (file: string, error: Error) => logger.error('router model reload failed', { file, error: error.message }) };
+}
+
 export interface StartOptions {
   config: Config;
   logger: Logger;
@@ -68,16 +81,23 @@ export interface StartOptions {
   counters?: CounterStore;
   /** Captured requests to make datasets from, instead of the store's own. */
   captures?: CaptureReader;
+  /** Reads the configuration again for a reload (SIGHUP, or a change of `configFile`); without it the config is fixed. */
+  reloadConfig?: () => Config;
+  /** The configuration file, watched for changes when `reloadConfig` is given. */
+  configFile?: string;
 }
 
 export interface RunningGateway {
-  gateway: Gateway;
+  /** The gateway in force: a reload replaces it, while requests already running keep the one they started with. */
+  readonly gateway: Gateway;
   server: Server;
   url: string;
   /** The admin key generated at this first start, shown once; undefined when it already existed. */
   generatedAdminKey: string | undefined;
   /** Stops accepting, lets in-flight requests finish up to the deadline, flushes the ledger, closes storage. */
   shutdown(graceMs?: number): Promise<void>;
+  /** Loads the configuration again and swaps it in, or refuses it and keeps the one in force. */
+  reload(reason: string): ReloadOutcome;
 }
 
 /** Creates the admin key once, before workers start, so that concurrent starts cannot each generate one. */
@@ -94,7 +114,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const { config, logger } = options;
   // Checked before anything opens, so a bad OTEL_* value stops the start cleanly.
   const tracing = tracingFromEnv(process.env);
-  const routers = routerModelsFor(config, { onReload: (file) => logger.info('router model reloaded', { file }), onError: (file, error) => logger.error('router model reload failed', { file, error: error.message }) });
+  const routers = routerModelsFor(config, routerLogging(logger));
   setOutboundPolicy(config.outbound);
   const store = await openStore(config.storage, join(options.dataDir, 'switchyard.db'));
   const keys = new KeyService(store.keys, store.settings);
@@ -104,23 +124,40 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const shared = config.redis ? await connectRedis(config.redis, logger) : undefined;
   const counters = shared?.counters ?? options.counters ?? new MemoryCounterStore();
   const budgets = new BudgetService({ store: counters, onThreshold: budgetAlertSender(config.alerts.webhookUrl, logger), onError: (error) => logger.error('budget alert failed', { error }) });
-  const spend = new SpendControl(config, budgets, new RateLimiter({ store: counters }), customerLimitsFrom(store));
+  const rateLimiter = new RateLimiter({ store: counters });
+  const customerLimits = customerLimitsFrom(store);
+  const spend = new SpendControl(config, budgets, rateLimiter, customerLimits);
   const ledger = new LedgerWriter(store.ledger, config.ledger, logger);
   ledger.start();
   const responses = new ResponseStorage(store.responses, config.responses, logger);
   responses.start();
   const capture = new CaptureWriter(store.captures, config.capture, logger);
   capture.start();
-  const gateway: Gateway = { config, logger, store, keys, registry: new ModelRegistry(config, catalog), ledger, capture, catalog, health: new DeploymentHealth(config.resilience), cache: new ResponseCache(shared?.cache ?? new MemoryCacheStore(config.cache.maxEntries), config.cache), spend, responses, background: new Set(), ...(routers ? { routers } : {}) };
+  const readiness = new Readiness(readinessProbes(store, shared?.counters));
+  let gateway: Gateway = { readiness, config, logger, store, keys, registry: new ModelRegistry(config, catalog), ledger, capture, catalog, health: new DeploymentHealth(config.resilience), cache: new ResponseCache(shared?.cache ?? new MemoryCacheStore(config.cache.maxEntries), config.cache), spend, responses, background: new Set(), ...(routers ? { routers } : {}) };
   gateway.captures = options.captures ?? gatewayCaptureReader(gateway);
   gateway.datasets = store.datasets;
   const observability = await startObservability({ config, logger, registry: gateway.registry, health: gateway.health, ledger, budgets, store, keys, tracing });
   if (observability.metrics) gateway.metrics = observability.metrics;
   if (observability.tracing) gateway.tracing = observability.tracing;
+  let handler = createRequestHandler(gateway);
+  // Everything built from the reloadable sections is rebuilt before the swap, so each request sees one config.
+  const applyConfig = (next: Config) => {
+    const rebuilt: Gateway = { ...gateway, config: next, registry: new ModelRegistry(next, catalog), spend: new SpendControl(next, budgets, rateLimiter, customerLimits) };
+    const nextRouters = routerModelsFor(next, routerLogging(logger));
+    delete rebuilt.routers;
+    if (nextRouters) rebuilt.routers = nextRouters;
+    const previousRouters = gateway.routers;
+    setOutboundPolicy(next.outbound);
+    gateway = rebuilt;
+    handler = createRequestHandler(rebuilt);
+    previousRouters?.close();
+  };
+  const reloader = options.reloadConfig ? new ConfigReloader({ load: options.reloadConfig, current: () => gateway.config, apply: applyConfig, logger }) : undefined;
+  readiness.markConfigLoaded();
   const server = createServer(guardedServerOptions(config.server));
   const guards = installGuards(server, config.server);
   gateway.admission = guards.admission;
-  const handler = createRequestHandler(gateway);
   server.on('request', (request, response) => void handler(request, response));
   server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {
@@ -128,11 +165,14 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     server.listen(options.port ?? config.server.port, options.host ?? config.server.host, () => resolve());
   });
   const address = server.address() as AddressInfo;
+  if (reloader && options.configFile) reloader.watch(options.configFile);
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
 
   let stopping: Promise<void> | undefined;
   const shutdown = (graceMs = config.server.shutdownGraceMs) => {
     stopping ??= (async () => {
+      readiness.startDraining();
+      reloader?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Keep-alive connections turn idle as their last response ends; close them as they do.
       const reaper = setInterval(() => server.closeIdleConnections(), 50);
@@ -147,7 +187,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       // Requests cut at the deadline settle their records as their sockets close; give that a turn of the loop.
       await new Promise((resolve) => setImmediate(resolve));
       await Promise.race([Promise.allSettled([...gateway.background]), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
-      routers?.close();
+      gateway.routers?.close();
       await ledger.stop();
       await observability.close();
       await responses.stop();
@@ -158,5 +198,15 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     })();
     return stopping;
   };
-  return { gateway, server, url, generatedAdminKey: generated, shutdown };
+  const reload = (reason: string): ReloadOutcome => reloader?.reload(reason) ?? { applied: false, problems: ['this gateway was started without a configuration source to reload from'] };
+  return {
+    get gateway() {
+      return gateway;
+    },
+    server,
+    url,
+    generatedAdminKey: generated,
+    shutdown,
+    reload,
+  };
 }
