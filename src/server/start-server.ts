@@ -25,11 +25,13 @@ import type { Store } from '../store/store.js';
 import type { CaptureReader } from '../quality/captured-request.js';
 import { gatewayCaptureReader } from '../quality/capture-reader.js';
 import { CaptureWriter } from '../quality/capture-writer.js';
+import type { RedisCounterStore } from '../limits/redis-counter-store.js';
+import { shareAcrossReplicas } from './replica-sharing.js';
 
 const customerCacheMs = 5_000;
 
 /** Counters and cache in Redis. Loaded only when configured: the client library alone costs about 20 MB of memory. */
-async function connectRedis(url: string, logger: Logger): Promise<{ counters: CounterStore; cache: CacheStore }> {
+async function connectRedis(url: string, logger: Logger): Promise<{ counters: RedisCounterStore; cache: CacheStore }> {
   const [{ connectRedisCounterStore }, { RedisCacheStore }] = await Promise.all([import('../limits/redis-counter-store.js'), import('../cache/redis-cache-store.js')]);
   const counters = await connectRedisCounterStore({ url, onError: (error) => logger.error('redis error', { error }) });
   return { counters, cache: new RedisCacheStore(counters.connection, counters.keyPrefix) };
@@ -103,6 +105,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   capture.start();
   const gateway: Gateway = { config, logger, store, keys, registry: new ModelRegistry(config, catalog), ledger, capture, catalog, health: new DeploymentHealth(config.resilience), cache: new ResponseCache(shared?.cache ?? new MemoryCacheStore(config.cache.maxEntries), config.cache), spend, responses, background: new Set(), ...(routers ? { routers } : {}) };
   gateway.captures = options.captures ?? gatewayCaptureReader(gateway);
+  const sharing = shared ? await shareAcrossReplicas(gateway, shared.counters, logger) : undefined;
   gateway.datasets = store.datasets;
   const handler = createRequestHandler(gateway);
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (request, response) => void handler(request, response));
@@ -135,6 +138,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       await responses.stop();
       await capture.stop();
       closeUpstreamConnections();
+      await sharing?.close();
       await counters.close();
       await store.close();
     })();
