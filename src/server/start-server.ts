@@ -27,6 +27,7 @@ import { gatewayCaptureReader } from '../quality/capture-reader.js';
 import { CaptureWriter } from '../quality/capture-writer.js';
 import type { RedisCounterStore } from '../limits/redis-counter-store.js';
 import { shareAcrossReplicas } from './replica-sharing.js';
+import { LedgerUpkeep } from '../ledger/ledger-upkeep.js';
 
 const customerCacheMs = 5_000;
 
@@ -99,6 +100,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const spend = new SpendControl(config, budgets, new RateLimiter({ store: counters }), customerLimitsFrom(store));
   const ledger = new LedgerWriter(store.ledger, config.ledger, logger);
   ledger.start();
+  const upkeep = new LedgerUpkeep(store.ledger, { intervalMs: config.ledger.upkeepIntervalMs, ...(config.ledger.retentionDays ? { retentionDays: config.ledger.retentionDays } : {}) }, logger);
+  upkeep.start();
   const responses = new ResponseStorage(store.responses, config.responses, logger);
   responses.start();
   const capture = new CaptureWriter(store.captures, config.capture, logger);
@@ -135,6 +138,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       await Promise.race([Promise.allSettled([...gateway.background]), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
       routers?.close();
       await ledger.stop();
+      await upkeep.stop();
       await responses.stop();
       await capture.stop();
       closeUpstreamConnections();

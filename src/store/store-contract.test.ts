@@ -14,6 +14,7 @@ import { rollupRecords } from '../reports/rollup-records.js';
 import { responseContractCases } from './response-contract-cases.js';
 import type { CustomerRecord, KeyRecord, RollupQuery, RollupRow, Store } from './store.js';
 import { qualityContract } from './quality-contract.js';
+import { ledgerRetentionContract } from './ledger-retention-contract.js';
 import type { EvaluationRecord, EvaluationResult } from '../quality/evaluation-types.js';
 
 /** Where a store lives: opened once per test, or several times to check what survives a reopen. */
@@ -342,6 +343,7 @@ function contract(target: Target): void {
   datasetContract(it);
   responseContractCases(it);
   qualityContract(it, record);
+  ledgerRetentionContract(it, record, attempt);
   it('evaluations: insert, get, list newest first, status updates, unknown ids', async (store) => {
     const first = evaluation('ev-1', march1);
     const second = evaluation('ev-2', march1 + hour);

@@ -38,6 +38,14 @@ export interface LedgerRepository {
   get(id: string): Promise<RequestRecord | undefined>;
   /** Rows in no particular order; money rounded to 1e-9 as in `usage`. */
   rollup(query: RollupQuery): Promise<RollupRow[]>;
+  /**
+   * Deletes the requests that started before `before` (epoch ms), with their attempts and tags, in steps that hold
+   * no lock for long; the hourly rollups stay. Returns how many requests went, or undefined when another replica is
+   * doing it now.
+   */
+  deleteBefore(before: number): Promise<number | undefined>;
+  /** Upkeep due ahead of time at `now`: PostgreSQL creates the partitions of the coming months. */
+  prepare(now: number): Promise<void>;
 }
 
 /** Granularity of a ledger rollup: each row covers one UTC hour or one UTC day. */
@@ -63,6 +71,7 @@ export interface RollupQuery {
 export interface RollupRow extends TokenCounts {
   /** Start of the UTC hour or day, epoch ms. */
   bucket: number;
+  team: string | null;
   customer: string | null;
   keyId: string | null;
   route: string | null;

@@ -3,6 +3,8 @@ import { qualityTablesSql } from '../quality-tables-sql.js';
 import { datasetTablesSql } from '../dataset-rows.js';
 import { evaluationTables } from '../evaluation-rows.js';
 import { inTransaction } from './postgres-transaction.js';
+import { rollupBackfillSql, rollupTableSql } from '../rollup-table.js';
+import { partitionMigrationSql } from './postgres-partition-sql.js';
 
 /** Schema migrations, applied in order; `schema_migrations` records which ran. Mirrors the SQLite schema. */
 export const postgresMigrations: string[] = [
@@ -43,6 +45,9 @@ export const postgresMigrations: string[] = [
    ALTER TABLE requests ADD COLUMN router_choice TEXT;
    ALTER TABLE requests ADD COLUMN router_shadow BOOLEAN;
    ALTER TABLE requests ADD COLUMN router_choice_cost_usd DOUBLE PRECISION;`,
+  `${rollupTableSql({ bigint: 'BIGINT', real: 'DOUBLE PRECISION', flag: 'BOOLEAN' })};
+   ${rollupBackfillSql('postgres')};`,
+  partitionMigrationSql,
 ];
 
 /** Any fixed number works; every replica must use the same one. */

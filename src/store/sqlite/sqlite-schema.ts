@@ -1,6 +1,7 @@
 import { qualityTablesSql } from '../quality-tables-sql.js';
 import { datasetTablesSql } from '../dataset-rows.js';
 import { evaluationTables } from '../evaluation-rows.js';
+import { rollupBackfillSql, rollupTableSql } from '../rollup-table.js';
 
 /** Schema migrations, applied in order; `user_version` records how many ran. */
 export const sqliteMigrations: string[] = [
@@ -41,4 +42,6 @@ export const sqliteMigrations: string[] = [
    ALTER TABLE requests ADD COLUMN router_choice TEXT;
    ALTER TABLE requests ADD COLUMN router_shadow INTEGER;
    ALTER TABLE requests ADD COLUMN router_choice_cost_usd REAL;`,
+  `${rollupTableSql({ bigint: 'INTEGER', real: 'REAL', flag: 'INTEGER' })};
+   ${rollupBackfillSql('sqlite')};`,
 ];
