@@ -12,6 +12,8 @@ import { pathToFileURL } from 'node:url';
 
 export const chatCompletionChunks = 50;
 export const chunkText = 'tok ';
+/** Models whose name starts with this fail every third call with HTTP 500, for runs that mix in upstream errors. */
+export const flakyPrefix = 'bench-flaky';
 const created = 1_700_000_000;
 const usage = { prompt_tokens: 24, completion_tokens: chatCompletionChunks, total_tokens: 24 + chatCompletionChunks };
 
@@ -29,6 +31,7 @@ interface MockStats {
   openStreams: number;
   peakOpenStreams: number;
   badRequests: number;
+  flakyCalls: number;
 }
 
 const completionBody = (model: string) =>
@@ -83,7 +86,7 @@ const responsesBody = (model: string) =>
   );
 
 export function createMockUpstream(options: MockOptions) {
-  const stats: MockStats = { requests: 0, streams: 0, openStreams: 0, peakOpenStreams: 0, badRequests: 0 };
+  const stats: MockStats = { requests: 0, streams: 0, openStreams: 0, peakOpenStreams: 0, badRequests: 0, flakyCalls: 0 };
   const completions = new Map<string, Buffer>();
   const streams = new Map<string, string[]>();
 
@@ -131,6 +134,10 @@ export function createMockUpstream(options: MockOptions) {
     }
     const model = typeof body.model === 'string' ? body.model : 'bench-model';
     if (options.latencyMs > 0) await delay(options.latencyMs);
+    if (model.startsWith(flakyPrefix) && (stats.flakyCalls++ % 3) === 0) {
+      response.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"message":"mock failure","type":"server_error"}}');
+      return;
+    }
     if (body.stream === true) return writeStream(response, model, body.stream_options?.include_usage === true);
     if (request.url?.endsWith('/responses')) {
       let answer = responsesAnswers.get(model);

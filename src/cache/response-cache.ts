@@ -37,7 +37,8 @@ export interface CacheInputs {
  * Requests with temperature above 0, or unset, are only cached when the settings allow non-deterministic answers.
  */
 export class ResponseCache {
-  private readonly index: SemanticIndex;
+  /** Public so that replicas can share it through Redis. */
+  readonly index: SemanticIndex;
 
   constructor(
     private readonly store: CacheStore,

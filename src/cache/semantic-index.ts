@@ -1,12 +1,34 @@
+/** One cached prompt's vector as replicas exchange it; `expiresAt` is epoch ms. */
+export interface SemanticEntry {
+  scope: string;
+  vector: number[];
+  key: string;
+  expiresAt: number;
+}
+
 /** Vectors of cached prompts, searched by cosine similarity within one scope (model, route and earlier turns). */
 export class SemanticIndex {
   private readonly entries: Array<{ scope: string; vector: Float32Array; norm: number; key: string; expiresAt: number }> = [];
+  /** Where this replica's new entries go, so that other replicas find them too (see shared-semantic-index.ts). */
+  private share: ((entry: SemanticEntry) => void) | undefined;
 
-  constructor(private readonly maxEntries = 10_000) {}
+  constructor(readonly maxEntries = 10_000) {}
+
+  shareEntries(share: (entry: SemanticEntry) => void): void {
+    this.share = share;
+  }
 
   add(scope: string, vector: number[], key: string, ttlMs: number): void {
-    const array = Float32Array.from(vector);
-    this.entries.push({ scope, vector: array, norm: norm(array), key, expiresAt: Date.now() + ttlMs });
+    const entry = { scope, vector, key, expiresAt: Date.now() + ttlMs };
+    this.addShared(entry);
+    this.share?.(entry);
+  }
+
+  /** An entry another replica added (or one this replica finds stored at start). */
+  addShared(entry: SemanticEntry): void {
+    if (entry.expiresAt <= Date.now()) return;
+    const array = Float32Array.from(entry.vector);
+    this.entries.push({ scope: entry.scope, vector: array, norm: norm(array), key: entry.key, expiresAt: entry.expiresAt });
     if (this.entries.length > this.maxEntries) this.entries.shift();
   }
 

@@ -19,12 +19,12 @@ export function rollupRecords(records: RequestRecord[], query: RollupQuery): Rol
     if (!matches(record, query)) continue;
     const bucket = Math.floor(record.startedAt / size) * size;
     const ok = record.status < 400;
-    const dimensions = [bucket, record.customer, record.keyId, record.route, record.requestedModel, record.provider, record.upstreamModel, record.cacheHit, ok];
+    const dimensions = [bucket, record.team, record.customer, record.keyId, record.route, record.requestedModel, record.provider, record.upstreamModel, record.cacheHit, ok];
     const key = JSON.stringify(dimensions);
     let row = rows.get(key);
     if (!row) {
       row = {
-        bucket, customer: record.customer, keyId: record.keyId, route: record.route, requestedModel: record.requestedModel,
+        bucket, team: record.team, customer: record.customer, keyId: record.keyId, route: record.route, requestedModel: record.requestedModel,
         provider: record.provider, upstreamModel: record.upstreamModel, cacheHit: record.cacheHit, ok, requests: 0, inputTokens: 0,
         cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0, costUsd: 0, savedUsd: 0, latencyMs: 0,
         shadowAttempts: 0, shadowCostUsd: 0,

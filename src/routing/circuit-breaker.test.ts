@@ -42,3 +42,17 @@ test('a retry budget allows its floor, then a share of recent requests, and refi
   assert.equal(budget.tryRetry(5_000), false, 'still inside the ten-second window');
   assert.equal(budget.tryRetry(11_000), true, 'the window moved past the old retries');
 });
+
+test('transitions another replica made are applied without being announced again, and an older opening never shortens a cooldown', () => {
+  const announced: string[] = [];
+  const breaker = new CircuitBreaker(options, (transition) => announced.push(transition.state));
+  breaker.applyShared({ state: 'open', openedAt: 1_000 });
+  assert.equal(breaker.allows(1_500), false);
+  breaker.applyShared({ state: 'open', openedAt: 0 });
+  assert.equal(breaker.snapshot(1_500).retryInMs, options.cooldownMs - 500, 'the later opening still counts');
+  breaker.applyShared({ state: 'closed' });
+  assert.equal(breaker.allows(1_600), true);
+  assert.deepEqual(announced, []);
+  for (let index = 0; index < options.consecutiveFailures; index += 1) breaker.record(false, 2_000);
+  assert.deepEqual(announced, ['open'], 'its own opening is announced');
+});

@@ -2,6 +2,9 @@ import type { ResilienceConfig } from '../config/schema.js';
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
+/** A circuit opening (at `openedAt`, epoch ms) or closing, as other replicas learn of it. */
+export type BreakerTransition = { state: 'open'; openedAt: number } | { state: 'closed' };
+
 /**
  * One deployment's circuit. Opens after consecutive failures or a high error rate over a recent window; after the
  * cooldown it lets one probe through (half-open) and closes again when the probe succeeds.
@@ -14,7 +17,27 @@ export class CircuitBreaker {
   private probeInFlight = false;
   private opens = 0;
 
-  constructor(private readonly options: ResilienceConfig['breaker']) {}
+  constructor(
+    private readonly options: ResilienceConfig['breaker'],
+    /** Told when this breaker's own outcomes open or close it, not when another replica's do. */
+    private readonly onTransition?: (transition: BreakerTransition) => void,
+  ) {}
+
+  /**
+   * Takes a transition another replica made. An open circuit only moves to a later opening, so an old message
+   * cannot shorten a cooldown; each replica then lets its own probe through when the cooldown ends.
+   */
+  applyShared(transition: BreakerTransition): void {
+    if (transition.state === 'closed') {
+      if (this.state !== 'closed') this.close();
+      this.consecutiveFailures = 0;
+      return;
+    }
+    if (this.state === 'open' && this.openedAt >= transition.openedAt) return;
+    this.state = 'open';
+    this.openedAt = transition.openedAt;
+    this.probeInFlight = false;
+  }
 
   /** Whether a request may go to this deployment now. A half-open circuit admits one probe at a time. */
   allows(now: number): boolean {
@@ -34,7 +57,10 @@ export class CircuitBreaker {
     if (this.outcomes.length > this.options.windowSize) this.outcomes.shift();
     if (success) {
       this.consecutiveFailures = 0;
-      if (this.state === 'half-open') this.close();
+      if (this.state === 'half-open') {
+        this.close();
+        this.onTransition?.({ state: 'closed' });
+      }
       return;
     }
     this.consecutiveFailures += 1;
@@ -64,6 +90,7 @@ export class CircuitBreaker {
     this.openedAt = now;
     this.probeInFlight = false;
     this.opens += 1;
+    this.onTransition?.({ state: 'open', openedAt: now });
   }
 
   private close(): void {

@@ -1,5 +1,5 @@
 import type { ResilienceConfig } from '../config/schema.js';
-import { CircuitBreaker } from './circuit-breaker.js';
+import { CircuitBreaker, type BreakerTransition } from './circuit-breaker.js';
 import type { DeploymentStats } from './policies.js';
 import { RetryBudget } from './retry-budget.js';
 
@@ -18,13 +18,25 @@ interface Entry {
 /** Breakers, retry budgets, latency averages and counts per deployment (by model name), in this process. */
 export class DeploymentHealth implements DeploymentStats {
   private readonly entries = new Map<string, Entry>();
+  /** Where this replica's breaker transitions go, so that other replicas follow them (see shared-breakers.ts). */
+  private share: ((model: string, transition: BreakerTransition) => void) | undefined;
 
   constructor(private readonly options: ResilienceConfig) {}
+
+  shareTransitions(share: (model: string, transition: BreakerTransition) => void): void {
+    this.share = share;
+  }
+
+  /** A transition another replica made on this deployment's circuit. */
+  applyShared(model: string, transition: BreakerTransition): void {
+    this.entry(model).breaker.applyShared(transition);
+  }
 
   private entry(model: string): Entry {
     let entry = this.entries.get(model);
     if (!entry) {
-      entry = { breaker: new CircuitBreaker(this.options.breaker), budget: new RetryBudget(this.options.retryBudget), requests: 0, failures: 0, lastError: null, lastErrorAt: null, latencyMs: undefined };
+      const breaker = new CircuitBreaker(this.options.breaker, (transition) => this.share?.(model, transition));
+      entry = { breaker, budget: new RetryBudget(this.options.retryBudget), requests: 0, failures: 0, lastError: null, lastErrorAt: null, latencyMs: undefined };
       this.entries.set(model, entry);
     }
     return entry;

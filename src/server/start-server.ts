@@ -33,11 +33,14 @@ import { startObservability } from '../observability/start-observability.js';
 import { tracingFromEnv } from '../observability/tracing-env.js';
 import { ConfigReloader, type ReloadOutcome } from './config-reload.js';
 import { Readiness, type ReadinessProbe } from './readiness.js';
+import type { RedisCounterStore } from '../limits/redis-counter-store.js';
+import { shareAcrossReplicas } from './replica-sharing.js';
+import { LedgerUpkeep } from '../ledger/ledger-upkeep.js';
 
 const customerCacheMs = 5_000;
 
 /** Counters and cache in Redis. Loaded only when configured: the client library alone costs about 20 MB of memory. */
-async function connectRedis(url: string, logger: Logger): Promise<{ counters: CounterStore; cache: CacheStore }> {
+async function connectRedis(url: string, logger: Logger): Promise<{ counters: RedisCounterStore; cache: CacheStore }> {
   const [{ connectRedisCounterStore }, { RedisCacheStore }] = await Promise.all([import('../limits/redis-counter-store.js'), import('../cache/redis-cache-store.js')]);
   const counters = await connectRedisCounterStore({ url, onError: (error) => logger.error('redis error', { error }) });
   return { counters, cache: new RedisCacheStore(counters.connection, counters.keyPrefix) };
@@ -129,6 +132,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const spend = new SpendControl(config, budgets, rateLimiter, customerLimits);
   const ledger = new LedgerWriter(store.ledger, config.ledger, logger);
   ledger.start();
+  const upkeep = new LedgerUpkeep(store.ledger, { intervalMs: config.ledger.upkeepIntervalMs, ...(config.ledger.retentionDays ? { retentionDays: config.ledger.retentionDays } : {}) }, logger);
+  upkeep.start();
   const responses = new ResponseStorage(store.responses, config.responses, logger);
   responses.start();
   const capture = new CaptureWriter(store.captures, config.capture, logger);
@@ -136,6 +141,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const readiness = new Readiness(readinessProbes(store, shared?.counters));
   let gateway: Gateway = { readiness, config, logger, store, keys, registry: new ModelRegistry(config, catalog), ledger, capture, catalog, health: new DeploymentHealth(config.resilience), cache: new ResponseCache(shared?.cache ?? new MemoryCacheStore(config.cache.maxEntries), config.cache), spend, responses, background: new Set(), ...(routers ? { routers } : {}) };
   gateway.captures = options.captures ?? gatewayCaptureReader(gateway);
+  const sharing = shared ? await shareAcrossReplicas(gateway, shared.counters, logger) : undefined;
   gateway.datasets = store.datasets;
   const observability = await startObservability({ config, logger, registry: gateway.registry, health: gateway.health, ledger, budgets, store, keys, tracing });
   if (observability.metrics) gateway.metrics = observability.metrics;
@@ -190,9 +196,11 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       gateway.routers?.close();
       await ledger.stop();
       await observability.close();
+      await upkeep.stop();
       await responses.stop();
       await capture.stop();
       closeUpstreamConnections();
+      await sharing?.close();
       await counters.close();
       await store.close();
     })();

@@ -3,16 +3,13 @@ import { roundUsd } from '../ledger/money.js';
 
 const bucketMs = { hour: 3_600_000, day: 86_400_000 } as const;
 
-const dimensions = ['customer', 'key_id', 'route', 'requested_model', 'provider', 'upstream_model', 'cache_hit'];
+export const rollupDimensions = ['team', 'customer', 'key_id', 'route', 'requested_model', 'provider', 'upstream_model', 'cache_hit'];
 
-/**
- * The rollup query for either driver. Shadow cost comes from a correlated sub-query on the attempts'
- * primary key, so a request with several shadow attempts is still counted once.
- */
-export function rollupSql(query: RollupQuery, dialect: 'sqlite' | 'postgres'): { text: string; values: unknown[] } {
+/** The WHERE conditions of a rollup query (its time range on `timeColumn`, and its filters) and their values. */
+export function rollupConditions(query: RollupQuery, dialect: 'sqlite' | 'postgres', timeColumn: string): { conditions: string[]; values: unknown[] } {
   const values: unknown[] = [query.from, query.to];
   const placeholder = () => (dialect === 'sqlite' ? '?' : `$${values.length}`);
-  const conditions = [`started_at >= ${dialect === 'sqlite' ? '?' : '$1'}`, `started_at < ${dialect === 'sqlite' ? '?' : '$2'}`];
+  const conditions = [`${timeColumn} >= ${dialect === 'sqlite' ? '?' : '$1'}`, `${timeColumn} < ${dialect === 'sqlite' ? '?' : '$2'}`];
   const filters: Array<[keyof RollupQuery, string]> = [['route', 'route'], ['provider', 'provider'], ['upstreamModel', 'upstream_model']];
   for (const [field, column] of filters) {
     const value = query[field];
@@ -20,11 +17,20 @@ export function rollupSql(query: RollupQuery, dialect: 'sqlite' | 'postgres'): {
     values.push(value);
     conditions.push(`${column} = ${placeholder()}`);
   }
+  return { conditions, values };
+}
+
+/**
+ * The rollup query for either driver. Shadow cost comes from a correlated sub-query on the attempts'
+ * primary key, so a request with several shadow attempts is still counted once.
+ */
+export function rollupSql(query: RollupQuery, dialect: 'sqlite' | 'postgres'): { text: string; values: unknown[] } {
+  const { conditions, values } = rollupConditions(query, dialect, 'started_at');
   const shadow = dialect === 'sqlite' ? 'a.shadow = 1' : 'a.shadow';
   const size = bucketMs[query.bucket];
   // Shadow-mode router decisions with a priced choice: what those requests cost and what the choice would have.
   const routerShadow = `${dialect === 'sqlite' ? 'router_shadow = 1' : 'router_shadow'} AND router_choice_cost_usd IS NOT NULL`;
-  const text = `SELECT bucket, ${dimensions.join(', ')}, ok, COUNT(*) AS requests,
+  const text = `SELECT bucket, ${rollupDimensions.join(', ')}, ok, COUNT(*) AS requests,
       SUM(input_tokens) AS input_tokens, SUM(cached_input_tokens) AS cached_input_tokens, SUM(cache_write_tokens) AS cache_write_tokens,
       SUM(output_tokens) AS output_tokens, SUM(reasoning_tokens) AS reasoning_tokens, SUM(cost_usd) AS cost_usd,
       SUM(saved_usd) AS saved_usd, SUM(latency_ms) AS latency_ms, SUM(shadow_attempts) AS shadow_attempts, SUM(shadow_cost_usd) AS shadow_cost_usd,
@@ -37,7 +43,7 @@ export function rollupSql(query: RollupQuery, dialect: 'sqlite' | 'postgres'): {
         (SELECT COALESCE(SUM(a.cost_usd), 0) FROM attempts a WHERE a.request_id = r.id AND ${shadow}) AS shadow_cost_usd
       FROM requests r WHERE ${conditions.join(' AND ')}
     ) x
-    GROUP BY bucket, ${dimensions.join(', ')}, ok`;
+    GROUP BY bucket, ${rollupDimensions.join(', ')}, ok`;
   return { text, values };
 }
 
@@ -46,6 +52,7 @@ export function rollupRowFrom(row: Record<string, unknown>): RollupRow {
   const number = (name: string) => Number(row[name] ?? 0);
   return {
     bucket: number('bucket'),
+    team: (row.team as string | null) ?? null,
     customer: (row.customer as string | null) ?? null,
     keyId: (row.key_id as string | null) ?? null,
     route: (row.route as string | null) ?? null,

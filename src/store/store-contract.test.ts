@@ -16,6 +16,7 @@ import { keyContractCases } from './key-contract-cases.js';
 import { auditContractCases } from './audit-contract-cases.js';
 import type { CustomerRecord, KeyRecord, RollupQuery, RollupRow, Store } from './store.js';
 import { qualityContract } from './quality-contract.js';
+import { ledgerRetentionContract } from './ledger-retention-contract.js';
 import type { EvaluationRecord, EvaluationResult } from '../quality/evaluation-types.js';
 
 /** Where a store lives: opened once per test, or several times to check what survives a reopen. */
@@ -354,6 +355,7 @@ function contract(target: Target): void {
   keyContractCases(it);
   auditContractCases(it);
   qualityContract(it, record);
+  ledgerRetentionContract(it, record, attempt);
   it('evaluations: insert, get, list newest first, status updates, unknown ids', async (store) => {
     const first = evaluation('ev-1', march1);
     const second = evaluation('ev-2', march1 + hour);

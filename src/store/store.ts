@@ -69,6 +69,14 @@ export interface LedgerRepository {
   rollup(query: RollupQuery): Promise<RollupRow[]>;
   /** Requests, errors, cost and latency percentiles per time bucket, oldest first (see series-sql.ts). */
   series(query: SeriesQuery): Promise<SeriesRow[]>;
+  /**
+   * Deletes the requests that started before `before` (epoch ms), with their attempts and tags, in steps that hold
+   * no lock for long; the hourly rollups stay. Returns how many requests went, or undefined when another replica is
+   * doing it now.
+   */
+  deleteBefore(before: number): Promise<number | undefined>;
+  /** Upkeep due ahead of time at `now`: PostgreSQL creates the partitions of the coming months. */
+  prepare(now: number): Promise<void>;
 }
 
 export interface SeriesQuery {
@@ -114,6 +122,7 @@ export interface RollupQuery {
 export interface RollupRow extends TokenCounts {
   /** Start of the UTC hour or day, epoch ms. */
   bucket: number;
+  team: string | null;
   customer: string | null;
   keyId: string | null;
   route: string | null;

@@ -1,13 +1,13 @@
 import type pg from 'pg';
 import { inTransaction } from './postgres-transaction.js';
+import { deleteLedgerBefore, ensurePartitions } from './postgres-partitions.js';
 import type { AttemptRecord, RequestRecord, UsageQuery, UsageRow } from '../../ledger/ledger-record.js';
-import { attemptColumns, attemptRow, requestColumns, requestRow, tagColumns, tagRows, tagsFromColumn, routerFieldsFrom, usageGroupColumns } from '../ledger-columns.js';
+import { attemptColumns, attemptRow, requestColumns, requestRow, tagColumns, tagRows, tagsFromColumn, routerFieldsFrom } from '../ledger-columns.js';
 import { rollupRowFrom, rollupSql } from '../rollup-sql.js';
 import { seriesRowFrom, seriesSql } from '../series-sql.js';
-import type { LedgerRepository } from '../store.js';
+import { mergeRollupRows, rollupTableColumns, rollupTableReadSql, rollupTableRows, rollupUpsertSql, splitRange, usageFromRollup } from '../rollup-table.js';
+import type { LedgerRepository, RollupRow } from '../store.js';
 import { roundUsd } from '../../ledger/money.js';
-
-const groupColumns = usageGroupColumns("to_char(to_timestamp(started_at / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')");
 
 const postgresFlag = (flag: boolean) => flag;
 
@@ -46,31 +46,28 @@ export async function insertRows(client: pg.PoolClient, table: string, columns: 
 }
 
 export function postgresLedger(pool: pg.Pool): LedgerRepository {
-  return {
+  const repository: LedgerRepository = {
     async insertBatch(records) {
       if (records.length === 0) return;
       const requests = records.map((record) => requestRow(record, postgresFlag));
       const attempts = records.flatMap((record) => record.attempts.map((attempt) => attemptRow(record.id, attempt, postgresFlag)));
       const tags = records.flatMap(tagRows);
+      const rollups = rollupTableRows(records, postgresFlag);
       await inTransaction(pool, async (client) => {
         await insertRows(client, 'requests', requestColumns, requests);
         if (attempts.length > 0) await insertRows(client, 'attempts', attemptColumns, attempts);
         if (tags.length > 0) await insertRows(client, 'request_tags', tagColumns, tags);
+        const perStatement = Math.floor(maxParameters / rollupTableColumns.length);
+        for (let start = 0; start < rollups.length; start += perStatement) {
+          const chunk = rollups.slice(start, start + perStatement);
+          await client.query(rollupUpsertSql(chunk.length, 'postgres'), chunk.flat());
+        }
       });
     },
 
+    /** Read from the hourly rollups (and raw requests for partial hours at the ends of the range). */
     async usage(query: UsageQuery): Promise<UsageRow[]> {
-      const column = groupColumns[query.groupBy];
-      const result = await pool.query<UsageRow>(
-        `SELECT ${column} AS "group", COUNT(*) AS requests, COUNT(*) FILTER (WHERE status >= 400) AS errors,
-          SUM(input_tokens + cached_input_tokens + cache_write_tokens)::BIGINT AS "inputTokens",
-          SUM(cached_input_tokens)::BIGINT AS "cachedInputTokens", SUM(output_tokens)::BIGINT AS "outputTokens",
-          SUM(reasoning_tokens)::BIGINT AS "reasoningTokens", SUM(cost_usd) AS "costUsd", SUM(saved_usd) AS "savedUsd"
-         FROM requests WHERE started_at >= $1 AND started_at < $2 AND ($3::text IS NULL OR key_id = $3)
-         GROUP BY 1 ORDER BY "costUsd" DESC, requests DESC`,
-        [query.from ?? 0, query.to ?? Number.MAX_SAFE_INTEGER, query.keyId ?? null],
-      );
-      return result.rows.map((row) => ({ ...row, costUsd: roundUsd(row.costUsd), savedUsd: roundUsd(row.savedUsd) }));
+      return usageFromRollup(await repository.rollup({ bucket: 'day', from: query.from ?? 0, to: query.to ?? Number.MAX_SAFE_INTEGER }), query);
     },
 
     async count() {
@@ -82,8 +79,19 @@ export function postgresLedger(pool: pg.Pool): LedgerRepository {
     },
 
     async rollup(query) {
-      const { text, values } = rollupSql(query, 'postgres');
-      return (await pool.query<Row>(text, values)).rows.map(rollupRowFrom);
+      const { hours, raw } = splitRange(query.from, query.to);
+      const reads = [
+        ...(hours ? [rollupTableReadSql({ ...query, from: hours[0], to: hours[1] }, 'postgres')] : []),
+        ...raw.map(([from, to]) => rollupSql({ ...query, from, to }, 'postgres')),
+      ];
+      const results = await Promise.all(reads.map(({ text, values }) => pool.query<Row>(text, values)));
+      return mergeRollupRows(results.flatMap((result) => result.rows.map(rollupRowFrom)) as RollupRow[]);
+    },
+
+    deleteBefore: (before) => deleteLedgerBefore(pool, before),
+
+    async prepare(now) {
+      await ensurePartitions(pool, now);
     },
 
     async series(query) {
@@ -101,4 +109,5 @@ export function postgresLedger(pool: pg.Pool): LedgerRepository {
       return { ...routerFieldsFrom(record), attempts: attempts.rows.map(attemptFromRow) } as unknown as RequestRecord;
     },
   };
+  return repository;
 }

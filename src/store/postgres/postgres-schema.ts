@@ -4,6 +4,8 @@ import { datasetTablesSql } from '../dataset-rows.js';
 import { evaluationTables } from '../evaluation-rows.js';
 import { accessTablesSql } from '../access-tables-sql.js';
 import { inTransaction } from './postgres-transaction.js';
+import { rollupBackfillSql, rollupTableSql } from '../rollup-table.js';
+import { partitionMigrationSql } from './postgres-partition-sql.js';
 
 /** Schema migrations, applied in order; `schema_migrations` records which ran. Mirrors the SQLite schema. */
 export const postgresMigrations: string[] = [
@@ -51,6 +53,9 @@ export const postgresMigrations: string[] = [
        BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$;
      CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_refuse_change();`,
   }),
+  `${rollupTableSql({ bigint: 'BIGINT', real: 'DOUBLE PRECISION', flag: 'BOOLEAN' })};
+   ${rollupBackfillSql('postgres')};`,
+  partitionMigrationSql,
 ];
 
 /** Any fixed number works; every replica must use the same one. */

@@ -7,6 +7,7 @@ import { postgresCustomers, postgresRevenue } from './postgres-finance.js';
 import { postgresLedger } from './postgres-ledger.js';
 import { postgresResponses } from './postgres-responses.js';
 import { migratePostgres } from './postgres-schema.js';
+import { ensurePartitions } from './postgres-partitions.js';
 import { postgresCaptures, postgresFeedback } from './postgres-quality.js';
 import { postgresAudit } from './postgres-audit.js';
 
@@ -34,6 +35,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
   pool.on('error', () => undefined);
   try {
     await migratePostgres(pool);
+    await ensurePartitions(pool, Date.now());
   } catch (error) {
     await pool.end();
     throw error;

@@ -16,13 +16,14 @@ const responses = sqliteResponseInserter(database);
 const insertCaptures = captureInserter(database);
 const deleteExpired = database.prepare('DELETE FROM captures WHERE expires_at <= ?');
 
-parentPort?.on('message', (message: { id: number; rows?: LedgerRows; response?: ResponseRow; captures?: unknown[][]; sweepBefore?: number }) => {
+parentPort?.on('message', (message: { id: number; rows?: LedgerRows; response?: ResponseRow; captures?: unknown[][]; sweepBefore?: number; ledgerBefore?: number }) => {
   try {
     if (message.rows) ledger.insertRows(message.rows);
     // A Buffer crosses the thread boundary as a plain Uint8Array.
     if (message.response) responses({ ...message.response, body: Buffer.from(message.response.body) });
     if (message.captures) insertCaptures(message.captures);
-    const changes = message.sweepBefore === undefined ? 0 : deleteExpired.run(message.sweepBefore).changes;
+    let changes = message.sweepBefore === undefined ? 0 : deleteExpired.run(message.sweepBefore).changes;
+    if (message.ledgerBefore !== undefined) changes = ledger.deleteBatchBefore(message.ledgerBefore);
     parentPort?.postMessage({ id: message.id, changes });
   } catch (error) {
     const failure = error as { message?: string; code?: string };

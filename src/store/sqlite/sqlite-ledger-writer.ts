@@ -49,12 +49,17 @@ export class SqliteLedgerWriter {
     return this.send({ sweepBefore: now });
   }
 
+  /** One batch of the ledger retention (see SqliteLedgerRepository.deleteBatchBefore), on the writing connection. */
+  deleteLedgerBatch(before: number): Promise<number> {
+    return this.send({ ledgerBefore: before });
+  }
+
   /** Capture rows (see `captureRowValues`), written by the same thread so compressed bodies never block the event loop. */
   async insertCaptures(captures: unknown[][]): Promise<void> {
     await this.send({ captures });
   }
 
-  private send(message: { rows: LedgerRows } | { response: ResponseRow } | { captures: unknown[][] } | { sweepBefore: number }): Promise<number> {
+  private send(message: { rows: LedgerRows } | { response: ResponseRow } | { captures: unknown[][] } | { sweepBefore: number } | { ledgerBefore: number }): Promise<number> {
     const id = this.nextId++;
     const written = new Promise<number>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });

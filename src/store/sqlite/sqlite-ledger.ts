@@ -1,12 +1,11 @@
 import type Database from 'better-sqlite3';
 import type { AttemptRecord, RequestRecord, UsageQuery, UsageRow } from '../../ledger/ledger-record.js';
-import { attemptColumns, attemptRow, requestColumns, requestRow, tagColumns, tagRows, tagsFromColumn, routerFieldsFrom, usageGroupColumns } from '../ledger-columns.js';
+import { attemptColumns, attemptRow, requestColumns, requestRow, tagColumns, tagRows, tagsFromColumn, routerFieldsFrom } from '../ledger-columns.js';
 import { rollupRowFrom, rollupSql } from '../rollup-sql.js';
 import { seriesRowFrom, seriesSql } from '../series-sql.js';
+import { mergeRollupRows, rollupTableReadSql, rollupTableRows, rollupUpsertSql, splitRange, usageFromRollup } from '../rollup-table.js';
 import type { RollupQuery, RollupRow, SeriesQuery, SeriesRow } from '../store.js';
 import { roundUsd } from '../../ledger/money.js';
-
-const groupColumns = usageGroupColumns("strftime('%Y-%m-%d', started_at / 1000, 'unixepoch')");
 
 type Row = Record<string, unknown>;
 
@@ -18,10 +17,12 @@ export interface LedgerRows {
   requests: unknown[][];
   attempts: unknown[][];
   tags: unknown[][];
+  /** Hourly rollup rows of the batch, added to the stored ones. */
+  rollups: unknown[][];
 }
 
 export function ledgerRows(records: RequestRecord[]): LedgerRows {
-  const rows: LedgerRows = { requests: [], attempts: [], tags: [] };
+  const rows: LedgerRows = { requests: [], attempts: [], tags: [], rollups: rollupTableRows(records, sqliteFlag) };
   for (const record of records) {
     rows.requests.push(requestRow(record, sqliteFlag));
     if (record.tags) rows.tags.push(...tagRows(record));
@@ -30,18 +31,27 @@ export function ledgerRows(records: RequestRecord[]): LedgerRows {
   return rows;
 }
 
+/** Requests per retention transaction: each holds the write lock for a few milliseconds. */
+export const retentionBatch = 2_000;
+
 /** Rows per INSERT statement: multi-row inserts with positional values are several times cheaper than one row each. */
 const rowsPerStatement = 50;
 
 export class SqliteLedgerRepository {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly writeRows: (rows: LedgerRows) => void;
+  private readonly deleteBatch: (before: number) => number;
 
   constructor(private readonly database: Database.Database) {
+    this.deleteBatch = database.transaction((before: number) => this.deleteBatchNow(before));
     this.writeRows = database.transaction((rows: LedgerRows) => {
       this.insertAll('requests', requestColumns, rows.requests);
       this.insertAll('attempts', attemptColumns, rows.attempts);
       if (rows.tags.length > 0) this.insertAll('request_tags', tagColumns, rows.tags);
+      for (let start = 0; start < rows.rollups.length; start += rowsPerStatement) {
+        const chunk = rows.rollups.slice(start, start + rowsPerStatement);
+        this.statement(`rollups:${chunk.length}`, () => rollupUpsertSql(chunk.length, 'sqlite')).run(chunk.flat());
+      }
     });
   }
 
@@ -53,14 +63,31 @@ export class SqliteLedgerRepository {
   }
 
   private insert(table: string, columns: string[], rows: number): Database.Statement {
-    const key = `${table}:${rows}`;
+    const placeholders = `(${columns.map(() => '?').join(', ')})`;
+    return this.statement(`${table}:${rows}`, () => `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from({ length: rows }, () => placeholders).join(', ')}`);
+  }
+
+  private statement(key: string, text: () => string): Database.Statement {
     let statement = this.statements.get(key);
     if (!statement) {
-      const placeholders = `(${columns.map(() => '?').join(', ')})`;
-      statement = this.database.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from({ length: rows }, () => placeholders).join(', ')}`);
+      statement = this.database.prepare(text());
       this.statements.set(key, statement);
     }
     return statement;
+  }
+
+  /**
+   * Deletes up to {@link retentionBatch} requests that started before `before`, with their attempts and tags, in one
+   * short transaction; returns how many. The caller repeats until fewer come back, so writers get turns in between.
+   */
+  deleteBatchBefore(before: number): number {
+    return this.deleteBatch(before);
+  }
+
+  private deleteBatchNow(before: number): number {
+    const ids = JSON.stringify((this.statement('retention:ids', () => `SELECT id FROM requests WHERE started_at < ? LIMIT ${retentionBatch}`).all(before) as Array<{ id: string }>).map((row) => row.id));
+    for (const table of ['request_tags', 'attempts']) this.statement(`retention:${table}`, () => `DELETE FROM ${table} WHERE request_id IN (SELECT value FROM json_each(?))`).run(ids);
+    return this.statement('retention:requests', () => 'DELETE FROM requests WHERE id IN (SELECT value FROM json_each(?))').run(ids).changes;
   }
 
   insertBatch(records: RequestRecord[]): void {
@@ -72,18 +99,9 @@ export class SqliteLedgerRepository {
     this.writeRows(rows);
   }
 
+  /** Read from the hourly rollups (and raw requests for partial hours at the ends of the range). */
   usage(query: UsageQuery): UsageRow[] {
-    const column = groupColumns[query.groupBy];
-    const rows = this.database
-      .prepare(
-        `SELECT ${column} AS "group", COUNT(*) AS requests, SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END) AS errors,
-          SUM(input_tokens + cached_input_tokens + cache_write_tokens) AS inputTokens, SUM(cached_input_tokens) AS cachedInputTokens,
-          SUM(output_tokens) AS outputTokens, SUM(reasoning_tokens) AS reasoningTokens, SUM(cost_usd) AS costUsd, SUM(saved_usd) AS savedUsd
-         FROM requests WHERE started_at >= @from AND started_at < @to AND (@keyId IS NULL OR key_id = @keyId)
-         GROUP BY 1 ORDER BY costUsd DESC, requests DESC`,
-      )
-      .all({ from: query.from ?? 0, to: query.to ?? Number.MAX_SAFE_INTEGER, keyId: query.keyId ?? null }) as UsageRow[];
-    return rows.map((row) => ({ ...row, costUsd: roundUsd(row.costUsd), savedUsd: roundUsd(row.savedUsd) }));
+    return usageFromRollup(this.rollup({ bucket: 'day', from: query.from ?? 0, to: query.to ?? Number.MAX_SAFE_INTEGER }), query);
   }
 
   count(): { requests: number; attempts: number } {
@@ -93,8 +111,12 @@ export class SqliteLedgerRepository {
   }
 
   rollup(query: RollupQuery): RollupRow[] {
-    const { text, values } = rollupSql(query, 'sqlite');
-    return (this.database.prepare(text).all(...values) as Row[]).map(rollupRowFrom);
+    const { hours, raw } = splitRange(query.from, query.to);
+    const rows: RollupRow[] = [];
+    const read = ({ text, values }: { text: string; values: unknown[] }) => rows.push(...(this.database.prepare(text).all(...values) as Row[]).map(rollupRowFrom));
+    if (hours) read(rollupTableReadSql({ ...query, from: hours[0], to: hours[1] }, 'sqlite'));
+    for (const [from, to] of raw) read(rollupSql({ ...query, from, to }, 'sqlite'));
+    return mergeRollupRows(rows);
   }
 
   series(query: SeriesQuery): SeriesRow[] {

@@ -2,6 +2,7 @@ import { qualityTablesSql } from '../quality-tables-sql.js';
 import { datasetTablesSql } from '../dataset-rows.js';
 import { evaluationTables } from '../evaluation-rows.js';
 import { accessTablesSql } from '../access-tables-sql.js';
+import { rollupBackfillSql, rollupTableSql } from '../rollup-table.js';
 
 /** Schema migrations, applied in order; `user_version` records how many ran. */
 export const sqliteMigrations: string[] = [
@@ -48,4 +49,6 @@ export const sqliteMigrations: string[] = [
     appendOnly: `CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;`,
   }),
+  `${rollupTableSql({ bigint: 'INTEGER', real: 'REAL', flag: 'INTEGER' })};
+   ${rollupBackfillSql('sqlite')};`,
 ];

@@ -7,7 +7,7 @@ import { sqliteDatasets } from './sqlite-datasets.js';
 import { sqliteEvaluations } from './sqlite-evaluations.js';
 import { sqliteKeys } from './sqlite-keys.js';
 import { sqliteCustomers, sqliteRevenue } from './sqlite-finance.js';
-import { SqliteLedgerRepository } from './sqlite-ledger.js';
+import { retentionBatch, SqliteLedgerRepository } from './sqlite-ledger.js';
 import { sqliteResponses } from './sqlite-responses.js';
 import { SqliteLedgerWriter } from './sqlite-ledger-writer.js';
 import { sqliteMigrations } from './sqlite-schema.js';
@@ -51,6 +51,16 @@ export function openSqliteStore(file: string): Store {
       get: async (id) => ledger.get(id),
       rollup: async (query) => ledger.rollup(query),
       series: async (query) => ledger.series(query),
+      async deleteBefore(before) {
+        let total = 0;
+        for (;;) {
+          const deleted = writer ? await writer.deleteLedgerBatch(before) : ledger.deleteBatchBefore(before);
+          total += deleted;
+          if (deleted < retentionBatch) return total;
+        }
+      },
+      // One file, no partitions: nothing to prepare.
+      prepare: async () => undefined,
     },
     revenue: sqliteRevenue(database),
     customers: sqliteCustomers(database),
