@@ -39,6 +39,8 @@ export const adminPermissions: readonly AdminRoutePermission[] = [
   { method: 'GET', path: '/admin/deployments', roles: operations },
   { method: 'GET', path: '/admin/ledger/stats', roles: everyRole },
   { method: 'GET', path: '/admin/responses/stats', roles: operations },
+  // Connections, requests in flight, and what the slow-client and overload guards refused or shed.
+  { method: 'GET', path: '/admin/guard/stats', roles: operations },
   { method: 'GET', path: '/admin/revenue', roles: everyRole },
   { method: 'POST', path: '/admin/revenue', roles: money },
   { method: 'GET', path: '/admin/customers', roles: everyRole },
