@@ -56,6 +56,7 @@ function configFor(openai: OpenAiSimulator, anthropic: ProviderSimulator, reflec
   return {
     resilience: { breaker: { consecutiveFailures: 100_000, minimumRequests: 100_000 } },
     metrics: { rating: { type: 'float', min: 1, max: 5 } },
+    prometheus: { enabled: true },
     providers: {
       'openai-ok': { type: 'openai', baseUrl: openai.url, apiKey: '${OPENAI_API_KEY}', headers: { 'openai-organization': planted.customHeaderSecret } },
       'anthropic-ok': { type: 'anthropic', baseUrl: anthropic.url, apiKey: planted.anthropicKey },
@@ -194,8 +195,8 @@ describe('planted credentials reach no output channel', () => {
     const channels: OutputChannel[] = [
       recordedChannel('answers to clients (bodies and headers)', answers),
       httpChannel('admin API', adminPaths, admin),
-      // Channels other parts of the gateway add are one line each here, for example:
-      // httpChannel('metrics', () => ['/metrics'], admin),
+      // Channels other parts of the gateway add are one line each here.
+      httpChannel('metrics', () => ['/metrics'], admin),
     ];
     const beforeStop = await findSecrets(channels, secrets);
 
