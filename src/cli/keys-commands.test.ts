@@ -1,32 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { after, describe, test } from 'node:test';
+import { cliSandbox } from './cli-sandbox.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 
-/** From dist/src/cli/ back to the checkout's bin/ folder. */
-const binary = fileURLToPath(new URL('../../../bin/switchyard.js', import.meta.url));
-
 describe('switchyard keys commands', () => {
-  let folder: string;
-  const run = (...args: string[]) => {
-    const result = spawnSync(process.execPath, [binary, ...args], {
-      cwd: folder,
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '', SWITCHYARD_DATA_DIR: join(folder, 'data') },
-      timeout: 30_000,
-    });
-    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-  };
+  const sandbox = cliSandbox('switchyard-keys-cli-');
+  const folder = sandbox.folder;
+  const run = sandbox.run;
 
-  before(() => {
-    folder = mkdtempSync(join(tmpdir(), 'switchyard-keys-cli-'));
-  });
-
-  after(() => rmSync(folder, { recursive: true, force: true }));
+  after(() => sandbox.remove());
 
   test('keys create --role makes an admin key that the list shows with its role', () => {
     const created = run('keys', 'create', '--name', 'books', '--role', 'finance');
