@@ -46,7 +46,10 @@ export async function recordAudit(gateway: Gateway, request: IncomingMessage, ch
   });
 }
 
-/** For actions of the gateway itself, such as a configuration reload: the actor is `system`, from no address. */
-export async function recordSystemAudit(store: Store, change: AuditedChange): Promise<void> {
-  await store.audit.append({ at: Date.now(), actor: { id: 'system', role: 'system' }, action: change.action, target: change.target, clientAddress: null, before: change.before ?? null, after: change.after ?? null });
+/**
+ * For actions not made through the admin API, from no address: the gateway's own, such as a configuration reload
+ * (actor `system`), or the command line's on the data folder (actor `cli`).
+ */
+export async function recordSystemAudit(store: Store, change: AuditedChange, actorId: 'system' | 'cli' = 'system'): Promise<void> {
+  await store.audit.append({ at: Date.now(), actor: { id: actorId, role: 'system' }, action: change.action, target: change.target, clientAddress: null, before: change.before ?? null, after: change.after ?? null });
 }
