@@ -110,6 +110,13 @@ describe('configuration reload with requests in flight', () => {
     const results = await Promise.all(inFlight);
     assert.deepEqual(results.map((result) => result.status), results.map(() => 200));
     assert.equal((await chat('added')).status, 200);
+    const audit = await fetch(`${gateway.url}/admin/audit?action=config.*`, { headers: { authorization: `Bearer ${admin}` } });
+    const entries = ((await audit.json()) as { data: { action: string; target: string; actor: { id: string }; after: { problems?: string[] } }[] }).data;
+    // The file watcher may see the same edits before the signal does, so a reload can be named after either.
+    assert.ok(entries.some((entry) => entry.action === 'config.reload' && entry.target === 'SIGHUP'), JSON.stringify(entries));
+    assert.ok(entries.some((entry) => entry.action === 'config.reload.refused'), JSON.stringify(entries));
+    assert.ok(entries.every((entry) => entry.actor.id === 'system' && ['SIGHUP', 'file changed'].includes(entry.target)), JSON.stringify(entries));
+    assert.match((entries.find((entry) => entry.action === 'config.reload.refused')?.after.problems ?? []).join('\n'), /models\.broken\.provider/);
   });
 
   test('a change of the file alone is picked up, and a section that needs a restart is kept and named', async () => {

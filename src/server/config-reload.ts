@@ -44,6 +44,8 @@ export interface ConfigReloaderOptions {
   /** Builds everything that depends on the config and swaps it in at once; throws when the config cannot be used. */
   apply: (config: Config) => void;
   logger: Logger;
+  /** Told of every reload tried, applied or refused (the audit log records them). */
+  onOutcome?: (reason: string, outcome: ReloadOutcome) => void;
 }
 
 function problemsOf(error: unknown): string[] {
@@ -70,11 +72,16 @@ export class ConfigReloader {
     } catch (error) {
       const problems = problemsOf(error);
       logger.error('configuration reload refused; the previous configuration stays in force', { reason, problems });
-      return { applied: false, problems };
+      return this.told(reason, { applied: false, problems });
     }
     if (merged.needsRestart.length > 0) logger.warn('configuration sections changed that take effect only after a restart', { reason, sections: merged.needsRestart });
     logger.info('configuration reloaded', { reason, providers: Object.keys(merged.config.providers).length, models: Object.keys(merged.config.models).length, routes: Object.keys(merged.config.routes).length });
-    return { applied: true, needsRestart: merged.needsRestart };
+    return this.told(reason, { applied: true, needsRestart: merged.needsRestart });
+  }
+
+  private told(reason: string, outcome: ReloadOutcome): ReloadOutcome {
+    this.options.onOutcome?.(reason, outcome);
+    return outcome;
   }
 
   /**

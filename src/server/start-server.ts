@@ -32,6 +32,7 @@ import { CaptureWriter } from '../quality/capture-writer.js';
 import { startObservability } from '../observability/start-observability.js';
 import { tracingFromEnv } from '../observability/tracing-env.js';
 import { ConfigReloader, type ReloadOutcome } from './config-reload.js';
+import { recordSystemAudit } from './admin/audit-trail.js';
 import { Readiness, type ReadinessProbe } from './readiness.js';
 import type { RedisCounterStore } from '../limits/redis-counter-store.js';
 import { shareAcrossReplicas } from './replica-sharing.js';
@@ -159,7 +160,11 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     handler = createRequestHandler(rebuilt);
     previousRouters?.close();
   };
-  const reloader = options.reloadConfig ? new ConfigReloader({ load: options.reloadConfig, current: () => gateway.config, apply: applyConfig, logger }) : undefined;
+  const audited = (reason: string, outcome: ReloadOutcome) => {
+    const change = { action: outcome.applied ? 'config.reload' : 'config.reload.refused', target: reason, after: outcome.applied ? { needsRestart: outcome.needsRestart } : { problems: outcome.problems } };
+    recordSystemAudit(store, change).catch((error: unknown) => logger.error('audit log write failed', { action: change.action, error }));
+  };
+  const reloader = options.reloadConfig ? new ConfigReloader({ load: options.reloadConfig, current: () => gateway.config, apply: applyConfig, logger, onOutcome: audited }) : undefined;
   readiness.markConfigLoaded();
   const server = createServer(guardedServerOptions(config.server));
   const guards = installGuards(server, config.server);
