@@ -1,7 +1,8 @@
 /**
  * Grouped-by-subject cross-validation of model families on RouteLLM's MMLU outcomes: the linear model, boosted trees
  * over prompt-shape features, trees stacked on the linear score, a kNN, and rank averages.
- * Usage: node dist/bench/router/mmlu-families.js DATA_DIR [family ...]
+ * Usage: node dist/bench/router/mmlu-families.js DATA_DIR [family ...] (without names: all, the kNN ones alone take
+ * about a quarter of an hour on 2 cores)
  */
 import { routingFigures } from '../../src/routing/router/apgr.js';
 import { defaultTreeOptions, predictTrees, trainTrees, type TreeTrainOptions } from '../../src/routing/router/boosted-trees.js';

@@ -75,7 +75,7 @@ function main(): void {
     `Command: \`node dist/bench/router/router-latency.js${modelPath ? ` --model ${modelPath}` : ''} --iterations ${iterations}\``,
     '',
     `Machine: ${machine.cpus} × ${machine.model}, Node ${machine.node}, 1-minute load average ${machine.loadAverage1m.toFixed(1)} at the end of the run.`,
-    `Model: ${modelPath ?? 'trained on 2,000 synthetic rows'} (features 2^${model.features.bits}, word n-grams ${model.features.wordNgrams}, char n-grams ${model.features.charNgrams.join(',')}); prompts over ${model.features.maxChars} characters are cut to their head and tail.`,
+    `Model: ${modelPath ?? 'trained on 2,000 synthetic rows'} (family ${model.family}; features 2^${model.features.bits}, word n-grams ${model.features.wordNgrams}, char n-grams ${model.features.charNgrams.join(',')}); prompts over ${model.features.maxChars} characters are cut to their head and tail.`,
     '',
     'Wall time includes time the process waited for a core; CPU time (user + system, microsecond resolution) is the work itself.',
     '',

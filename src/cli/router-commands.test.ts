@@ -40,6 +40,17 @@ describe('switchyard router', () => {
     assert.equal(JSON.parse(readFileSync(model, 'utf8')).format, 'switchyard-router');
   });
 
+  test('train --family forces a family, and the file says which', () => {
+    const forced = join(directory, 'trees.json');
+    const result = run(['train', '--data', data, '--out', forced, '--family', 'trees']);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /family trees/);
+    const file = JSON.parse(readFileSync(forced, 'utf8')) as { family: string; version: number; training: { families: Record<string, number> } };
+    assert.equal(file.family, 'trees');
+    assert.equal(file.version, 2);
+    assert.deepEqual(Object.keys(file.training.families), ['trees']);
+  });
+
   test('score answers one line per prompt, in order, higher for prompts that need the strong model', () => {
     const prompts = [{ prompt: 'what is a good breakfast recipe' }, { prompt: 'prove the homology theorem for this manifold' }, { prompt: 'tell me about the weather' }];
     const result = run(['score', '--model', model], toJsonl(prompts));

@@ -107,10 +107,13 @@ interface CharCounts {
   pipes: number;
   blanks: number;
   quotes: number;
+  /** Capitals after a space that does not follow a sentence end: names and terms. */
+  capitalised: number;
+  lines: number;
 }
 
 function countChars(text: string, questionEnd: number): CharCounts {
-  const counts: CharCounts = { digits: 0, questionDigits: 0, math: 0, numbers: 0, sentences: 0, questions: 0, code: 0, nonAscii: 0, pipes: 0, blanks: 0, quotes: 0 };
+  const counts: CharCounts = { digits: 0, questionDigits: 0, math: 0, numbers: 0, sentences: 0, questions: 0, code: 0, nonAscii: 0, pipes: 0, blanks: 0, quotes: 0, capitalised: 0, lines: 1 };
   let inNumber = false;
   for (let index = 0; index < text.length; index += 1) {
     const code = text.charCodeAt(index);
@@ -127,6 +130,11 @@ function countChars(text: string, questionEnd: number): CharCounts {
     else if (code === 95 && text.charCodeAt(index - 1) !== 95) counts.blanks += 1;
     else if (code === 34 || code === 0x201c) counts.quotes += 1;
     if (code >= 128) counts.nonAscii += 1;
+    else if (code === 10) counts.lines += 1;
+    else if (code >= 65 && code <= 90 && text.charCodeAt(index - 1) === 32) {
+      const before = text.charCodeAt(index - 2);
+      if (before !== 46 && before !== 63 && before !== 33 && before !== 10) counts.capitalised += 1;
+    }
     inNumber = digit || (inNumber && code === 46);
   }
   return counts;
@@ -138,7 +146,6 @@ const negationWords = new Set(['not', 'except', 'never', 'least', 'false', 'inco
 interface WordCounts {
   words: number;
   letters: number;
-  capitalised: number;
   negations: number;
   idfSum: number;
   rare: number;
@@ -160,7 +167,7 @@ function negationBucketsFor(bits: number): Set<number> {
 }
 
 function countWords(text: string, rarity: WordRarity | undefined, bits: number): WordCounts {
-  const counts: WordCounts = { words: 0, letters: 0, capitalised: 0, negations: 0, idfSum: 0, rare: 0, top: new Float64Array(5) };
+  const counts: WordCounts = { words: 0, letters: 0, negations: 0, idfSum: 0, rare: 0, top: new Float64Array(5) };
   const negations = negationBucketsFor(bits);
   forEachWordBucket(text, bits, (bucket, length) => {
     counts.words += 1;
@@ -183,19 +190,6 @@ function countWords(text: string, rarity: WordRarity | undefined, bits: number):
   return counts;
 }
 
-function capitalisedWords(text: string): number {
-  let count = 0;
-  for (let index = 1; index < text.length; index += 1) {
-    const code = text.charCodeAt(index);
-    // A capital after a space that does not follow a sentence end: a name or a term.
-    if (code >= 65 && code <= 90 && text.charCodeAt(index - 1) === 32) {
-      const before = text.charCodeAt(index - 2);
-      if (before !== 46 && before !== 63 && before !== 33 && before !== 10) count += 1;
-    }
-  }
-  return count;
-}
-
 /** The shape vector of one prompt (already truncated), written into `out` (length `shapeDimension`). */
 export function promptShape(text: string, context: PromptContext, rarity: WordRarity | undefined, out: Float64Array): Float64Array {
   const options = optionStats(text);
@@ -203,15 +197,13 @@ export function promptShape(text: string, context: PromptContext, rarity: WordRa
   const words = countWords(text, rarity, rarity?.bits ?? 16);
   const length = Math.max(text.length, 1);
   const wordCount = Math.max(words.words, 1);
-  let lines = 1;
-  for (let index = text.indexOf('\n'); index >= 0; index = text.indexOf('\n', index + 1)) lines += 1;
   const top = words.top;
   const values = [
-    Math.log1p(text.length), Math.log1p(words.words), Math.log1p(lines), options.count, Math.log1p(options.firstStart),
+    Math.log1p(text.length), Math.log1p(words.words), Math.log1p(chars.lines), options.count, Math.log1p(options.firstStart),
     Math.log1p(options.totalChars), options.count > 0 ? Math.log1p(options.totalChars / options.count) : 0,
     options.count > 0 ? Math.log1p(options.longest) - Math.log1p(options.shortest) : 0, options.count > 0 ? options.numeric / options.count : 0,
     chars.digits / length, chars.questionDigits / Math.max(options.firstStart, 1), chars.math / length, Math.log1p(chars.numbers),
-    Math.log1p(chars.sentences), words.letters / wordCount, capitalisedWords(text) / wordCount, words.negations, chars.questions,
+    Math.log1p(chars.sentences), words.letters / wordCount, chars.capitalised / wordCount, words.negations, chars.questions,
     chars.code / length, words.idfSum / wordCount, ((top[0] as number) + (top[1] as number) + (top[2] as number) + (top[3] as number) + (top[4] as number)) / 5,
     words.rare / wordCount, Math.log1p(Math.max(0, (context.turns ?? 1) - 1)), context.tools ?? 0, context.hasSystem ? 1 : 0, chars.nonAscii / length,
     chars.pipes, options.count > 0 ? options.paired / options.count : 0,

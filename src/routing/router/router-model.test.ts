@@ -57,6 +57,8 @@ describe('router model files', () => {
     assert.throws(() => RouterModel.parse(JSON.stringify({ ...file, version: 3 })), /model file version 3 is not one this switchyard reads \(versions 1, 2\)/);
     assert.throws(() => RouterModel.parse(JSON.stringify({ ...file, trees: undefined })), /family trees needs "trees" and "rarity"/);
     const tooWide = { ...file, trees: { base: 0, trees: [{ feature: [99, -1, -1], threshold: [0, 0, 0], value: [0, 0, 0] }] } };
-    assert.throws(() => RouterModel.parse(JSON.stringify(tooWide)), /trees read feature 99, the trees family has/);
+    assert.throws(() => RouterModel.parse(JSON.stringify(tooWide)), /trees\.trees\.0: node 0 reads feature 99; the family has 31/);
+    const cut = { ...file, trees: { base: 0, trees: [{ feature: [3], threshold: [0], value: [0] }] } };
+    assert.throws(() => RouterModel.parse(JSON.stringify(cut)), /trees\.trees\.0: node 0 splits but its children are missing/);
   });
 });

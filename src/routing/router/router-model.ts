@@ -87,6 +87,15 @@ function decodeHead(encoded: z.infer<typeof encodedHead>, dimension: number, nam
   return { bias: encoded.bias, weights: decodeWeights(encoded) };
 }
 
+/** A tree the schema accepts may still be unusable: a split whose children fall outside it, or an unknown feature. */
+function checkTree(tree: BoostedTrees['trees'][number], inputs: number, name: string): void {
+  if (tree.threshold.length !== tree.feature.length || tree.value.length !== tree.feature.length) throw new Error(`${name}: feature, threshold and value must have the same length`);
+  tree.feature.forEach((feature, node) => {
+    if (feature >= inputs) throw new Error(`${name}: node ${node} reads feature ${feature}; the family has ${inputs}`);
+    if (feature >= 0 && 2 * node + 2 >= tree.feature.length) throw new Error(`${name}: node ${node} splits but its children are missing`);
+  });
+}
+
 /** A loaded model, ready to score prompts. */
 export class RouterModel {
   readonly features: FeatureOptions;
@@ -107,7 +116,7 @@ export class RouterModel {
     if (this.family !== 'linear') {
       if (!file.trees || !file.rarity) throw new Error(`family ${this.family} needs "trees" and "rarity"`);
       const inputs = shapeDimension + (this.family === 'stacked' ? 1 : 0);
-      for (const tree of file.trees.trees) if (tree.feature.some((feature) => feature >= inputs)) throw new Error(`trees read feature ${Math.max(...tree.feature)}, the ${this.family} family has ${inputs}`);
+      file.trees.trees.forEach((tree, index) => checkTree(tree, inputs, `trees.trees.${index}`));
       this.trees = file.trees;
       this.rarity = decodeRarity(file.rarity);
     }
