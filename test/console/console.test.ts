@@ -104,7 +104,7 @@ describe('the console in Chromium against a gateway with simulated traffic', () 
     await signIn(page);
     await page.getByRole('link', { name: 'Keys and budgets' }).click();
     await page.getByLabel('Name').fill('console-made');
-    await page.getByLabel('Key budget (USD)').fill('5');
+    await page.getByLabel('Key budget (USD)', { exact: true }).fill('5');
     await page.getByRole('button', { name: 'Create key' }).click();
     const secret = (await page.getByTestId('new-key').textContent()) ?? '';
     assert.match(secret, /^sy-/);
@@ -173,8 +173,17 @@ describe('the console in Chromium against a gateway with simulated traffic', () 
     const alert = page.getByRole('alert').filter({ hasText: 'Not allowed' });
     await alert.waitFor();
     assert.match((await alert.textContent()) ?? '', /admin role/);
-    const keys = await admin<{ data: Array<{ name: string }> }>('/admin/keys');
+    const keys = await admin<{ data: Array<{ id: string; name: string; budget: unknown }> }>('/admin/keys');
     assert.equal(keys.data.filter((item) => item.name === 'not-allowed').length, 0);
+    // Budgets of existing keys are finance's to set.
+    const app = keys.data.find((item) => item.name === 'test-app');
+    assert.ok(app);
+    await page.getByLabel('Which key').selectOption(app.id);
+    await page.getByLabel('New key budget (USD)').fill('3');
+    await page.getByRole('button', { name: 'Save key' }).click();
+    await page.getByRole('status').filter({ hasText: `Saved ${app.id}` }).waitFor();
+    const changed = (await admin<{ data: Array<{ id: string; budget: unknown }> }>('/admin/keys')).data.find((item) => item.id === app.id);
+    assert.deepEqual(changed?.budget, { usd: 3, period: 'monthly', hard: true });
     await context.close();
   });
 
