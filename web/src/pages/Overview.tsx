@@ -20,10 +20,15 @@ function topColumns(label: string): ColumnDef<TopRow, any>[] {
   ];
 }
 
+/** Requests per second to three significant digits: quiet gateways see fractions of one. */
+function rate(value: number): string {
+  return value === 0 ? '0' : value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toPrecision(3);
+}
+
 /** The figures of a range as the page prints them. */
 function overviewFigures(data: Overview): Record<string, string> {
   return {
-    rps: data.totals.requestsPerSecond.toFixed(3),
+    rps: rate(data.totals.requestsPerSecond),
     p50: ms(data.totals.p50Ms),
     p99: ms(data.totals.p99Ms),
     errorRate: percent(data.totals.errorRate * 100, 2),
