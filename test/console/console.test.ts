@@ -120,8 +120,14 @@ describe('the console in Chromium against a gateway with simulated traffic', () 
     await page.getByLabel('Key id').fill(made.id);
     await page.getByRole('button', { name: 'Apply filters' }).click();
     const rows = page.locator('tbody tr');
-    await page.getByRole('cell', { name: 'initech' }).waitFor();
-    assert.equal(await rows.count(), 1, 'only the new key\'s request');
+    // The unfiltered page stays on screen until the filtered one arrives: wait for the table to change.
+    let count = await rows.count();
+    for (let tries = 0; tries < 100 && count !== 1; tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      count = await rows.count();
+    }
+    assert.equal(count, 1, 'only the new key\'s request');
+    await rows.first().getByRole('cell', { name: 'initech' }).waitFor();
     await rows.first().getByRole('button').click();
     await page.getByRole('heading', { level: 1, name: 'Request' }).waitFor();
     await page.getByRole('caption').filter({ hasText: 'Attempts' }).waitFor();
