@@ -5,6 +5,7 @@ import type { UsageGroup } from '../ledger/ledger-record.js';
 import { publicKey } from '../server/admin/admin-routes.js';
 import { KeyService } from '../server/auth/key-service.js';
 import { adminRoles, isAdminRole } from '../core/admin-role.js';
+import { recordSystemAudit } from '../server/admin/audit-trail.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { flagString, type ParsedArgs } from './parse-args.js';
@@ -30,6 +31,19 @@ export async function withStore<T>(args: ParsedArgs, action: (store: Store) => P
   }
 }
 
+async function rotateCommand(args: ParsedArgs, store: Store, keys: KeyService): Promise<void> {
+  const id = args.positional[2];
+  if (!id) throw new Error('Usage: switchyard keys rotate KEY_ID [--grace-seconds N]');
+  const graceText = flagString(args, 'grace-seconds');
+  if (graceText !== undefined && !/^\d+$/.test(graceText)) throw new Error(`--grace-seconds: expected a whole number of seconds, got "${graceText}".`);
+  const graceSeconds = graceText === undefined ? readConfig(args).access.rotation.graceSeconds : Number(graceText);
+  const rotated = await keys.rotate(id, graceSeconds * 1000);
+  if (!rotated) throw new Error(`No active key with id "${id}".`);
+  const until = new Date(rotated.record.previousValidUntil ?? Date.now()).toISOString();
+  await recordSystemAudit(store, { action: 'key.rotate', target: id, after: { previousValidUntil: until } }, 'cli');
+  process.stdout.write(`Rotated ${id}; the old secret works until ${until}. Store the new one now; it is not shown again:\n${rotated.key}\n`);
+}
+
 export async function keysCommand(args: ParsedArgs): Promise<void> {
   const action = args.positional[1];
   await withStore(args, async (store) => {
@@ -49,6 +63,7 @@ export async function keysCommand(args: ParsedArgs): Promise<void> {
         ...(team ? { team } : {}),
         ...(role ? { role } : {}),
       });
+      await recordSystemAudit(store, { action: 'key.create', target: created.id, after: publicKey(created.record) }, 'cli');
       const kind = role ? `admin key with the ${role} role` : 'key';
       process.stdout.write(`Created ${kind} ${created.id} (${name}). Store it now; it is not shown again:\n${created.key}\n`);
     } else if (action === 'list') {
@@ -58,8 +73,11 @@ export async function keysCommand(args: ParsedArgs): Promise<void> {
       const id = args.positional[2];
       if (!id) throw new Error('Usage: switchyard keys revoke KEY_ID');
       if (!(await keys.revoke(id))) throw new Error(`No key with id "${id}".`);
+      await recordSystemAudit(store, { action: 'key.revoke', target: id }, 'cli');
       process.stdout.write(`Revoked ${id}.\n`);
-    } else throw new Error('Usage: switchyard keys create|list|revoke');
+    } else if (action === 'rotate') {
+      await rotateCommand(args, store, keys);
+    } else throw new Error('Usage: switchyard keys create|list|revoke|rotate');
   });
 }
 

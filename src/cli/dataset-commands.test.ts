@@ -1,13 +1,8 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-
-/** From dist/src/cli/ back to the checkout's bin/ folder. */
-const binary = fileURLToPath(new URL('../../../bin/switchyard.js', import.meta.url));
+import { after, describe, test } from 'node:test';
+import { cliSandbox } from './cli-sandbox.js';
 
 const line = (index: number) => JSON.stringify({ messages: [{ role: 'user', content: `Question ${index}?` }, { role: 'assistant', content: `Answer ${index}.` }] });
 const toolLine = JSON.stringify({
@@ -16,22 +11,11 @@ const toolLine = JSON.stringify({
 });
 
 describe('switchyard datasets commands', () => {
-  let folder: string;
-  const run = (...args: string[]) => {
-    const result = spawnSync(process.execPath, [binary, ...args], {
-      cwd: folder,
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '', SWITCHYARD_DATA_DIR: join(folder, 'data') },
-      timeout: 30_000,
-    });
-    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-  };
+  const sandbox = cliSandbox('switchyard-datasets-cli-');
+  const folder = sandbox.folder;
+  const run = sandbox.run;
 
-  before(() => {
-    folder = mkdtempSync(join(tmpdir(), 'switchyard-datasets-cli-'));
-  });
-
-  after(() => rmSync(folder, { recursive: true, force: true }));
+  after(() => sandbox.remove());
 
   test('a JSONL file with a bad line is refused with its line number, and nothing is imported', () => {
     writeFileSync(join(folder, 'bad.jsonl'), `${line(1)}\n{"messages": [{"role": "user", "content": "no answer"}]}\n`);

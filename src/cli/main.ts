@@ -19,6 +19,7 @@ Usage:
   switchyard keys create --name NAME [--role admin|finance|viewer] [--models a,b] [--expires-at ISO] [--team T]
   switchyard keys list
   switchyard keys revoke KEY_ID
+  switchyard keys rotate KEY_ID [--grace-seconds N]
   switchyard usage [--group-by key|customer|model|provider|team|route|day] [--from ISO] [--to ISO] [--json]
   switchyard revenue import FILE.csv | list [--period YYYY-MM]
   switchyard report margin [--period YYYY-MM | --from YYYY-MM --to YYYY-MM] [--json]

@@ -1,31 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-
-/** From dist/src/cli/ back to the checkout's bin/ folder. */
-const binary = fileURLToPath(new URL('../../../bin/switchyard.js', import.meta.url));
+import { after, describe, test } from 'node:test';
+import { cliSandbox } from './cli-sandbox.js';
 
 describe('switchyard revenue and report commands', () => {
-  let folder: string;
-  const run = (...args: string[]) => {
-    const result = spawnSync(process.execPath, [binary, ...args], {
-      cwd: folder,
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '', SWITCHYARD_DATA_DIR: join(folder, 'data') },
-      timeout: 30_000,
-    });
-    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-  };
+  const sandbox = cliSandbox('switchyard-cli-');
+  const folder = sandbox.folder;
+  const run = sandbox.run;
 
-  before(() => {
-    folder = mkdtempSync(join(tmpdir(), 'switchyard-cli-'));
-  });
-
-  after(() => rmSync(folder, { recursive: true, force: true }));
+  after(() => sandbox.remove());
 
   test('a CSV with a bad line is refused with its line number, and nothing is imported', () => {
     writeFileSync(join(folder, 'bad.csv'), 'customer,period,usd\nacme,2026-11,100\n"Globex, Inc.",2026-11,-5\ninitech,2026-11,7\n');

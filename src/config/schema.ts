@@ -2,6 +2,7 @@ import { entraAuthSchema } from '../providers/azure/entra-auth.js';
 import { z } from 'zod';
 import { budgetSpecSchema, rateLimitSpecSchema } from '../limits/limit-types.js';
 import { capturePolicySchema, captureSettingsSchema, metricsSchema } from '../quality/capture-config.js';
+import { accessSchema } from './access-schema.js';
 
 /** Wire types a provider may declare. OpenAI-compatible hosts are listed by name so their defaults apply. */
 export const providerTypes = [
@@ -226,6 +227,7 @@ export const configSchema = z
     redis: z.string().optional(),
     dataDir: z.string().optional(),
     server: server.default({}),
+    access: accessSchema.default({}),
     ledger: ledger.default({}),
     resilience: resilience.default({}),
     providers: z.record(provider).default({}),

@@ -90,6 +90,8 @@ export interface UsageQuery {
   groupBy: UsageGroup;
   from?: number;
   to?: number;
+  /** Only requests made with this key. */
+  keyId?: string;
 }
 
 export interface UsageRow {

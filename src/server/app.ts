@@ -10,7 +10,9 @@ import { runEmbeddings } from './embeddings-handler.js';
 import { runImages } from './images/images-handler.js';
 import { writeError, type ErrorDialect } from './error-envelope.js';
 import type { Gateway } from './gateway.js';
-import { customerOf, presentedKey, readJsonBody, sendJson } from './http-body.js';
+import { customerOf, readJsonBody, sendJson } from './http-body.js';
+import { authenticateRequest } from './auth/request-access.js';
+import { ownUsage } from './own-usage.js';
 import { countMessageTokens } from './anthropic/count-tokens.js';
 import { anthropicMessagesCodec } from './anthropic/anthropic-messages-codec.js';
 import { decodeMessagesRequest } from './anthropic/decode-messages-request.js';
@@ -77,7 +79,7 @@ export function createRequestHandler(gateway: Gateway) {
         await consoleAssets.serve(request, response, path);
         return;
       }
-      const principal = await gateway.keys.authenticate(presentedKey(request));
+      const { principal, address } = await authenticateRequest(gateway, request);
       if (path === '/v1/responses') {
         if (request.method !== 'POST') throw new GatewayError('invalid_request', `Use POST for ${path}.`);
         await runResponses(gateway, { request, response }, principal, { requestId, startedAtMs });
@@ -109,13 +111,17 @@ export function createRequestHandler(gateway: Gateway) {
         await handleFeedback(gateway, { request, response }, principal);
         return;
       }
+      if (path === '/v1/usage' && request.method === 'GET') {
+        await ownUsage(gateway, new URL(url, 'http://localhost'), principal, response);
+        return;
+      }
       if (path === '/v1/models' && request.method === 'GET') {
         listModels(gateway, response, principal, request.headers['anthropic-version'] !== undefined);
         return;
       }
       if (path.startsWith('/admin/')) {
         const admin = authorizeAdmin(principal, request.method ?? 'GET', path);
-        await handleAdmin(gateway, request, response, { url: new URL(url, 'http://localhost'), principal: admin });
+        await handleAdmin(gateway, request, response, { url: new URL(url, 'http://localhost'), principal: admin, address });
         return;
       }
       throw new GatewayError('not_found', `No endpoint ${request.method} ${path}. See GET /v1/models, POST /v1/chat/completions, POST /v1/messages, POST /v1/embeddings, POST /v1/images/generations.`);

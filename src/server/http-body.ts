@@ -3,8 +3,15 @@ import { GatewayError } from '../core/errors.js';
 
 /** Reads a request body up to `limit` bytes and parses it as JSON, with errors that say what to fix. */
 export async function readJsonBody(request: IncomingMessage, limit: number): Promise<unknown> {
+  const body = await readOptionalJsonBody(request, limit);
+  if (body === undefined) throw new GatewayError('invalid_request', 'The request body is empty; send a JSON object.');
+  return body;
+}
+
+/** Like readJsonBody, but an empty body gives undefined. */
+export async function readOptionalJsonBody(request: IncomingMessage, limit: number): Promise<unknown> {
   const text = await readTextBody(request, limit);
-  if (text.length === 0) throw new GatewayError('invalid_request', 'The request body is empty; send a JSON object.');
+  if (text.trim().length === 0) return undefined;
   try {
     return JSON.parse(text);
   } catch (error) {

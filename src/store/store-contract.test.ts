@@ -13,6 +13,7 @@ import { openSqliteStore } from './sqlite/sqlite-store.js';
 import { rollupRecords } from '../reports/rollup-records.js';
 import { responseContractCases } from './response-contract-cases.js';
 import { keyContractCases } from './key-contract-cases.js';
+import { auditContractCases } from './audit-contract-cases.js';
 import type { CustomerRecord, KeyRecord, RollupQuery, RollupRow, Store } from './store.js';
 import { qualityContract } from './quality-contract.js';
 import type { EvaluationRecord, EvaluationResult } from '../quality/evaluation-types.js';
@@ -253,6 +254,13 @@ function contract(target: Target): void {
     }
   });
 
+  it('ledger: usage of one key counts only its requests', async (store) => {
+    await store.ledger.insertBatch(usageRecords);
+    assert.deepEqual(await store.ledger.usage({ groupBy: 'key', keyId: 'k2' }), [usageRow('k2', globex)]);
+    assert.deepEqual(await store.ledger.usage({ groupBy: 'model', keyId: 'k1' }), [usageRow('gpt-x', acme)]);
+    assert.deepEqual(await store.ledger.usage({ groupBy: 'model', keyId: 'k-none' }), []);
+  });
+
   it('ledger: usage honours from (inclusive) and to (exclusive)', async (store) => {
     await store.ledger.insertBatch(usageRecords);
     assert.deepEqual(await store.ledger.usage({ groupBy: 'day', from: march1 + day, to: march1 + 2 * day }), [usageRow('2025-03-02', claude)]);
@@ -364,6 +372,7 @@ function contract(target: Target): void {
   datasetContract(it);
   responseContractCases(it);
   keyContractCases(it);
+  auditContractCases(it);
   qualityContract(it, record);
   it('evaluations: insert, get, list newest first, status updates, unknown ids', async (store) => {
     const first = evaluation('ev-1', march1);

@@ -4,6 +4,7 @@ import type { RequestRecord, TokenCounts, UsageQuery, UsageRow } from '../ledger
 import type { CaptureFilter } from '../quality/captured-request.js';
 import type { DatasetItem, DatasetReader, DatasetVersion } from '../quality/dataset.js';
 import type { CaptureRepository, FeedbackRepository } from './quality-store.js';
+import type { AuditRepository } from './audit-store.js';
 import type { EvaluationRecord, EvaluationResult, EvaluationStatus } from '../quality/evaluation-types.js';
 
 export interface KeyRecord {
@@ -269,5 +270,7 @@ export interface Store {
   captures: CaptureRepository;
   feedback: FeedbackRepository;
   evaluations: EvaluationRepository;
+  /** Administrative actions, append-only. */
+  audit: AuditRepository;
   close(): Promise<void>;
 }

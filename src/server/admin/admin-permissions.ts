@@ -25,7 +25,9 @@ export const adminPermissions: readonly AdminRoutePermission[] = [
   { method: 'POST', path: '/admin/keys', roles: adminOnly },
   { method: 'PATCH', path: '/admin/keys/:id', roles: money },
   { method: 'DELETE', path: '/admin/keys/:id', roles: adminOnly },
+  { method: 'POST', path: '/admin/keys/:id/rotate', roles: adminOnly },
   { method: 'GET', path: '/admin/usage', roles: everyRole },
+  { method: 'GET', path: '/admin/audit', roles: everyRole },
   { method: 'GET', path: '/admin/overview', roles: everyRole },
   { method: 'GET', path: '/admin/requests', roles: everyRole },
   // Finance and viewers get the record without its captured bodies (see mayReadBodies).

@@ -15,8 +15,9 @@ import { listDeployments } from './deployment-routes.js';
 import { handleRequestLog } from '../../quality/capture-routes.js';
 import { withFeedbackRates } from '../../quality/feedback-usage.js';
 import { adminRoles, isAdminRole } from '../../core/admin-role.js';
-import type { Principal } from '../auth/key-service.js';
-import { updateKey, whoami } from './key-routes.js';
+import { readAllowedCidrs, rotateKey, updateKey, whoami } from './key-routes.js';
+import { bindAdminCall, recordAudit, type AdminCall } from './audit-trail.js';
+import { handleAudit } from './audit-routes.js';
 
 const usageGroups: readonly UsageGroup[] = ['key', 'customer', 'model', 'provider', 'team', 'route', 'day'];
 
@@ -71,8 +72,11 @@ async function createKey(gateway: Gateway, request: IncomingMessage, response: S
     input.tags = Object.fromEntries(Object.entries(tags).map(([tag, value]) => [tag, requireString(value, `tags.${tag}`)]));
   }
   if (body.budget !== undefined && body.budget !== null) input.budget = parseSpec(budgetSpecSchema, body.budget, 'budget');
+  const allowedCidrs = readAllowedCidrs(body.allowedCidrs);
+  if (allowedCidrs) input.allowedCidrs = allowedCidrs;
   if (body.rateLimit !== undefined && body.rateLimit !== null) input.rateLimit = parseSpec(rateLimitSpecSchema, body.rateLimit, 'rateLimit');
   const created = await gateway.keys.create(input);
+  await recordAudit(gateway, request, { action: 'key.create', target: created.id, after: publicKey(created.record) });
   sendJson(response, 201, { ...publicKey(created.record), id: created.id, key: created.key });
 }
 
@@ -88,8 +92,9 @@ async function usage(gateway: Gateway, url: URL, response: ServerResponse): Prom
 }
 
 /** `/admin/*`: keys and reports. The caller's role has already been checked against `adminPermissions`. */
-export async function handleAdmin(gateway: Gateway, request: IncomingMessage, response: ServerResponse, options: { url: URL; principal: Extract<Principal, { kind: 'admin' }> }): Promise<void> {
+export async function handleAdmin(gateway: Gateway, request: IncomingMessage, response: ServerResponse, options: AdminCall): Promise<void> {
   const { url, principal } = options;
+  bindAdminCall(request, options);
   const path = url.pathname;
   const method = request.method ?? 'GET';
   if (path === '/admin/whoami' && method === 'GET') return whoami(principal, response);
@@ -99,14 +104,18 @@ export async function handleAdmin(gateway: Gateway, request: IncomingMessage, re
     return;
   }
   const keyMatch = /^\/admin\/keys\/([^/]+)$/.exec(path);
-  if (keyMatch && method === 'PATCH') return updateKey(gateway, request, response, decodeURIComponent(keyMatch[1] as string));
+  if (keyMatch && method === 'PATCH') return updateKey(gateway, { request, response }, options, decodeURIComponent(keyMatch[1] as string));
+  const rotateMatch = /^\/admin\/keys\/([^/]+)\/rotate$/.exec(path);
+  if (rotateMatch && method === 'POST') return rotateKey(gateway, { request, response }, decodeURIComponent(rotateMatch[1] as string));
   if (keyMatch && method === 'DELETE') {
     const id = decodeURIComponent(keyMatch[1] as string);
     if (!(await gateway.keys.revoke(id))) throw new GatewayError('not_found', `No key with id "${id}".`);
+    await recordAudit(gateway, request, { action: 'key.revoke', target: id });
     sendJson(response, 200, { id, revoked: true });
     return;
   }
   if (path === '/admin/usage' && method === 'GET') return usage(gateway, url, response);
+  if (path === '/admin/audit' && method === 'GET') return handleAudit(gateway, url, response);
   if (path === '/admin/overview' && method === 'GET') return overview(gateway, url, response);
   if (await handleRequestLog(gateway, { method, url, role: principal.role }, response)) return;
   if (path === '/admin/health' && method === 'GET') {

@@ -7,6 +7,7 @@ import { checkDatasetName, createDatasetFromCapture, groupVersions, importDatase
 import { exportDataset, exportFormats, isExportFormat, tallyExport, type ExportTally } from '../../quality/export-dataset.js';
 import type { Gateway } from '../gateway.js';
 import { readJsonBody, readTextBody, sendJson } from '../http-body.js';
+import { recordAudit } from './audit-trail.js';
 import { invalid, requireObject, requireString } from '../openai/field-reader.js';
 
 const jsonlTypes = ['application/jsonl', 'application/x-ndjson', 'application/x-jsonlines', 'text/plain'];
@@ -97,10 +98,12 @@ async function exportVersion(gateway: Gateway, name: string, url: URL, response:
   response.end();
 }
 
-async function remove(gateway: Gateway, name: string, url: URL, response: ServerResponse): Promise<void> {
+async function remove(gateway: Gateway, name: string, url: URL, http: { request: IncomingMessage; response: ServerResponse }): Promise<void> {
+  const response = http.response;
   const version = positiveInteger(url.searchParams.get('version'), 'version');
   const deleted = await gateway.store.datasets.delete(name, version);
   if (deleted === 0) throw new GatewayError('not_found', version === undefined ? `No dataset named "${name}".` : `Dataset "${name}" has no version ${version}.`);
+  await recordAudit(gateway, http.request, { action: 'dataset.delete', target: name, after: { version: version ?? 'all', deletedVersions: deleted } });
   sendJson(response, 200, { name, ...(version === undefined ? {} : { version }), deletedVersions: deleted });
 }
 
@@ -131,7 +134,7 @@ export async function handleDatasets(gateway: Gateway, request: IncomingMessage,
     const versions = (await gateway.store.datasets.list()).filter((version) => version.name === name);
     if (versions.length === 0) throw new GatewayError('not_found', `No dataset named "${name}".`);
     sendJson(response, 200, { name, versions: versions.map(publicVersion) });
-  } else if (tail === undefined && method === 'DELETE') await remove(gateway, name, url, response);
+  } else if (tail === undefined && method === 'DELETE') await remove(gateway, name, url, { request, response });
   else return false;
   return true;
 }

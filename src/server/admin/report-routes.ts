@@ -9,6 +9,7 @@ import { runGraduationReport, runMarginReport, runSpendReport } from '../../repo
 import type { CustomerRecord } from '../../store/store.js';
 import type { Gateway } from '../gateway.js';
 import { readJsonBody, readTextBody, sendJson } from '../http-body.js';
+import { recordAudit } from './audit-trail.js';
 import { invalid, requireArray } from '../openai/field-reader.js';
 
 const contexts = new WeakMap<Gateway, ReportContext>();
@@ -34,8 +35,7 @@ async function importRevenueCsv(gateway: Gateway, request: IncomingMessage, resp
     const line = /line (\d+)/.exec(message)?.[1];
     throw new GatewayError('invalid_request', `Nothing imported. ${message.replace(/, nothing imported:\n/, ': ').replace(/\n/g, '; ')}.`, { param: line ? `line ${line}` : 'body' });
   }
-  await gateway.store.revenue.upsert(rows);
-  sendJson(response, 200, { imported: rows.length });
+  await saveRevenue(gateway, request, response, rows);
 }
 
 async function importRevenue(gateway: Gateway, request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -49,7 +49,14 @@ async function importRevenue(gateway: Gateway, request: IncomingMessage, respons
     const more = problems.length > listed.length ? ` (and ${problems.length - listed.length} more)` : '';
     throw new GatewayError('invalid_request', `Nothing imported. ${listed.join('; ')}${more}.`, { param: `rows[${first.row}].${first.field}` });
   }
+  await saveRevenue(gateway, request, response, rows);
+}
+
+/** Stores imported revenue rows (from JSON or CSV) and records the import in the audit log. */
+async function saveRevenue(gateway: Gateway, request: IncomingMessage, response: ServerResponse, rows: Parameters<Gateway['store']['revenue']['upsert']>[0]): Promise<void> {
   await gateway.store.revenue.upsert(rows);
+  const summary = { imported: rows.length, customers: [...new Set(rows.map((row) => row.customer))].length, periods: [...new Set(rows.map((row) => row.period))].sort() };
+  await recordAudit(gateway, request, { action: 'revenue.import', target: null, after: summary });
   sendJson(response, 200, { imported: rows.length });
 }
 
@@ -59,6 +66,7 @@ async function putCustomer(gateway: Gateway, request: IncomingMessage, response:
   const existing = await gateway.store.customers.get(id);
   const customer = applyCustomerUpdate(id, body, existing, Date.now());
   await gateway.store.customers.put(customer);
+  await recordAudit(gateway, request, { action: 'customer.put', target: id, before: existing ? publicCustomer(existing) : null, after: publicCustomer(customer) });
   sendJson(response, existing ? 200 : 201, publicCustomer(customer));
 }
 

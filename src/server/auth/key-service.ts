@@ -25,6 +25,9 @@ export type Principal =
 const keyPrefix = 'sy-';
 const adminKeyPrefix = 'sy-admin-';
 const cacheTtlMs = 5_000;
+/** A key that authenticated within this long passes an address's failed-authentication throttle. */
+const recentWindowMs = 3_600_000;
+const maxRecent = 100_000;
 
 export function hashKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
@@ -52,6 +55,8 @@ function sameHash(left: string, right: string): boolean {
  */
 export class KeyService {
   private readonly cache = new Map<string, { record: KeyRecord | undefined; until: number }>();
+  /** Hash of each key that authenticated lately, and when; oldest first. */
+  private readonly recent = new Map<string, number>();
   private adminHash: string | undefined;
 
   constructor(
@@ -119,6 +124,31 @@ export class KeyService {
     return after ? { before, after } : undefined;
   }
 
+  /**
+   * Gives a key a new secret. The old one keeps working for `graceMs`; a later rotation ends that at once, since only
+   * one previous secret is kept. Undefined when no such key exists or it is revoked.
+   */
+  async rotate(id: string, graceMs: number, now = Date.now()): Promise<{ key: string; record: KeyRecord } | undefined> {
+    const existing = await this.keys.get(id);
+    if (!existing || existing.revokedAt !== null) return undefined;
+    const key = generateKey(existing.role ? adminKeyPrefix : keyPrefix);
+    const record = await this.keys.rotate(id, { hash: hashKey(key), prefix: visiblePrefix(key), previousValidUntil: now + graceMs });
+    this.forget(id);
+    return record ? { key, record } : undefined;
+  }
+
+  /** Whether this key authenticated within the last hour (it may still have been revoked since). */
+  recentlyValid(key: string, now = Date.now()): boolean {
+    const seen = this.recent.get(hashKey(key));
+    return seen !== undefined && now - seen < recentWindowMs;
+  }
+
+  private remember(hash: string, now: number): void {
+    this.recent.delete(hash);
+    this.recent.set(hash, now);
+    if (this.recent.size > maxRecent) this.recent.delete(this.recent.keys().next().value as string);
+  }
+
   /** Drops cached lookups of a key so that a change made through this process takes effect at once. */
   private forget(id: string): void {
     for (const [hash, entry] of this.cache) if (entry.record?.id === id) this.cache.delete(hash);
@@ -132,7 +162,10 @@ export class KeyService {
   async authenticate(key: string | undefined, now = Date.now()): Promise<Principal> {
     if (!key) throw new GatewayError('authentication_failed', 'Missing API key. Send it as "Authorization: Bearer <key>" (or "x-api-key: <key>").');
     const hash = hashKey(key);
-    if (this.adminHash !== undefined && sameHash(hash, this.adminHash)) return { kind: 'admin', key: undefined, role: 'admin' };
+    if (this.adminHash !== undefined && sameHash(hash, this.adminHash)) {
+      this.remember(hash, now);
+      return { kind: 'admin', key: undefined, role: 'admin' };
+    }
     let cached = this.cache.get(hash);
     if (!cached || cached.until < now) {
       const record = await this.keys.findByHash(hash);
@@ -147,6 +180,7 @@ export class KeyService {
     if (record.revokedAt !== null) throw new GatewayError('authentication_failed', 'This API key has been revoked.');
     if (record.expiresAt !== null && record.expiresAt <= now) throw new GatewayError('authentication_failed', 'This API key has expired.');
     if (previous && (record.previousValidUntil ?? 0) <= now) throw new GatewayError('authentication_failed', 'This API key was rotated and its grace period has ended. Use the new key.');
+    this.remember(hash, now);
     return record.role ? { kind: 'admin', key: record, role: record.role } : { kind: 'key', key: record };
   }
 }

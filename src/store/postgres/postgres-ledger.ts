@@ -66,8 +66,9 @@ export function postgresLedger(pool: pg.Pool): LedgerRepository {
           SUM(input_tokens + cached_input_tokens + cache_write_tokens)::BIGINT AS "inputTokens",
           SUM(cached_input_tokens)::BIGINT AS "cachedInputTokens", SUM(output_tokens)::BIGINT AS "outputTokens",
           SUM(reasoning_tokens)::BIGINT AS "reasoningTokens", SUM(cost_usd) AS "costUsd", SUM(saved_usd) AS "savedUsd"
-         FROM requests WHERE started_at >= $1 AND started_at < $2 GROUP BY 1 ORDER BY "costUsd" DESC, requests DESC`,
-        [query.from ?? 0, query.to ?? Number.MAX_SAFE_INTEGER],
+         FROM requests WHERE started_at >= $1 AND started_at < $2 AND ($3::text IS NULL OR key_id = $3)
+         GROUP BY 1 ORDER BY "costUsd" DESC, requests DESC`,
+        [query.from ?? 0, query.to ?? Number.MAX_SAFE_INTEGER, query.keyId ?? null],
       );
       return result.rows.map((row) => ({ ...row, costUsd: roundUsd(row.costUsd), savedUsd: roundUsd(row.savedUsd) }));
     },

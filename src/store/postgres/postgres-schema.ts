@@ -44,7 +44,13 @@ export const postgresMigrations: string[] = [
    ALTER TABLE requests ADD COLUMN router_choice TEXT;
    ALTER TABLE requests ADD COLUMN router_shadow BOOLEAN;
    ALTER TABLE requests ADD COLUMN router_choice_cost_usd DOUBLE PRECISION;`,
-  accessTablesSql({ bigint: 'BIGINT', serial: 'BIGSERIAL PRIMARY KEY' }),
+  accessTablesSql({
+    bigint: 'BIGINT',
+    serial: 'BIGSERIAL PRIMARY KEY',
+    appendOnly: `CREATE FUNCTION audit_log_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$;
+     CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_refuse_change();`,
+  }),
 ];
 
 /** Any fixed number works; every replica must use the same one. */

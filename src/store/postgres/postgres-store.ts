@@ -8,6 +8,7 @@ import { postgresLedger } from './postgres-ledger.js';
 import { postgresResponses } from './postgres-responses.js';
 import { migratePostgres } from './postgres-schema.js';
 import { postgresCaptures, postgresFeedback } from './postgres-quality.js';
+import { postgresAudit } from './postgres-audit.js';
 
 
 const int8Oid = 20;
@@ -49,6 +50,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     captures: postgresCaptures(pool),
     feedback: postgresFeedback(pool),
     evaluations: postgresEvaluations(pool),
+    audit: postgresAudit(pool),
     settings: {
       async get(name) {
         return (await pool.query<{ value: string }>('SELECT value FROM settings WHERE name = $1', [name])).rows[0]?.value;

@@ -79,9 +79,10 @@ export class SqliteLedgerRepository {
         `SELECT ${column} AS "group", COUNT(*) AS requests, SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END) AS errors,
           SUM(input_tokens + cached_input_tokens + cache_write_tokens) AS inputTokens, SUM(cached_input_tokens) AS cachedInputTokens,
           SUM(output_tokens) AS outputTokens, SUM(reasoning_tokens) AS reasoningTokens, SUM(cost_usd) AS costUsd, SUM(saved_usd) AS savedUsd
-         FROM requests WHERE started_at >= @from AND started_at < @to GROUP BY 1 ORDER BY costUsd DESC, requests DESC`,
+         FROM requests WHERE started_at >= @from AND started_at < @to AND (@keyId IS NULL OR key_id = @keyId)
+         GROUP BY 1 ORDER BY costUsd DESC, requests DESC`,
       )
-      .all({ from: query.from ?? 0, to: query.to ?? Number.MAX_SAFE_INTEGER }) as UsageRow[];
+      .all({ from: query.from ?? 0, to: query.to ?? Number.MAX_SAFE_INTEGER, keyId: query.keyId ?? null }) as UsageRow[];
     return rows.map((row) => ({ ...row, costUsd: roundUsd(row.costUsd), savedUsd: roundUsd(row.savedUsd) }));
   }
 

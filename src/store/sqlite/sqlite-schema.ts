@@ -42,5 +42,10 @@ export const sqliteMigrations: string[] = [
    ALTER TABLE requests ADD COLUMN router_choice TEXT;
    ALTER TABLE requests ADD COLUMN router_shadow INTEGER;
    ALTER TABLE requests ADD COLUMN router_choice_cost_usd REAL;`,
-  accessTablesSql({ bigint: 'INTEGER', serial: 'INTEGER PRIMARY KEY AUTOINCREMENT' }),
+  accessTablesSql({
+    bigint: 'INTEGER',
+    serial: 'INTEGER PRIMARY KEY AUTOINCREMENT',
+    appendOnly: `CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+     CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;`,
+  }),
 ];

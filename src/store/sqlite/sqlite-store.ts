@@ -12,6 +12,7 @@ import { sqliteResponses } from './sqlite-responses.js';
 import { SqliteLedgerWriter } from './sqlite-ledger-writer.js';
 import { sqliteMigrations } from './sqlite-schema.js';
 import { sqliteCaptures, sqliteFeedback } from './sqlite-quality.js';
+import { sqliteAudit } from './sqlite-audit.js';
 
 
 
@@ -58,6 +59,7 @@ export function openSqliteStore(file: string): Store {
     captures: sqliteCaptures(database, writer ? { insert: (rows) => writer.insertCaptures(rows), deleteExpired: (now) => writer.deleteExpiredCaptures(now) } : undefined),
     feedback: sqliteFeedback(database),
     evaluations: sqliteEvaluations(database),
+    audit: sqliteAudit(database),
     settings: {
       async get(name) {
         return (getSetting.get(name) as { value: string } | undefined)?.value;

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { migratePostgres, postgresMigrations } from './postgres/postgres-schema.js';
 import { openPostgresStore } from './postgres/postgres-store.js';
-import { createTestSchema } from './postgres/postgres-test-database.js';
+import { createTestSchema, queryTestSchema } from './postgres/postgres-test-database.js';
 import { sqliteMigrations } from './sqlite/sqlite-schema.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 
@@ -56,6 +56,45 @@ test('a PostgreSQL database made before roles upgrades the same way', async () =
     } finally {
       await store.close();
     }
+  } finally {
+    await schema.drop();
+  }
+});
+
+const sampleEntry = { at: 1, actor: { id: 'key_a', role: 'admin' as const }, action: 'key.revoke', target: 'key_b', clientAddress: null, before: null, after: null };
+
+test('SQLite refuses UPDATE and DELETE on the audit log itself', async () => {
+  const folder = await mkdtemp(join(tmpdir(), 'switchyard-audit-'));
+  try {
+    const file = join(folder, 'audit.db');
+    const store = openSqliteStore(file);
+    await store.audit.append(sampleEntry);
+    await store.close();
+    const database = new Database(file);
+    try {
+      assert.throws(() => database.exec("UPDATE audit_log SET action = 'nothing'"), /append-only/);
+      assert.throws(() => database.exec('DELETE FROM audit_log'), /append-only/);
+      assert.equal((database.prepare('SELECT action FROM audit_log').get() as { action: string }).action, 'key.revoke');
+    } finally {
+      database.close();
+    }
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+});
+
+test('PostgreSQL refuses UPDATE and DELETE on the audit log itself', async () => {
+  const schema = await createTestSchema();
+  try {
+    const store = await openPostgresStore(schema.url);
+    try {
+      await store.audit.append(sampleEntry);
+    } finally {
+      await store.close();
+    }
+    await assert.rejects(queryTestSchema(schema, "UPDATE audit_log SET action = 'nothing'"), /append-only/);
+    await assert.rejects(queryTestSchema(schema, 'DELETE FROM audit_log'), /append-only/);
+    assert.deepEqual(await queryTestSchema(schema, 'SELECT action FROM audit_log'), [{ action: 'key.revoke' }]);
   } finally {
     await schema.drop();
   }
