@@ -317,6 +317,26 @@ function contract(target: Target): void {
     assert.deepEqual(await store.customers.list(), [bare, changed]);
   });
 
+  it('ledger: series counts requests, errors and cost per bucket from `from`, with nearest-rank latency percentiles', async (store) => {
+    // 100 requests in the first hour with latencies 1..100 ms (the tenth of them failing), 3 in the third hour.
+    const first = Array.from({ length: 100 }, (_, index) =>
+      record(`s${index}`, { startedAt: march1 + index * 30_000, latencyMs: 100 - index, costUsd: 0.01, ...(index % 10 === 0 ? { status: 500, errorCode: 'upstream_error' } : {}) }));
+    const third = [7.5, 2.25, 40].map((latencyMs, index) => record(`t${index}`, { startedAt: march1 + 2 * hour + index, latencyMs, costUsd: 0.5 }));
+    await store.ledger.insertBatch([...first, ...third]);
+    assert.deepEqual(await store.ledger.series({ from: march1, to: march1 + 3 * hour, bucketMs: hour }), [
+      { bucket: march1, requests: 100, errors: 10, costUsd: 1, p50Ms: 50, p99Ms: 99 },
+      { bucket: march1 + 2 * hour, requests: 3, errors: 0, costUsd: 1.5, p50Ms: 7.5, p99Ms: 40 },
+    ]);
+    // Buckets start at `from`, not at a round hour; `to` is exclusive.
+    assert.deepEqual(await store.ledger.series({ from: march1 + 30 * 60_000, to: march1 + 2 * hour + 1, bucketMs: hour }), [
+      { bucket: march1 + 30 * 60_000, requests: 40, errors: 4, costUsd: 0.4, p50Ms: 20, p99Ms: 40 },
+      { bucket: march1 + 90 * 60_000, requests: 1, errors: 0, costUsd: 0.5, p50Ms: 7.5, p99Ms: 7.5 },
+    ]);
+    const [whole] = await store.ledger.series({ from: march1, to: march1 + day, bucketMs: day });
+    assert.deepEqual(whole, { bucket: march1, requests: 103, errors: 10, costUsd: 2.5, p50Ms: 49, p99Ms: 99 });
+    assert.deepEqual(await store.ledger.series({ from: march1 + 5 * day, to: march1 + 6 * day, bucketMs: hour }), []);
+  });
+
   it('ledger: rollup sums per bucket and dimension exactly as the in-memory reference, shadow cost apart', async (store) => {
     const records = [
       ...usageRecords,

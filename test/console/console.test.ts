@@ -104,7 +104,7 @@ describe('the console in Chromium against a gateway with simulated traffic', () 
     await signIn(page);
     await page.getByRole('link', { name: 'Keys and budgets' }).click();
     await page.getByLabel('Name').fill('console-made');
-    await page.getByLabel('Key budget (USD)').fill('5');
+    await page.getByLabel('Key budget (USD)', { exact: true }).fill('5');
     await page.getByRole('button', { name: 'Create key' }).click();
     const secret = (await page.getByTestId('new-key').textContent()) ?? '';
     assert.match(secret, /^sy-/);
@@ -120,8 +120,14 @@ describe('the console in Chromium against a gateway with simulated traffic', () 
     await page.getByLabel('Key id').fill(made.id);
     await page.getByRole('button', { name: 'Apply filters' }).click();
     const rows = page.locator('tbody tr');
-    await page.getByRole('cell', { name: 'initech' }).waitFor();
-    assert.equal(await rows.count(), 1, 'only the new key\'s request');
+    // The unfiltered page stays on screen until the filtered one arrives: wait for the table to change.
+    let count = await rows.count();
+    for (let tries = 0; tries < 100 && count !== 1; tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      count = await rows.count();
+    }
+    assert.equal(count, 1, 'only the new key\'s request');
+    await rows.first().getByRole('cell', { name: 'initech' }).waitFor();
     await rows.first().getByRole('button').click();
     await page.getByRole('heading', { level: 1, name: 'Request' }).waitFor();
     await page.getByRole('caption').filter({ hasText: 'Attempts' }).waitFor();
@@ -173,8 +179,17 @@ describe('the console in Chromium against a gateway with simulated traffic', () 
     const alert = page.getByRole('alert').filter({ hasText: 'Not allowed' });
     await alert.waitFor();
     assert.match((await alert.textContent()) ?? '', /admin role/);
-    const keys = await admin<{ data: Array<{ name: string }> }>('/admin/keys');
+    const keys = await admin<{ data: Array<{ id: string; name: string; budget: unknown }> }>('/admin/keys');
     assert.equal(keys.data.filter((item) => item.name === 'not-allowed').length, 0);
+    // Budgets of existing keys are finance's to set.
+    const app = keys.data.find((item) => item.name === 'test-app');
+    assert.ok(app);
+    await page.getByLabel('Which key').selectOption(app.id);
+    await page.getByLabel('New key budget (USD)').fill('3');
+    await page.getByRole('button', { name: 'Save key' }).click();
+    await page.getByRole('status').filter({ hasText: `Saved ${app.id}` }).waitFor();
+    const changed = (await admin<{ data: Array<{ id: string; budget: unknown }> }>('/admin/keys')).data.find((item) => item.id === app.id);
+    assert.deepEqual(changed?.budget, { usd: 3, period: 'monthly', hard: true });
     await context.close();
   });
 

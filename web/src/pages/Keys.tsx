@@ -124,7 +124,18 @@ function CreateKey({ onCreated }: { onCreated: () => void }) {
   );
 }
 
-function CustomerBudget({ onSaved }: { onSaved: () => void }) {
+interface LimitsTarget {
+  /** `customer` or `key`: names the form's controls. */
+  kind: 'customer' | 'key';
+  title: string;
+  /** Client keys to choose from; a customer id is typed. */
+  choices?: Array<{ id: string; label: string }>;
+  save(id: string, body: Record<string, unknown>): Promise<unknown>;
+  onSaved(): void;
+}
+
+/** Sets the budget and rate limit of a customer (PUT /admin/customers/:id) or an existing key (PATCH /admin/keys/:id). */
+function LimitsForm({ kind, title, choices, save, onSaved }: LimitsTarget) {
   const [form, setForm] = useState<{ id: string; usd: string; period: Period; rpm: string }>({ id: '', usd: '', period: 'monthly', rpm: '' });
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState<string | null>(null);
@@ -136,7 +147,7 @@ function CustomerBudget({ onSaved }: { onSaved: () => void }) {
     if (form.usd.trim() !== '') body.budget = { usd: Number(form.usd), period: form.period, hard: true };
     if (form.rpm.trim() !== '') body.rateLimit = { rpm: Number(form.rpm) };
     try {
-      await api(`/admin/customers/${encodeURIComponent(form.id.trim())}`, { method: 'PUT', body });
+      await save(form.id.trim(), body);
       setSaved(`Saved ${form.id.trim()}.`);
       onSaved();
     } catch (caught) {
@@ -144,25 +155,36 @@ function CustomerBudget({ onSaved }: { onSaved: () => void }) {
     }
   }
   return (
-    <form className="filters" onSubmit={submit} aria-labelledby="customer-budget-title">
-      <h3 id="customer-budget-title" className="full">
-        Set a customer's budget and rate limit
+    <form className="filters" onSubmit={submit} aria-labelledby={`${kind}-limits-title`}>
+      <h3 id={`${kind}-limits-title`} className="full">
+        {title}
       </h3>
-      <label className="field" htmlFor="customer-id">
-        Customer id
-        <input id="customer-id" required value={form.id} onChange={(event) => setForm({ ...form, id: event.target.value })} />
+      <label className="field" htmlFor={`${kind}-limits-id`}>
+        Which {kind}
+        {choices ? (
+          <select id={`${kind}-limits-id`} required value={form.id} onChange={(event) => setForm({ ...form, id: event.target.value })}>
+            <option value="">Choose…</option>
+            {choices.map((choice) => (
+              <option key={choice.id} value={choice.id}>
+                {choice.label}
+              </option>
+            ))}
+          </select>
+        ) : (
+          <input id={`${kind}-limits-id`} required value={form.id} onChange={(event) => setForm({ ...form, id: event.target.value })} />
+        )}
       </label>
-      <label className="field" htmlFor="customer-usd">
-        Customer budget (USD)
-        <input id="customer-usd" inputMode="decimal" value={form.usd} onChange={(event) => setForm({ ...form, usd: event.target.value })} />
+      <label className="field" htmlFor={`${kind}-limits-usd`}>
+        New {kind} budget (USD)
+        <input id={`${kind}-limits-usd`} inputMode="decimal" value={form.usd} onChange={(event) => setForm({ ...form, usd: event.target.value })} />
       </label>
-      <PeriodSelect id="customer-period" label="Customer budget period" value={form.period} onChange={(period) => setForm({ ...form, period })} />
-      <label className="field" htmlFor="customer-rpm">
-        Customer requests per minute
-        <input id="customer-rpm" inputMode="numeric" value={form.rpm} onChange={(event) => setForm({ ...form, rpm: event.target.value })} />
+      <PeriodSelect id={`${kind}-limits-period`} label={`New ${kind} budget period`} value={form.period} onChange={(period) => setForm({ ...form, period })} />
+      <label className="field" htmlFor={`${kind}-limits-rpm`}>
+        New {kind} requests per minute
+        <input id={`${kind}-limits-rpm`} inputMode="numeric" value={form.rpm} onChange={(event) => setForm({ ...form, rpm: event.target.value })} />
       </label>
       <div className="actions">
-        <button type="submit">Save customer</button>
+        <button type="submit">Save {kind}</button>
       </div>
       <div className="full">
         <ErrorNote error={error} />
@@ -236,10 +258,17 @@ export function KeysPage() {
       <CreateKey onCreated={keys.reload} />
       <ErrorNote error={keys.error ?? revokeError} />
       <DataTable caption="Keys" columns={keyColumns} data={keys.data?.data ?? []} />
+      <LimitsForm
+        kind="key"
+        title="Change an existing key's budget and rate limit"
+        choices={(keys.data?.data ?? []).filter((key) => !key.revokedAt).map((key) => ({ id: key.id, label: `${key.name} (${key.prefix}…)` }))}
+        save={(id, body) => api(`/admin/keys/${encodeURIComponent(id)}`, { method: 'PATCH', body })}
+        onSaved={keys.reload}
+      />
       <h2>Customers</h2>
       <ErrorNote error={customers.error} />
       <DataTable caption="Customers and their budgets" columns={customerColumns} data={customers.data?.data ?? []} />
-      <CustomerBudget onSaved={customers.reload} />
+      <LimitsForm kind="customer" title="Set a customer's budget and rate limit" save={(id, body) => api(`/admin/customers/${encodeURIComponent(id)}`, { method: 'PUT', body })} onSaved={customers.reload} />
     </section>
   );
 }

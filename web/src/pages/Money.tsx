@@ -111,6 +111,27 @@ function flowOf(revenueUsd: number, providers: SpendRow[]) {
   return { nodes, links: links.filter((link) => link.value > 0) };
 }
 
+interface FlowNodeProps {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  payload: { name: string; value: number; depth?: number };
+}
+
+/** A node of the flow chart with its name and amount beside it (left of the first column, right of the others). */
+function FlowNode({ x, y, width, height, payload }: FlowNodeProps) {
+  const first = payload.depth === 0;
+  return (
+    <g>
+      <rect x={x} y={y} width={width} height={height} fill={payload.name === 'Loss' ? '#b91c1c' : payload.name === 'Margin' ? '#047857' : '#1d4ed8'} />
+      <text x={first ? x + width + 6 : x - 6} y={y + height / 2} textAnchor={first ? 'start' : 'end'} dominantBaseline="middle" fontSize={12} fill="#18181b">
+        {payload.name} {usd(payload.value)}
+      </text>
+    </g>
+  );
+}
+
 function FlowSection({ month }: { month: string }) {
   const margin = useApi<MarginReport>(`/admin/reports/margin${query({ period: month })}`);
   const byProvider = useApi<SpendReport>(`/admin/reports/spend${query({ groupBy: 'provider', period: month })}`);
@@ -127,7 +148,7 @@ function FlowSection({ month }: { month: string }) {
         <div className="chart-body">
           {flow && flow.links.length > 0 ? (
             <ResponsiveContainer width="100%" height={260}>
-              <Sankey data={flow} nodePadding={24} margin={{ left: 8, right: 120, top: 8, bottom: 8 }} link={{ stroke: '#93c5fd' }} node={{ fill: '#1d4ed8' } as never}>
+              <Sankey data={flow} nodePadding={24} margin={{ left: 8, right: 8, top: 8, bottom: 8 }} link={{ stroke: '#93c5fd' }} node={(props: unknown) => <FlowNode {...(props as FlowNodeProps)} />}>
                 <Tooltip formatter={(value: unknown) => usd(Number(value))} />
               </Sankey>
             </ResponsiveContainer>

@@ -11,19 +11,24 @@ import { count, ms, percent, usd } from '../format';
 import type { Overview, TopRow } from '../types';
 import { useApi } from '../useApi';
 
-function topColumns(label: string): ColumnDef<TopRow, any>[] {
+function topColumns(label: string, names: Map<string, string> = new Map()): ColumnDef<TopRow, any>[] {
   return [
-    { header: label, accessorKey: 'group', cell: (cell) => (cell.getValue() as string | null) ?? '(none)' },
+    { header: label, accessorKey: 'group', cell: (cell) => { const group = cell.getValue() as string | null; return group === null ? '(none)' : names.get(group) ?? group; } },
     { header: 'Requests', accessorKey: 'requests', cell: (cell) => count(cell.getValue() as number) },
     { header: 'Errors', accessorKey: 'errors', cell: (cell) => count(cell.getValue() as number) },
     { header: 'Cost', accessorKey: 'costUsd', cell: (cell) => usd(cell.getValue() as number) },
   ];
 }
 
+/** Requests per second to three significant digits: quiet gateways see fractions of one. */
+function rate(value: number): string {
+  return value === 0 ? '0' : value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toPrecision(3);
+}
+
 /** The figures of a range as the page prints them. */
 function overviewFigures(data: Overview): Record<string, string> {
   return {
-    rps: data.totals.requestsPerSecond.toFixed(3),
+    rps: rate(data.totals.requestsPerSecond),
     p50: ms(data.totals.p50Ms),
     p99: ms(data.totals.p99Ms),
     errorRate: percent(data.totals.errorRate * 100, 2),
@@ -44,6 +49,8 @@ export function OverviewPage() {
   const { data, error, loading, reload } = useApi<Overview>(`/admin/overview${query({ from, to: now, buckets: range.buckets })}`);
   const series = useMemo(() => (data?.series ?? []).map((point) => ({ ...point, label: new Date(point.bucket).toISOString().slice(range.ms > 86_400_000 ? 5 : 11, 16).replace('T', ' ') })), [data, range.ms]);
   const figures = data ? overviewFigures(data) : undefined;
+  const keys = useApi<{ data: Array<{ id: string; name: string }> }>('/admin/keys');
+  const keyNames = useMemo(() => new Map((keys.data?.data ?? []).map((key) => [key.id, key.name])), [keys.data]);
   return (
     <section aria-labelledby="overview-title">
       <PageTitle>Overview</PageTitle>
@@ -77,7 +84,7 @@ export function OverviewPage() {
           <div className="grid-3">
             <DataTable caption="Top models" columns={topColumns('Model')} data={data.top.models} />
             <DataTable caption="Top customers" columns={topColumns('Customer')} data={data.top.customers} />
-            <DataTable caption="Top keys" columns={topColumns('Key')} data={data.top.keys} />
+            <DataTable caption="Top keys" columns={topColumns('Key', keyNames)} data={data.top.keys} />
           </div>
         </>
       ) : null}

@@ -63,6 +63,8 @@ export function RequestDetailPage() {
               <Body title="Request" value={data.capture.request} />
               <Body title="Answer" value={data.capture.answer} />
             </>
+          ) : data.capture?.bodies ? (
+            <p className="muted">Bodies were captured, but only the admin role may read them.</p>
           ) : (
             <p className="muted">No bodies were captured for this request (capture is opt-in per route, model or key tag).</p>
           )}
