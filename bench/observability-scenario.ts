@@ -77,7 +77,7 @@ export async function observabilityCost(settings: Settings, mock: MockUpstream, 
   const sink = await startSink(workDir);
   const models = [{ model: fastModel, mock }];
   const plain = await startSwitchyard({ name: 'switchyard-plain', models, workDir, env: { OTEL_SDK_DISABLED: 'true' } });
-  const tracing = { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${sink.url}/v1/traces`, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: samplerRatio, OTEL_BSP_SCHEDULE_DELAY: String(exportDelayMs) };
+  const tracing = { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${sink.url}/v1/traces`, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: samplerRatio, OTEL_BSP_SCHEDULE_DELAY: String(exportDelayMs) };
   const observed = await startSwitchyard({ name: 'switchyard-observed', models, workDir, extraConfig: `prometheus:\n  enabled: true\n  key: ${metricsKey}\n`, env: tracing });
   const scrapes = scraper(observed);
   const targets: Record<ObservabilityMode, SwitchyardTarget> = { off: plain, on: observed };

@@ -248,7 +248,7 @@ function observabilitySection(results: BenchResults): string[] {
       [[observability.sampler, sink.requestSpans, sink.spans, `${(sampledShare * 100).toFixed(1)}%`, sink.exports, sink.bytes, `${scrapes.count} (${scrapes.failed})`, scrapes.lastBytes, metrics.counted, `${metrics.served} (+${metrics.cutAtEnd})`]],
     ),
     '',
-    `The observed gateway has \`prometheus.enabled\` and exports spans with OTLP/HTTP JSON to a sink process that decodes and counts them; \`/metrics\` is scraped every ${scrapes.intervalMs / 1000} s throughout. The plain gateway runs with \`OTEL_SDK_DISABLED=true\` and metrics off.`,
+    `The observed gateway has \`prometheus.enabled\` and exports spans with OTLP/HTTP (protobuf, the default protocol) to a sink process that decodes and counts them; \`/metrics\` is scraped every ${scrapes.intervalMs / 1000} s throughout. The plain gateway runs with \`OTEL_SDK_DISABLED=true\` and metrics off.`,
     '',
   ];
 }

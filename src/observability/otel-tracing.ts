@@ -11,6 +11,7 @@ import { inputMessages, outputMessages } from './trace-content.js';
 import type { TracingSettings } from './tracing-env.js';
 
 const propagator = new W3CTraceContextPropagator();
+const maxOpenTraces = 100_000;
 
 export interface OtelTracingOptions {
   settings: TracingSettings;
@@ -122,6 +123,8 @@ export class OtelTracing implements Tracing {
     span.setAttributes({ 'gen_ai.operation.name': operation, 'gen_ai.request.model': start.model, 'switchyard.request_id': start.requestId });
     const requestTrace = new OtelRequestTrace(this.tracer, span, trace.setSpan(parent, span), startMs, operation, this.options.settings.captureContent);
     if (requestTrace.outputText !== undefined && start.chat) span.setAttribute('gen_ai.input.messages', inputMessages(start.chat));
+    // Every request ends with a ledger record, which ends its spans; the cap only bounds memory if one never did.
+    if (this.open.size >= maxOpenTraces) this.endOldest();
     this.open.set(start.requestId, requestTrace);
     return requestTrace;
   }
@@ -179,6 +182,15 @@ export class OtelTracing implements Tracing {
       }
     }
     span.end(startMs + attempt.latencyMs);
+  }
+
+  private endOldest(): void {
+    for (const [requestId, requestTrace] of this.open) {
+      this.open.delete(requestId);
+      for (const attempt of requestTrace.attempts.values()) attempt.span.end();
+      requestTrace.span.end();
+      return;
+    }
   }
 
   async shutdown(): Promise<void> {

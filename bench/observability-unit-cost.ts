@@ -1,0 +1,89 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Registry } from 'prom-client';
+import type { RequestRecord } from '../src/ledger/ledger-record.js';
+import type { LedgerWriter } from '../src/ledger/ledger-writer.js';
+import { RequestMetrics } from '../src/observability/request-metrics.js';
+import { OtelTracing } from '../src/observability/otel-tracing.js';
+
+/**
+ * CPU per request of the observability code alone, on a loop of ledger records in one process, each mode in a fresh
+ * process: metrics, and tracing with every request sampled or none, exported over OTLP/HTTP protobuf to a loopback
+ * receiver in the same process. Run: node dist/bench/observability-unit-cost.js [requests]
+ */
+const modes = ['baseline', 'metrics', 'tracing-unsampled', 'tracing-sampled'] as const;
+type Mode = (typeof modes)[number];
+
+function recordOf(index: number): RequestRecord {
+  const now = Date.now();
+  const tokens = { inputTokens: 20, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 10, reasoningTokens: 0, costUsd: 0.00001 };
+  const attempt = { attempt: 0, startedAt: now, provider: 'mock-0', upstreamModel: 'bench-model', model: 'bench-model', status: 200, errorCode: null, ...tokens, latencyMs: 1, ttftMs: null, estimated: false, shadow: false };
+  return { id: `req_${index}`, startedAt: now, endpoint: 'chat', keyId: 'key', customer: null, team: null, requestedModel: 'bench-model', route: null, provider: 'mock-0', upstreamModel: 'bench-model', stream: false, status: 200, errorCode: null, ...tokens, latencyMs: 1.2, ttftMs: null, estimated: false, catalogVersion: 'bench', cacheHit: false, savedUsd: 0, attempts: [attempt] };
+}
+
+async function measure(mode: Mode, requests: number): Promise<number> {
+  const listeners: Array<(record: RequestRecord) => void> = [];
+  const ledger = { onRecord: (listener: (record: RequestRecord) => void) => listeners.push(listener) } as unknown as LedgerWriter;
+  if (mode === 'metrics') {
+    const metrics = new RequestMetrics({ registry: new Registry(), providerType: () => 'openai', maxLabelValues: 500, customerLabels: false });
+    listeners.push((record) => metrics.observe(record));
+  }
+  let tracing: OtelTracing | undefined;
+  if (mode.startsWith('tracing')) {
+    const receiver = createServer((request, response) => request.resume().on('end', () => response.end())).listen(0, '127.0.0.1');
+    await new Promise((resolve) => receiver.once('listening', resolve));
+    process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/v1/traces`;
+    process.env.OTEL_TRACES_SAMPLER = mode === 'tracing-sampled' ? 'always_on' : 'always_off';
+    process.env.OTEL_BSP_SCHEDULE_DELAY = '1000';
+    tracing = await OtelTracing.create({ settings: { protocol: 'http/protobuf', captureContent: false }, ledger, providerType: () => 'openai', version: 'bench' });
+    receiver.unref();
+  }
+  const headers = { host: 'gateway', 'content-type': 'application/json' };
+  const before = process.cpuUsage();
+  for (let index = 0; index < requests; index += 1) {
+    const record = recordOf(index);
+    const trace = tracing?.startRequest({ requestId: record.id, endpoint: 'chat', model: record.requestedModel, startedAtMs: performance.now(), headers });
+    trace?.startAttempt(record.attempts[0] as RequestRecord['attempts'][number]);
+    for (const listener of listeners) listener(record);
+    // Let exports and timers run, as the event loop of a server would.
+    if (index % 1000 === 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  const used = process.cpuUsage(before);
+  await tracing?.shutdown();
+  return (used.user + used.system) / requests;
+}
+
+const [mode, count] = process.argv.slice(2);
+if (mode && (modes as readonly string[]).includes(mode)) {
+  process.stdout.write(`${(await measure(mode as Mode, Number(count))).toFixed(2)}\n`);
+  process.exit(0);
+}
+const requests = Number(mode ?? 100_000);
+const script = fileURLToPath(import.meta.url);
+const rows = modes.map((name) => {
+  const runs = [1, 2, 3].map(() => Number(execFileSync(process.execPath, [script, name, String(requests)], { encoding: 'utf8' })));
+  return { name, runs, median: [...runs].sort((a, b) => a - b)[1] as number };
+});
+const baseline = rows[0]?.median ?? 0;
+const lines = [
+  `# Observability code alone: CPU per request (${new Date().toISOString()})`,
+  '',
+  `Command: \`node dist/bench/observability-unit-cost.js ${requests}\` (${requests} ledger records per run, three fresh processes per mode)`,
+  '',
+  '| mode | µs per request, three runs | median | over baseline |',
+  '| --- | --- | --- | --- |',
+  ...rows.map((row) => `| ${row.name} | ${row.runs.map((run) => run.toFixed(2)).join(' / ')} | ${row.median.toFixed(2)} | ${(row.median - baseline).toFixed(2)} |`),
+  '',
+  'baseline builds the records only. tracing-sampled makes two spans per request (request and attempt) and exports them; at a 10% ratio, a request costs about the unsampled figure plus a tenth of the difference.',
+  '',
+];
+const directory = join(fileURLToPath(new URL('../../', import.meta.url)), 'bench', 'results');
+mkdirSync(directory, { recursive: true });
+const file = join(directory, `${new Date().toISOString().slice(0, 10)}-observability-unit-cost.md`);
+writeFileSync(file, lines.join('\n'));
+process.stdout.write(`${lines.join('\n')}\nReport: ${file}\n`);
