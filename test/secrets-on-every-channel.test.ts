@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { startAnthropicSimulator } from './simulators/anthropic-simulator.js';
 import type { ProviderSimulator } from './simulators/loopback-server.js';
+import { startOtlpReceiver, type OtlpReceiver } from './support/otlp-receiver.js';
 import { startOpenAiSimulator, type OpenAiSimulator } from './simulators/openai-simulator.js';
 import { startReflectingUpstream, type ReflectedFormat, type ReflectingBehaviour, type ReflectingUpstream } from './simulators/reflecting-upstream.js';
 import { dataDirectoryChannel, findSecrets, httpChannel, recordedChannel, type ChannelOutput, type OutputChannel } from './support/secret-channels.js';
@@ -96,6 +97,7 @@ function runCommand(args: string[], env: Record<string, string>, cwd: string): P
 describe('planted credentials reach no output channel', () => {
   let root: string;
   let dataDir: string;
+  let traces: OtlpReceiver;
   let openai: OpenAiSimulator;
   let anthropic: ProviderSimulator;
   let reflect: Reflectors;
@@ -127,13 +129,15 @@ describe('planted credentials reach no output channel', () => {
     const formats: ReflectedFormat[] = ['openai', 'anthropic', 'gemini', 'bedrock', 'cohere'];
     reflect = Object.fromEntries(await Promise.all(formats.map(async (format) => [format, await startReflectingUpstream(format)]))) as Reflectors;
     writeFileSync(join(root, 'switchyard.yaml'), JSON.stringify(configFor(openai, anthropic, reflect), null, 2));
-    env = { ...plantedEnv, SWITCHYARD_DATA_DIR: dataDir };
+    traces = await startOtlpReceiver();
+    const tracing = { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: traces.tracesUrl, OTEL_BSP_SCHEDULE_DELAY: '50' };
+    env = { ...plantedEnv, ...tracing, SWITCHYARD_DATA_DIR: dataDir };
     gateway = await spawnGateway(['--config', join(root, 'switchyard.yaml')], env, root);
   });
 
   after(async () => {
     if (gateway.process.exitCode === null) gateway.process.kill('SIGKILL');
-    await Promise.all([openai.close(), anthropic.close(), ...Object.values(reflect).map((upstream) => upstream.close())]);
+    await Promise.all([openai.close(), anthropic.close(), traces.close(), ...Object.values(reflect).map((upstream) => upstream.close())]);
     rmSync(root, { recursive: true, force: true });
   });
 
@@ -213,6 +217,8 @@ describe('planted credentials reach no output channel', () => {
       recordedChannel('gateway logs and console output', [{ where: 'switchyard start', text: gateway.output() }]),
       recordedChannel('command output', commandOutput),
       dataDirectoryChannel(dataDir),
+      // The gateway exports its last spans as it shuts down.
+      recordedChannel('traces', traces.spans.map((span) => ({ where: `span ${span.name}`, text: JSON.stringify(span, (_, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)) }))),
       // Client and admin keys never travel upstream; each provider's own credentials do, so only those are checked here.
       recordedChannel('requests providers received', [...openai.received, ...anthropic.received, ...Object.values(reflect).flatMap((upstream) => upstream.received)].map((received) => ({ where: received.path, text: JSON.stringify(received) })), providerSecrets),
     ], secrets);
