@@ -40,7 +40,7 @@ export interface LedgerRepository {
   rollup(query: RollupQuery): Promise<RollupRow[]>;
   /**
    * Deletes the requests that started before `before` (epoch ms), with their attempts and tags, in steps that hold
-   * no lock for long; the hourly rollups stay. Returns how many requests went, or undefined when another replica is
+   * no lock for long; the hourly and daily rollups stay. Returns how many requests went, or undefined when another replica is
    * doing it now.
    */
   deleteBefore(before: number): Promise<number | undefined>;
