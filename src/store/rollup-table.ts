@@ -179,12 +179,20 @@ const numericFields = ['requests', 'inputTokens', 'cachedInputTokens', 'cacheWri
 
 /** Sums rows that share bucket and dimensions (a partial hour read raw meets the same day read from the table). */
 export function mergeRollupRows(parts: RollupRow[][]): RollupRow[] {
-  // The rows of one read are distinct already.
+  // The rows of one read are distinct already, and so are rows of a bucket only one read returned (the whole days
+  // of a month never meet its partial days): only buckets several reads share need summing.
   if (parts.length === 1) return parts[0] as RollupRow[];
-  const rows = parts.flat();
+  const readsPerBucket = new Map<number, number>();
+  for (const part of parts) for (const bucket of new Set(part.map((row) => row.bucket))) readsPerBucket.set(bucket, (readsPerBucket.get(bucket) ?? 0) + 1);
+  const result: RollupRow[] = [];
   const merged = new Map<string, RollupRow>();
-  for (const row of rows) {
-    const key = JSON.stringify([row.bucket, row.team, row.customer, row.keyId, row.route, row.requestedModel, row.provider, row.upstreamModel, row.cacheHit, row.ok]);
+  for (const row of parts.flat()) {
+    if (readsPerBucket.get(row.bucket) === 1) {
+      result.push(row);
+      continue;
+    }
+    // NUL marks "none", which no stored text can hold, so a customer named "null" stays apart from none.
+    const key = [row.bucket, row.team ?? '\u0000', row.customer ?? '\u0000', row.keyId ?? '\u0000', row.route ?? '\u0000', row.requestedModel, row.provider ?? '\u0000', row.upstreamModel ?? '\u0000', row.cacheHit, row.ok].join('\u0001');
     const existing = merged.get(key);
     if (!existing) {
       merged.set(key, { ...row });
@@ -195,11 +203,12 @@ export function mergeRollupRows(parts: RollupRow[][]): RollupRow[] {
       existing[field] = (existing[field] ?? 0) + (row[field] as number);
     }
   }
-  return [...merged.values()].map((row) => {
+  for (const row of merged.values()) {
     for (const field of ['costUsd', 'savedUsd', 'shadowCostUsd', 'routerShadowCostUsd', 'routerShadowChoiceUsd'] as const) if (row[field] !== undefined) row[field] = roundUsd(row[field] as number);
     row.latencyMs = Math.round(row.latencyMs * 1000) / 1000;
-    return row;
-  });
+    result.push(row);
+  }
+  return result;
 }
 
 const usageKey: Record<UsageGroup, (row: RollupRow) => string | null> = {
