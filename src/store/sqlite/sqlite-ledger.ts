@@ -30,7 +30,7 @@ export function ledgerRows(records: RequestRecord[]): LedgerRows {
   return rows;
 }
 
-/** Requests per retention transaction: each holds the write lock for a few milliseconds. */
+/** Requests per retention transaction: small, so ledger batches get the write lock between them. */
 export const retentionBatch = 2_000;
 
 /** Rows per INSERT statement: multi-row inserts with positional values are several times cheaper than one row each. */
