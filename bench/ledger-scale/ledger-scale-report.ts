@@ -45,7 +45,7 @@ export function renderLedgerScaleReport(report: LedgerScaleReport): string {
     '| step | seconds |',
     '| --- | --- |',
     `| load requests and attempts | ${report.loadSeconds.toFixed(1)} |`,
-    `| fill the hourly rollups from them (the upgrade migration's statement) | ${report.rollupSeconds.toFixed(1)} |`,
+    `| fill the hourly and daily rollups from them (the upgrade migration's statements) | ${report.rollupSeconds.toFixed(1)} |`,
     `| ANALYZE | ${report.analyzeSeconds.toFixed(1)} |`,
     '',
     `Rows: ${report.counts.requests.toLocaleString('en-US')} requests, ${report.counts.attempts.toLocaleString('en-US')} attempts, ${report.counts.rollups.toLocaleString('en-US')} hourly rollup rows.`,
