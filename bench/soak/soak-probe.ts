@@ -1,4 +1,5 @@
 import { appendFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { isMainThread } from 'node:worker_threads';
 
@@ -15,6 +16,8 @@ export interface ProbeSample {
   loopDelayMeanMs: number;
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
+  /** The machine's 1-minute load average: other work on the machine shows in the event-loop delay too. */
+  loadAverage1m?: number;
   /** `process.getActiveResourcesInfo()` counted by type: sockets, timers, file handles… */
   resources: Record<string, number>;
 }
@@ -40,6 +43,7 @@ if (file && isMainThread) {
       loopDelayMeanMs: histogram.mean / 1e6,
       loopDelayP99Ms: histogram.percentile(99) / 1e6,
       loopDelayMaxMs: histogram.max / 1e6,
+      loadAverage1m: loadavg()[0] ?? 0,
       resources: countByType(process.getActiveResourcesInfo()),
     };
     histogram.reset();

@@ -48,6 +48,8 @@ export function trends(samples: ProbeSample[], loadEndedAt: number) {
     heapMb: quarterMeans(heap),
     loopP99Ms: quarterMeans(p99),
     loopMeanMs: mean(window.map((sample) => sample.loopDelayMeanMs)),
+    loadPerHour: slope(series((sample) => sample.loadAverage1m ?? NaN)),
+    load: quarterMeans(window.map((sample) => sample.loadAverage1m ?? NaN)),
   };
 }
 
@@ -91,6 +93,7 @@ export function renderSoakReport(report: SoakReport): string {
     `| heap used (MB) | ${fixed(trend.heapMbPerHour)} | ${fixed(trend.heapMb.first, 1)} | ${fixed(trend.heapMb.last, 1)} |`,
     `| event-loop delay p99 per sample (ms) | ${fixed(trend.loopP99MsPerHour, 3)} | ${fixed(trend.loopP99Ms.first, 3)} | ${fixed(trend.loopP99Ms.last, 3)} |`,
     `| event-loop delay mean (ms) | ${fixed(trend.loopMeanMsPerHour, 3)} | mean over the run: ${fixed(trend.loopMeanMs, 3)} | |`,
+    `| machine load average, 1 min (2 cores) | ${fixed(trend.loadPerHour)} | ${fixed(trend.load.first)} | ${fixed(trend.load.last)} |`,
     '',
     '## Handles (process.getActiveResourcesInfo)',
     '',

@@ -222,7 +222,7 @@ const ledger = z
     batchSize: z.number().int().positive().default(500),
     /** Records held in memory before new requests are refused with 503 (back-pressure, never silent loss). */
     maxQueued: z.number().int().positive().default(100_000),
-    /** Requests (with attempts and tags) older than this are deleted; the hourly rollups the reports read stay. */
+    /** Requests (with attempts and tags) older than this are deleted; the hourly and daily rollups the reports read stay. */
     retentionDays: z.number().int().positive().optional(),
     /** How often partitions are created ahead and retention runs. */
     upkeepIntervalMs: z.number().int().positive().default(3_600_000),

@@ -1,18 +1,22 @@
 import type { RequestRecord, UsageGroup, UsageQuery, UsageRow } from '../ledger/ledger-record.js';
 import { roundUsd } from '../ledger/money.js';
-import { rollupRecords } from '../reports/rollup-records.js';
 import { rollupConditions, rollupDimensions, rollupSql } from './rollup-sql.js';
 import type { RollupQuery, RollupRow } from './store.js';
 
 /**
- * The hourly rollup table: one row per UTC hour and per combination of the dimensions the reports group by, kept up
- * to date in the same transaction as the ledger rows, so reports read a few rows per hour instead of every request.
- * Text dimensions store '' for "none" (a primary key column cannot be NULL).
+ * The rollup tables: one row per UTC hour (request_rollups) or UTC day (request_rollups_daily) and per combination of
+ * the dimensions the reports group by, kept up to date in the same transaction as the ledger rows, so reports read a
+ * few rows per day instead of every request. Text dimensions store '' for "none" (a primary key column cannot be NULL).
  */
 export const hourMs = 3_600_000;
 const dayMs = 86_400_000;
 
 type Dialect = 'sqlite' | 'postgres';
+export type RollupGrain = 'hour' | 'day';
+
+const tables: Record<RollupGrain, string> = { hour: 'request_rollups', day: 'request_rollups_daily' };
+const sizes: Record<RollupGrain, number> = { hour: hourMs, day: dayMs };
+export const rollupGrains: RollupGrain[] = ['hour', 'day'];
 
 const textDimensions = ['team', 'customer', 'key_id', 'route', 'requested_model', 'provider', 'upstream_model'];
 const sums = [
@@ -31,57 +35,142 @@ export function rollupTableSql(types: { bigint: string; real: string; flag: stri
     `ok ${types.flag} NOT NULL`,
     ...sums.map((column) => `${column} ${realSums.has(column) ? types.real : types.bigint} NOT NULL`),
   ];
-  return `CREATE TABLE request_rollups (${columns.join(', ')}, PRIMARY KEY (${keyColumns.join(', ')}))`;
+  return rollupGrains.map((grain) => `CREATE TABLE ${tables[grain]} (${columns.join(', ')}, PRIMARY KEY (${keyColumns.join(', ')}))`).join(';\n');
 }
 
-/** Fills the table from the requests already stored: the upgrade of a database that had none. */
+/**
+ * Fills both tables from the requests already stored (the upgrade of a database that had none): the hourly one in
+ * one pass over the requests, with shadow attempts summed per request by a join rather than per row, then the
+ * daily one from the hourly.
+ */
 export function rollupBackfillSql(dialect: Dialect): string {
-  const { text } = rollupSql({ bucket: 'hour', from: 0, to: Number.MAX_SAFE_INTEGER }, dialect);
-  const inlined = dialect === 'sqlite' ? text.replace('started_at >= ?', 'started_at >= 0').replace('started_at < ?', `started_at < ${Number.MAX_SAFE_INTEGER}`) : text.replace('$1', '0').replace('$2', String(Number.MAX_SAFE_INTEGER));
-  const ok = dialect === 'sqlite' ? 'ok' : 'ok = 1';
-  const selected = ['bucket', ...textDimensions.map((column) => `COALESCE(${column}, '')`), 'cache_hit', ok, ...sums.map((column) => `COALESCE(${column}, 0)`)];
-  return `INSERT INTO request_rollups (${rollupTableColumns.join(', ')}) SELECT ${selected.join(', ')} FROM (${inlined}) rolled`;
+  const flag = (condition: string) => (dialect === 'sqlite' ? `CASE WHEN ${condition} THEN 1 ELSE 0 END` : `(${condition})`);
+  const shadow = dialect === 'sqlite' ? 'shadow = 1' : 'shadow';
+  const routerShadow = `${dialect === 'sqlite' ? 'r.router_shadow = 1' : 'r.router_shadow'} AND r.router_choice_cost_usd IS NOT NULL`;
+  const hourly = [
+    `(r.started_at / ${hourMs}) * ${hourMs}`, ...textDimensions.map((column) => `COALESCE(r.${column}, '')`), 'r.cache_hit', flag('r.status < 400'), 'COUNT(*)',
+    ...['input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'cost_usd', 'saved_usd', 'latency_ms'].map((column) => `SUM(r.${column})`),
+    'SUM(COALESCE(s.attempts, 0))', 'SUM(COALESCE(s.cost_usd, 0))',
+    `SUM(CASE WHEN ${routerShadow} THEN 1 ELSE 0 END)`, `SUM(CASE WHEN ${routerShadow} THEN r.cost_usd ELSE 0 END)`, `SUM(CASE WHEN ${routerShadow} THEN r.router_choice_cost_usd ELSE 0 END)`,
+  ];
+  const groups = keyColumns.map((_column, index) => String(index + 1)).join(', ');
+  return `INSERT INTO ${tables.hour} (${rollupTableColumns.join(', ')})
+    SELECT ${hourly.join(', ')} FROM requests r
+    LEFT JOIN (SELECT request_id, COUNT(*) AS attempts, SUM(cost_usd) AS cost_usd FROM attempts WHERE ${shadow} GROUP BY request_id) s ON s.request_id = r.id
+    GROUP BY ${groups};
+  INSERT INTO ${tables.day} (${rollupTableColumns.join(', ')})
+    SELECT (bucket / ${dayMs}) * ${dayMs}, ${keyColumns.slice(1).join(', ')}, ${sums.map((column) => `SUM(${column})`).join(', ')} FROM ${tables.hour} GROUP BY ${groups}`;
 }
 
-/** A batch of records as rollup-table rows, sorted so concurrent writers lock shared rows in the same order. */
-export function rollupTableRows(records: RequestRecord[], flag: (value: boolean) => boolean | number): unknown[][] {
-  const rows = rollupRecords(records, { bucket: 'hour', from: Number.MIN_SAFE_INTEGER, to: Number.MAX_SAFE_INTEGER });
-  const values = rows.map((row) => [
-    row.bucket, row.team ?? '', row.customer ?? '', row.keyId ?? '', row.route ?? '', row.requestedModel, row.provider ?? '', row.upstreamModel ?? '',
-    flag(row.cacheHit), flag(row.ok), row.requests, row.inputTokens, row.cachedInputTokens, row.cacheWriteTokens, row.outputTokens, row.reasoningTokens,
-    row.costUsd, row.savedUsd, row.latencyMs, row.shadowAttempts, row.shadowCostUsd, row.routerShadowRequests ?? 0, row.routerShadowCostUsd ?? 0, row.routerShadowChoiceUsd ?? 0,
-  ]);
-  const key = (row: unknown[]) => JSON.stringify(row.slice(0, keyColumns.length));
-  return values.map((row) => [key(row), row] as const).sort((left, right) => (left[0] < right[0] ? -1 : left[0] > right[0] ? 1 : 0)).map(([, row]) => row);
+/**
+ * A batch of records as rows of one rollup table, sorted so concurrent writers lock shared rows in the same order.
+ * This runs on the gateway's event loop for every ledger batch, so it sums into flat arrays under a joined string key
+ * instead of building the report-shaped rows of rollupRecords (which the contract tests hold it to).
+ */
+export function rollupTableRows(records: RequestRecord[], flag: (value: boolean) => boolean | number, grain: RollupGrain): unknown[][] {
+  const size = sizes[grain];
+  const rows = new Map<string, unknown[]>();
+  for (const record of records) {
+    const bucket = Math.floor(record.startedAt / size) * size;
+    const ok = record.status < 400;
+    const team = record.team ?? '';
+    const customer = record.customer ?? '';
+    const keyId = record.keyId ?? '';
+    const route = record.route ?? '';
+    const provider = record.provider ?? '';
+    const upstreamModel = record.upstreamModel ?? '';
+    const key = `${bucket}\u0001${team}\u0001${customer}\u0001${keyId}\u0001${route}\u0001${record.requestedModel}\u0001${provider}\u0001${upstreamModel}\u0001${record.cacheHit ? 1 : 0}${ok ? 1 : 0}`;
+    let row = rows.get(key);
+    if (!row) {
+      row = [bucket, team, customer, keyId, route, record.requestedModel, provider, upstreamModel, flag(record.cacheHit), flag(ok), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+      rows.set(key, row);
+    }
+    const sums = row as number[];
+    sums[10] += 1;
+    sums[11] += record.inputTokens;
+    sums[12] += record.cachedInputTokens;
+    sums[13] += record.cacheWriteTokens;
+    sums[14] += record.outputTokens;
+    sums[15] += record.reasoningTokens;
+    sums[16] += record.costUsd;
+    sums[17] += record.savedUsd;
+    sums[18] += record.latencyMs;
+    for (const attempt of record.attempts) {
+      if (!attempt.shadow) continue;
+      sums[19] += 1;
+      sums[20] += attempt.costUsd;
+    }
+    if (record.router?.shadow && record.router.choiceCostUsd !== null) {
+      sums[21] += 1;
+      sums[22] += record.costUsd;
+      sums[23] += record.router.choiceCostUsd;
+    }
+  }
+  return [...rows.keys()].sort().map((key) => rows.get(key) as unknown[]);
 }
 
-/** The upsert of `count` rows: new combinations are inserted, existing ones have the batch's sums added. */
-export function rollupUpsertSql(count: number, dialect: Dialect): string {
+/** The upsert of `count` rows into one table: new combinations are inserted, existing ones have the batch's sums added. */
+export function rollupUpsertSql(count: number, dialect: Dialect, grain: RollupGrain): string {
   const width = rollupTableColumns.length;
   const tuples = Array.from({ length: count }, (_row, index) => `(${rollupTableColumns.map((_column, column) => (dialect === 'sqlite' ? '?' : `$${index * width + column + 1}`)).join(', ')})`);
-  const updates = sums.map((column) => `${column} = request_rollups.${column} + excluded.${column}`);
-  return `INSERT INTO request_rollups (${rollupTableColumns.join(', ')}) VALUES ${tuples.join(', ')} ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
+  const updates = sums.map((column) => `${column} = ${tables[grain]}.${column} + excluded.${column}`);
+  return `INSERT INTO ${tables[grain]} (${rollupTableColumns.join(', ')}) VALUES ${tuples.join(', ')} ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
 }
 
-/** The whole hours of a range, read from the table, and the partial hours at either end, read from raw requests. */
-export function splitRange(from: number, to: number): { hours: [number, number] | undefined; raw: Array<[number, number]> } {
-  const first = Math.ceil(from / hourMs) * hourMs;
-  const last = Math.floor(to / hourMs) * hourMs;
-  if (first >= last) return { hours: undefined, raw: from < to ? [[from, to]] : [] };
-  const raw: Array<[number, number]> = [];
-  if (from < first) raw.push([from, first]);
-  if (last < to) raw.push([last, to]);
-  return { hours: [first, last], raw };
+/** Where each part of a range is read from. */
+export interface RollupRead {
+  source: RollupGrain | 'raw';
+  from: number;
+  to: number;
 }
 
-/** Rollup rows of whole hours, summed per bucket of the query, with the query's filters. */
-export function rollupTableReadSql(query: RollupQuery, dialect: Dialect): { text: string; values: unknown[] } {
+function aligned(from: number, to: number, size: number): { whole: [number, number] | undefined; edges: Array<[number, number]> } {
+  const first = Math.ceil(from / size) * size;
+  const last = Math.floor(to / size) * size;
+  if (first >= last) return { whole: undefined, edges: from < to ? [[from, to]] : [] };
+  const edges: Array<[number, number]> = [];
+  if (from < first) edges.push([from, first]);
+  if (last < to) edges.push([last, to]);
+  return { whole: [first, last], edges };
+}
+
+/**
+ * Splits a range by source: whole days from the daily table (for daily buckets), whole hours from the hourly one,
+ * and the partial hours at either end from the raw requests.
+ */
+export function rollupReads(bucket: RollupGrain, from: number, to: number): RollupRead[] {
+  const reads: RollupRead[] = [];
+  let rest: Array<[number, number]> = [[from, to]];
+  if (bucket === 'day') {
+    const days = aligned(from, to, dayMs);
+    if (days.whole) reads.push({ source: 'day', from: days.whole[0], to: days.whole[1] });
+    rest = days.edges;
+  }
+  for (const [start, end] of rest) {
+    const hours = aligned(start, end, hourMs);
+    if (hours.whole) reads.push({ source: 'hour', from: hours.whole[0], to: hours.whole[1] });
+    for (const [edgeStart, edgeEnd] of hours.edges) reads.push({ source: 'raw', from: edgeStart, to: edgeEnd });
+  }
+  return reads;
+}
+
+/** The SQL of each read of a rollup query, raw parts through the raw rollup query. */
+export function rollupReadSql(query: RollupQuery, dialect: Dialect): Array<{ text: string; values: unknown[] }> {
+  return rollupReads(query.bucket, query.from, query.to).map((read) =>
+    read.source === 'raw' ? rollupSql({ ...query, from: read.from, to: read.to }, dialect) : rollupTableReadSql({ ...query, from: read.from, to: read.to }, dialect, read.source),
+  );
+}
+
+/** Rollup rows of whole hours or days from one table, summed per bucket of the query, with the query's filters. */
+function rollupTableReadSql(query: RollupQuery, dialect: Dialect, grain: RollupGrain): { text: string; values: unknown[] } {
   const { conditions, values } = rollupConditions(query, dialect, 'bucket');
-  const size = query.bucket === 'hour' ? hourMs : dayMs;
+  const size = sizes[query.bucket];
   const dimensions = [...textDimensions.map((column) => `NULLIF(${column}, '') AS ${column}`), 'cache_hit'];
   const ok = dialect === 'sqlite' ? 'ok' : 'CASE WHEN ok THEN 1 ELSE 0 END';
+  // A table of the query's own grain already holds one row per bucket and combination: nothing to sum.
+  if (grain === query.bucket) return { text: `SELECT bucket, ${dimensions.join(', ')}, ${ok} AS ok, ${sums.join(', ')} FROM ${tables[grain]} WHERE ${conditions.join(' AND ')}`, values };
   const text = `SELECT (bucket / ${size}) * ${size} AS bucket, ${dimensions.join(', ')}, ${ok} AS ok, ${sums.map((column) => `SUM(${column}) AS ${column}`).join(', ')}
-    FROM request_rollups WHERE ${conditions.join(' AND ')}
+    FROM ${tables[grain]} WHERE ${conditions.join(' AND ')}
     GROUP BY 1, ${[...textDimensions, 'cache_hit', 'ok'].join(', ')}`;
   return { text, values };
 }
@@ -89,10 +178,21 @@ export function rollupTableReadSql(query: RollupQuery, dialect: Dialect): { text
 const numericFields = ['requests', 'inputTokens', 'cachedInputTokens', 'cacheWriteTokens', 'outputTokens', 'reasoningTokens', 'costUsd', 'savedUsd', 'latencyMs', 'shadowAttempts', 'shadowCostUsd', 'routerShadowRequests', 'routerShadowCostUsd', 'routerShadowChoiceUsd'] as const;
 
 /** Sums rows that share bucket and dimensions (a partial hour read raw meets the same day read from the table). */
-export function mergeRollupRows(rows: RollupRow[]): RollupRow[] {
+export function mergeRollupRows(parts: RollupRow[][]): RollupRow[] {
+  // The rows of one read are distinct already, and so are rows of a bucket only one read returned (the whole days
+  // of a month never meet its partial days): only buckets several reads share need summing.
+  if (parts.length === 1) return parts[0] as RollupRow[];
+  const readsPerBucket = new Map<number, number>();
+  for (const part of parts) for (const bucket of new Set(part.map((row) => row.bucket))) readsPerBucket.set(bucket, (readsPerBucket.get(bucket) ?? 0) + 1);
+  const result: RollupRow[] = [];
   const merged = new Map<string, RollupRow>();
-  for (const row of rows) {
-    const key = JSON.stringify([row.bucket, row.team, row.customer, row.keyId, row.route, row.requestedModel, row.provider, row.upstreamModel, row.cacheHit, row.ok]);
+  for (const row of parts.flat()) {
+    if (readsPerBucket.get(row.bucket) === 1) {
+      result.push(row);
+      continue;
+    }
+    // NUL marks "none", which no stored text can hold, so a customer named "null" stays apart from none.
+    const key = [row.bucket, row.team ?? '\u0000', row.customer ?? '\u0000', row.keyId ?? '\u0000', row.route ?? '\u0000', row.requestedModel, row.provider ?? '\u0000', row.upstreamModel ?? '\u0000', row.cacheHit, row.ok].join('\u0001');
     const existing = merged.get(key);
     if (!existing) {
       merged.set(key, { ...row });
@@ -103,11 +203,12 @@ export function mergeRollupRows(rows: RollupRow[]): RollupRow[] {
       existing[field] = (existing[field] ?? 0) + (row[field] as number);
     }
   }
-  return [...merged.values()].map((row) => {
+  for (const row of merged.values()) {
     for (const field of ['costUsd', 'savedUsd', 'shadowCostUsd', 'routerShadowCostUsd', 'routerShadowChoiceUsd'] as const) if (row[field] !== undefined) row[field] = roundUsd(row[field] as number);
     row.latencyMs = Math.round(row.latencyMs * 1000) / 1000;
-    return row;
-  });
+    result.push(row);
+  }
+  return result;
 }
 
 const usageKey: Record<UsageGroup, (row: RollupRow) => string | null> = {

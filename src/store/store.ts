@@ -71,7 +71,7 @@ export interface LedgerRepository {
   series(query: SeriesQuery): Promise<SeriesRow[]>;
   /**
    * Deletes the requests that started before `before` (epoch ms), with their attempts and tags, in steps that hold
-   * no lock for long; the hourly rollups stay. Returns how many requests went, or undefined when another replica is
+   * no lock for long; the hourly and daily rollups stay. Returns how many requests went, or undefined when another replica is
    * doing it now.
    */
   deleteBefore(before: number): Promise<number | undefined>;

@@ -3,10 +3,10 @@ import { inTransaction } from './postgres-transaction.js';
 import { deleteLedgerBefore, ensurePartitions } from './postgres-partitions.js';
 import type { AttemptRecord, RequestRecord, UsageQuery, UsageRow } from '../../ledger/ledger-record.js';
 import { attemptColumns, attemptRow, requestColumns, requestRow, tagColumns, tagRows, tagsFromColumn, routerFieldsFrom } from '../ledger-columns.js';
-import { rollupRowFrom, rollupSql } from '../rollup-sql.js';
+import { rollupRowFrom } from '../rollup-sql.js';
+import { mergeRollupRows, rollupGrains, rollupReadSql, rollupTableColumns, rollupTableRows, rollupUpsertSql, usageFromRollup } from '../rollup-table.js';
+import type { LedgerRepository } from '../store.js';
 import { seriesRowFrom, seriesSql } from '../series-sql.js';
-import { mergeRollupRows, rollupTableColumns, rollupTableReadSql, rollupTableRows, rollupUpsertSql, splitRange, usageFromRollup } from '../rollup-table.js';
-import type { LedgerRepository, RollupRow } from '../store.js';
 import { roundUsd } from '../../ledger/money.js';
 
 const postgresFlag = (flag: boolean) => flag;
@@ -52,15 +52,17 @@ export function postgresLedger(pool: pg.Pool): LedgerRepository {
       const requests = records.map((record) => requestRow(record, postgresFlag));
       const attempts = records.flatMap((record) => record.attempts.map((attempt) => attemptRow(record.id, attempt, postgresFlag)));
       const tags = records.flatMap(tagRows);
-      const rollups = rollupTableRows(records, postgresFlag);
       await inTransaction(pool, async (client) => {
         await insertRows(client, 'requests', requestColumns, requests);
         if (attempts.length > 0) await insertRows(client, 'attempts', attemptColumns, attempts);
         if (tags.length > 0) await insertRows(client, 'request_tags', tagColumns, tags);
         const perStatement = Math.floor(maxParameters / rollupTableColumns.length);
-        for (let start = 0; start < rollups.length; start += perStatement) {
-          const chunk = rollups.slice(start, start + perStatement);
-          await client.query(rollupUpsertSql(chunk.length, 'postgres'), chunk.flat());
+        for (const grain of rollupGrains) {
+          const rows = rollupTableRows(records, postgresFlag, grain);
+          for (let start = 0; start < rows.length; start += perStatement) {
+            const chunk = rows.slice(start, start + perStatement);
+            await client.query(rollupUpsertSql(chunk.length, 'postgres', grain), chunk.flat());
+          }
         }
       });
     },
@@ -79,13 +81,8 @@ export function postgresLedger(pool: pg.Pool): LedgerRepository {
     },
 
     async rollup(query) {
-      const { hours, raw } = splitRange(query.from, query.to);
-      const reads = [
-        ...(hours ? [rollupTableReadSql({ ...query, from: hours[0], to: hours[1] }, 'postgres')] : []),
-        ...raw.map(([from, to]) => rollupSql({ ...query, from, to }, 'postgres')),
-      ];
-      const results = await Promise.all(reads.map(({ text, values }) => pool.query<Row>(text, values)));
-      return mergeRollupRows(results.flatMap((result) => result.rows.map(rollupRowFrom)) as RollupRow[]);
+      const results = await Promise.all(rollupReadSql(query, 'postgres').map(({ text, values }) => pool.query<Row>(text, values)));
+      return mergeRollupRows(results.map((result) => result.rows.map(rollupRowFrom)));
     },
 
     deleteBefore: (before) => deleteLedgerBefore(pool, before),

@@ -1,10 +1,10 @@
 import type Database from 'better-sqlite3';
 import type { AttemptRecord, RequestRecord, UsageQuery, UsageRow } from '../../ledger/ledger-record.js';
 import { attemptColumns, attemptRow, requestColumns, requestRow, tagColumns, tagRows, tagsFromColumn, routerFieldsFrom } from '../ledger-columns.js';
-import { rollupRowFrom, rollupSql } from '../rollup-sql.js';
-import { seriesRowFrom, seriesSql } from '../series-sql.js';
-import { mergeRollupRows, rollupTableReadSql, rollupTableRows, rollupUpsertSql, splitRange, usageFromRollup } from '../rollup-table.js';
+import { rollupRowFrom } from '../rollup-sql.js';
+import { mergeRollupRows, rollupGrains, rollupReadSql, rollupTableRows, rollupUpsertSql, usageFromRollup, type RollupGrain } from '../rollup-table.js';
 import type { RollupQuery, RollupRow, SeriesQuery, SeriesRow } from '../store.js';
+import { seriesRowFrom, seriesSql } from '../series-sql.js';
 import { roundUsd } from '../../ledger/money.js';
 
 type Row = Record<string, unknown>;
@@ -17,12 +17,12 @@ export interface LedgerRows {
   requests: unknown[][];
   attempts: unknown[][];
   tags: unknown[][];
-  /** Hourly rollup rows of the batch, added to the stored ones. */
-  rollups: unknown[][];
+  /** Rollup rows of the batch per table, added to the stored ones. */
+  rollups: Record<RollupGrain, unknown[][]>;
 }
 
 export function ledgerRows(records: RequestRecord[]): LedgerRows {
-  const rows: LedgerRows = { requests: [], attempts: [], tags: [], rollups: rollupTableRows(records, sqliteFlag) };
+  const rows: LedgerRows = { requests: [], attempts: [], tags: [], rollups: { hour: rollupTableRows(records, sqliteFlag, 'hour'), day: rollupTableRows(records, sqliteFlag, 'day') } };
   for (const record of records) {
     rows.requests.push(requestRow(record, sqliteFlag));
     if (record.tags) rows.tags.push(...tagRows(record));
@@ -31,7 +31,7 @@ export function ledgerRows(records: RequestRecord[]): LedgerRows {
   return rows;
 }
 
-/** Requests per retention transaction: each holds the write lock for a few milliseconds. */
+/** Requests per retention transaction: small, so ledger batches get the write lock between them. */
 export const retentionBatch = 2_000;
 
 /** Rows per INSERT statement: multi-row inserts with positional values are several times cheaper than one row each. */
@@ -48,9 +48,12 @@ export class SqliteLedgerRepository {
       this.insertAll('requests', requestColumns, rows.requests);
       this.insertAll('attempts', attemptColumns, rows.attempts);
       if (rows.tags.length > 0) this.insertAll('request_tags', tagColumns, rows.tags);
-      for (let start = 0; start < rows.rollups.length; start += rowsPerStatement) {
-        const chunk = rows.rollups.slice(start, start + rowsPerStatement);
-        this.statement(`rollups:${chunk.length}`, () => rollupUpsertSql(chunk.length, 'sqlite')).run(chunk.flat());
+      for (const grain of rollupGrains) {
+        const rollups = rows.rollups[grain];
+        for (let start = 0; start < rollups.length; start += rowsPerStatement) {
+          const chunk = rollups.slice(start, start + rowsPerStatement);
+          this.statement(`rollups:${grain}:${chunk.length}`, () => rollupUpsertSql(chunk.length, 'sqlite', grain)).run(chunk.flat());
+        }
       }
     });
   }
@@ -111,12 +114,7 @@ export class SqliteLedgerRepository {
   }
 
   rollup(query: RollupQuery): RollupRow[] {
-    const { hours, raw } = splitRange(query.from, query.to);
-    const rows: RollupRow[] = [];
-    const read = ({ text, values }: { text: string; values: unknown[] }) => rows.push(...(this.database.prepare(text).all(...values) as Row[]).map(rollupRowFrom));
-    if (hours) read(rollupTableReadSql({ ...query, from: hours[0], to: hours[1] }, 'sqlite'));
-    for (const [from, to] of raw) read(rollupSql({ ...query, from, to }, 'sqlite'));
-    return mergeRollupRows(rows);
+    return mergeRollupRows(rollupReadSql(query, 'sqlite').map(({ text, values }) => (this.database.prepare(text).all(...values) as Row[]).map(rollupRowFrom)));
   }
 
   series(query: SeriesQuery): SeriesRow[] {
