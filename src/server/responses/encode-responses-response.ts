@@ -1,6 +1,7 @@
 import type { ChatResponse, ReasoningPart, Usage } from '../../core/canonical.js';
 import type { Json } from '../openai/field-reader.js';
 import { withOwnedFields } from './native-responses-relay.js';
+import type { ResponsesEcho } from './responses-codec.js';
 
 /** The OpenAI Responses `usage` object from canonical usage. */
 export function encodeResponsesUsage(usage: Usage | undefined): Json | null {
@@ -55,22 +56,38 @@ export function encodeResponsesOutput(response: ChatResponse, responseId: string
 }
 
 /**
- * The full `response` object; `echo` holds the request fields OpenAI echoes back (instructions, tools, ...) and
- * `response.model` is the name the client asked for. An OpenAI Responses-API provider's own object goes back as it
- * came, built-in tool items and annotations included, with only the fields the gateway owns set (withOwnedFields).
+ * The full `response` object; `echo` holds the request fields OpenAI echoes back (instructions, tools, ...) and the
+ * model is the name the client asked for (`answered.model`, else `response.model`), with `answered.usage` in place of
+ * the response's own when given. An OpenAI Responses-API provider's own object goes back as it came, built-in tool
+ * items and annotations included, with only the fields the gateway owns set (withOwnedFields). The object is one
+ * literal of a fixed shape, which JSON.stringify writes on its fast path.
  */
-export function encodeResponsesResponse(response: ChatResponse, responseId: string, createdAt: number, echo: Json): Json {
-  if (response.native?.format === 'openai-responses') return withOwnedFields(response.native.body, { id: responseId, model: response.model, echo });
-  const output = encodeResponsesOutput(response, responseId);
+export function encodeResponsesResponse(response: ChatResponse, responseId: string, createdAt: number, echo: ResponsesEcho, answered: { usage?: Usage; model?: string } = {}): Json {
+  const model = answered.model ?? response.model;
+  if (response.native?.format === 'openai-responses') return withOwnedFields(response.native.body, { id: responseId, model, echo });
+  const { status, incomplete_details } = responsesStatus(response);
   return {
     id: responseId,
     object: 'response',
     created_at: createdAt,
-    ...responsesStatus(response),
+    status,
+    incomplete_details,
     error: null,
-    model: response.model,
-    output,
-    usage: encodeResponsesUsage(response.usage),
-    ...echo,
+    model,
+    output: encodeResponsesOutput(response, responseId),
+    usage: encodeResponsesUsage(answered.usage ?? response.usage),
+    instructions: echo.instructions,
+    tools: echo.tools,
+    tool_choice: echo.tool_choice,
+    parallel_tool_calls: echo.parallel_tool_calls,
+    temperature: echo.temperature,
+    top_p: echo.top_p,
+    text: echo.text,
+    reasoning: echo.reasoning,
+    max_output_tokens: echo.max_output_tokens,
+    previous_response_id: echo.previous_response_id,
+    store: echo.store,
+    metadata: echo.metadata,
+    user: echo.user,
   };
 }

@@ -3,13 +3,14 @@ import { test } from 'node:test';
 import type { StreamPart } from '../../core/canonical.js';
 import { GatewayError } from '../../core/errors.js';
 import { ResponsesStreamEncoder } from './encode-responses-stream.js';
+import { responsesEcho } from './responses-codec.js';
 
 function events(text: string): { type: string; sequence_number: number; [key: string]: unknown }[] {
   return text.split('\n\n').filter(Boolean).map((block) => JSON.parse(block.split('\n')[1]!.slice(6)));
 }
 
 function run(parts: StreamPart[]): ReturnType<typeof events> {
-  const encoder = new ResponsesStreamEncoder('resp_abc', 'm', 1, { store: true });
+  const encoder = new ResponsesStreamEncoder('resp_abc', 'm', 1, responsesEcho({ store: true }));
   let out = encoder.open();
   for (const part of parts) out += encoder.encode(part);
   out += encoder.close({ inputTokens: 4, cacheReadTokens: 0, cacheWriteTokens: 0, outputTokens: 3, reasoningTokens: 1 });
@@ -79,7 +80,7 @@ test('events of a Responses-API provider are relayed as sent, with the gateway i
   assert.deepEqual(got.map((e) => e.type), ['response.created', 'response.output_item.added', 'response.web_search_call.completed', 'response.output_item.done', 'response.completed']);
   assert.deepEqual(got.map((e) => e.sequence_number), [0, 1, 2, 3, 4]);
   assert.deepEqual(got[3]!.item, search);
-  assert.deepEqual(got[4]!.response, { ...upstream, id: 'resp_abc', model: 'm', status: 'completed', output: [search], store: true });
+  assert.deepEqual(got[4]!.response, { ...upstream, id: 'resp_abc', model: 'm', status: 'completed', output: [search], store: true, previous_response_id: null });
 });
 
 test('a relayed stream cut before its end closes with the gateway response.failed, numbered after the last event', () => {
@@ -129,13 +130,13 @@ test('the completed response lists the items in the order they streamed, reasoni
 });
 
 test('the final response is kept as the client received it, encoded or relayed', () => {
-  const encoder = new ResponsesStreamEncoder('resp_abc', 'm', 1, {});
+  const encoder = new ResponsesStreamEncoder('resp_abc', 'm', 1, responsesEcho({}));
   encoder.encode({ type: 'text-delta', text: 'Hi' });
   assert.equal(encoder.finalResponse(), undefined, 'nothing before the end');
   const text = encoder.encode({ type: 'finish', finishReason: 'stop', rawFinishReason: undefined }) + encoder.close(undefined);
   assert.deepEqual(encoder.finalResponse(), events(text).at(-1)!.response);
-  const relayed = new ResponsesStreamEncoder('resp_abc', 'm', 1, {});
+  const relayed = new ResponsesStreamEncoder('resp_abc', 'm', 1, responsesEcho({}));
   const completed = { type: 'response.completed', sequence_number: 0, response: { id: 'resp_up', model: 'up', status: 'completed', output: [{ id: 'ws_1', type: 'web_search_call', status: 'completed' }] } };
   relayed.encode(native(completed));
-  assert.deepEqual(relayed.finalResponse(), { ...completed.response, id: 'resp_abc', model: 'm' });
+  assert.deepEqual(relayed.finalResponse(), { ...completed.response, id: 'resp_abc', model: 'm', store: true, previous_response_id: null });
 });

@@ -1,4 +1,5 @@
 import type { ChatResponse, FinishReason, ReasoningPart, StreamPart, ToolCall, Usage } from '../../core/canonical.js';
+import type { ResponsesEcho } from './responses-codec.js';
 import { GatewayError } from '../../core/errors.js';
 import type { Json } from '../openai/field-reader.js';
 import { encodeResponsesResponse, messageStatus } from './encode-responses-response.js';
@@ -33,7 +34,7 @@ export class ResponsesStreamEncoder {
   private readonly relay: NativeResponsesRelay;
 
   /** `model` is the name the client asked for, which every response object carries, as on the other ingresses. */
-  constructor(private readonly responseId: string, private readonly model: string, private readonly createdAt: number, private readonly echo: Json) {
+  constructor(private readonly responseId: string, private readonly model: string, private readonly createdAt: number, private readonly echo: ResponsesEcho) {
     this.relay = new NativeResponsesRelay({ id: responseId, model, echo }, () => this.sequence++);
     this.tools = new ResponsesToolCalls((type, fields) => this.event(type, fields), () => this.nextIndex++, (position) => `fc_${responseId.slice(5)}_${position}`);
   }

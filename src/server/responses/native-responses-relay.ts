@@ -1,4 +1,5 @@
 import type { GatewayError } from '../../core/errors.js';
+import type { ResponsesEcho } from './responses-codec.js';
 import type { Json } from '../openai/field-reader.js';
 
 /**
@@ -13,14 +14,15 @@ import type { Json } from '../openai/field-reader.js';
 export interface OwnedFields {
   id: string;
   model: string;
-  echo: Json;
+  /** The request's echoed fields; only `store` and `previous_response_id` are the gateway's to set. */
+  echo: Pick<ResponsesEcho, 'store' | 'previous_response_id'>;
 }
 
 const echoedByGateway = ['store', 'previous_response_id'] as const;
 
 export function withOwnedFields(response: Json, owned: OwnedFields): Json {
   const out: Json = { ...response, id: owned.id, model: owned.model };
-  for (const field of echoedByGateway) if (field in owned.echo) out[field] = owned.echo[field];
+  for (const field of echoedByGateway) out[field] = owned.echo[field];
   return out;
 }
 

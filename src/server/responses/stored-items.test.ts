@@ -5,6 +5,7 @@ import type { StoredResponse } from '../../store/store.js';
 import type { Json } from '../openai/field-reader.js';
 import { decodeResponsesRequest } from './decode-responses-request.js';
 import { encodeResponsesResponse } from './encode-responses-response.js';
+import { responsesEcho } from './responses-codec.js';
 import { ResponsesStreamEncoder } from './encode-responses-stream.js';
 import { carryOf, historyOfChain, normaliseInputItems } from './stored-items.js';
 import { pageOfItems } from './stored-responses-routes.js';
@@ -31,7 +32,7 @@ test('a stored answer from another provider keeps its reasoning signature and ca
   const answer: ChatResponse = {
     id: 'x', model: 'claude', created: 1, text: '', toolCalls: [geminiCall], reasoningParts: [thinking], finishReason: 'tool-calls', rawFinishReason: 'tool_use', usage: undefined,
   };
-  const object = encodeResponsesResponse(answer, 'resp_one', 1, {});
+  const object = encodeResponsesResponse(answer, 'resp_one', 1, responsesEcho({}));
   const reasoningItem = (object.output as Json[])[0];
   // The wire item cannot say which provider thought it, nor carry its signature.
   assert.equal(reasoningItem?.encrypted_content, undefined);
@@ -46,7 +47,7 @@ test('a stored answer from another provider keeps its reasoning signature and ca
 });
 
 test('a streamed answer exposes the object of its final event and the parts behind it', () => {
-  const encoder = new ResponsesStreamEncoder('resp_s', 'm', 1, {});
+  const encoder = new ResponsesStreamEncoder('resp_s', 'm', 1, responsesEcho({}));
   encoder.open();
   encoder.encode({ type: 'reasoning-delta', text: 'Thinking.' });
   encoder.encode({ type: 'reasoning-end', part: { text: 'Thinking.', format: 'anthropic', signature: 'sig-2' } });
