@@ -31,6 +31,7 @@ import { gatewayCaptureReader } from '../quality/capture-reader.js';
 import { CaptureWriter } from '../quality/capture-writer.js';
 import { startObservability } from '../observability/start-observability.js';
 import { tracingFromEnv } from '../observability/tracing-env.js';
+import { checkOtlpEndpoint } from '../observability/otlp-endpoint.js';
 import { ConfigReloader, type ReloadOutcome } from './config-reload.js';
 import { recordSystemAudit } from './admin/audit-trail.js';
 import { Readiness, type ReadinessProbe } from './readiness.js';
@@ -120,6 +121,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const tracing = tracingFromEnv(process.env);
   const routers = routerModelsFor(config, routerLogging(logger));
   setOutboundPolicy(config.outbound);
+  if (tracing) await checkOtlpEndpoint(process.env);
   const store = await openStore(config.storage, join(options.dataDir, 'switchyard.db'));
   const keys = new KeyService(store.keys, store.settings);
   registerSecrets([options.adminKey]);
