@@ -60,8 +60,7 @@ function main(): void {
   const rollupPass = () => {
     const started = performance.now();
     for (const chunk of chunks) {
-      rollupTableRows(chunk, flag, 'hour');
-      rollupTableRows(chunk, flag, 'day');
+      rollupTableRows(chunk, flag);
     }
     return ((performance.now() - started) * 1000) / total;
   };

@@ -63,15 +63,15 @@ export function rollupBackfillSql(dialect: Dialect): string {
 }
 
 /**
- * A batch of records as rows of one rollup table, sorted so concurrent writers lock shared rows in the same order.
- * This runs on the gateway's event loop for every ledger batch, so it sums into flat arrays under a joined string key
- * instead of building the report-shaped rows of rollupRecords (which the contract tests hold it to).
+ * A batch of records as rows of the hourly and the daily rollup tables, each sorted so concurrent writers lock shared
+ * rows in the same order. This runs on the gateway's event loop for every ledger batch, so it sums records into flat
+ * arrays under a joined string key, once, for the hours, and then folds those few rows into days, instead of keying
+ * every record twice or building the report-shaped rows of rollupRecords (which the contract tests hold it to).
  */
-export function rollupTableRows(records: RequestRecord[], flag: (value: boolean) => boolean | number, grain: RollupGrain): unknown[][] {
-  const size = sizes[grain];
-  const rows = new Map<string, unknown[]>();
+export function rollupTableRows(records: RequestRecord[], flag: (value: boolean) => boolean | number): Record<RollupGrain, unknown[][]> {
+  const hours = new Map<string, unknown[]>();
   for (const record of records) {
-    const bucket = Math.floor(record.startedAt / size) * size;
+    const bucket = Math.floor(record.startedAt / hourMs) * hourMs;
     const ok = record.status < 400;
     const team = record.team ?? '';
     const customer = record.customer ?? '';
@@ -80,10 +80,10 @@ export function rollupTableRows(records: RequestRecord[], flag: (value: boolean)
     const provider = record.provider ?? '';
     const upstreamModel = record.upstreamModel ?? '';
     const key = `${bucket}\u0001${team}\u0001${customer}\u0001${keyId}\u0001${route}\u0001${record.requestedModel}\u0001${provider}\u0001${upstreamModel}\u0001${record.cacheHit ? 1 : 0}${ok ? 1 : 0}`;
-    let row = rows.get(key);
+    let row = hours.get(key);
     if (!row) {
       row = [bucket, team, customer, keyId, route, record.requestedModel, provider, upstreamModel, flag(record.cacheHit), flag(ok), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
-      rows.set(key, row);
+      hours.set(key, row);
     }
     const sums = row as number[];
     sums[10] += 1;
@@ -106,7 +106,20 @@ export function rollupTableRows(records: RequestRecord[], flag: (value: boolean)
       sums[23] += record.router.choiceCostUsd;
     }
   }
-  return [...rows.keys()].sort().map((key) => rows.get(key) as unknown[]);
+  const days = new Map<string, unknown[]>();
+  for (const [key, hour] of hours) {
+    // The hour's key with its bucket replaced by the day's: the other dimensions are the same.
+    const day = Math.floor((hour[0] as number) / dayMs) * dayMs;
+    const dayKey = `${day}${key.slice(key.indexOf('\u0001'))}`;
+    const row = days.get(dayKey);
+    if (!row) {
+      days.set(dayKey, [day, ...hour.slice(1)]);
+      continue;
+    }
+    for (let index = 10; index < row.length; index += 1) (row as number[])[index] += hour[index] as number;
+  }
+  const sorted = (rows: Map<string, unknown[]>) => [...rows.keys()].sort().map((key) => rows.get(key) as unknown[]);
+  return { hour: sorted(hours), day: sorted(days) };
 }
 
 /** The upsert of `count` rows into one table: new combinations are inserted, existing ones have the batch's sums added. */

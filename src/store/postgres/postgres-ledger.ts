@@ -57,8 +57,9 @@ export function postgresLedger(pool: pg.Pool): LedgerRepository {
         if (attempts.length > 0) await insertRows(client, 'attempts', attemptColumns, attempts);
         if (tags.length > 0) await insertRows(client, 'request_tags', tagColumns, tags);
         const perStatement = Math.floor(maxParameters / rollupTableColumns.length);
+        const rollups = rollupTableRows(records, postgresFlag);
         for (const grain of rollupGrains) {
-          const rows = rollupTableRows(records, postgresFlag, grain);
+          const rows = rollups[grain];
           for (let start = 0; start < rows.length; start += perStatement) {
             const chunk = rows.slice(start, start + perStatement);
             await client.query(rollupUpsertSql(chunk.length, 'postgres', grain), chunk.flat());

@@ -22,7 +22,7 @@ export interface LedgerRows {
 }
 
 export function ledgerRows(records: RequestRecord[]): LedgerRows {
-  const rows: LedgerRows = { requests: [], attempts: [], tags: [], rollups: { hour: rollupTableRows(records, sqliteFlag, 'hour'), day: rollupTableRows(records, sqliteFlag, 'day') } };
+  const rows: LedgerRows = { requests: [], attempts: [], tags: [], rollups: rollupTableRows(records, sqliteFlag) };
   for (const record of records) {
     rows.requests.push(requestRow(record, sqliteFlag));
     if (record.tags) rows.tags.push(...tagRows(record));
