@@ -7,24 +7,28 @@ import type { Gateway } from '../gateway.js';
 import { presentedKey } from '../http-body.js';
 import { clientAddress } from './client-address.js';
 import { FailedAuthThrottle } from './failed-auth-throttle.js';
-import type { Principal } from './key-service.js';
+import type { KeyService, Principal } from './key-service.js';
 
 interface AccessState {
   throttle: FailedAuthThrottle;
   trustedProxies: BlockList | undefined;
 }
 
-const states = new WeakMap<Gateway, AccessState>();
+/**
+ * Keyed by the key service, which a config reload carries over to the rebuilt gateway (the `access` section needs a
+ * restart), so failed-authentication counts survive a reload.
+ */
+const states = new WeakMap<KeyService, AccessState>();
 /** Per key record: its networks, and the answers for addresses seen lately (a bounded memo: a check costs ~1.5 µs). */
 const keyNetworks = new WeakMap<KeyRecord, { list: BlockList; seen: Map<string, boolean> }>();
 const maxSeenPerKey = 1024;
 
 function stateOf(gateway: Gateway): AccessState {
-  let state = states.get(gateway);
+  let state = states.get(gateway.keys);
   if (!state) {
     const access = gateway.config.access;
     state = { throttle: new FailedAuthThrottle(access.failedAuth), trustedProxies: access.trustedProxies.length > 0 ? networkList(access.trustedProxies) : undefined };
-    states.set(gateway, state);
+    states.set(gateway.keys, state);
   }
   return state;
 }
