@@ -1,128 +1,164 @@
-import { defaultTextMapGetter, defaultTextMapSetter, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span, type SpanContext, type Tracer } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { Worker } from 'node:worker_threads';
 import type { ChatResponse, StreamPart } from '../core/canonical.js';
-import type { AttemptRecord, RequestRecord, TokenCounts } from '../ledger/ledger-record.js';
+import type { Logger } from '../core/logger.js';
+import type { AttemptRecord, RequestRecord } from '../ledger/ledger-record.js';
 import type { LedgerWriter } from '../ledger/ledger-writer.js';
-import { genAiOperationName, genAiProviderName } from './gen-ai-names.js';
+import { genAiOperationName } from './gen-ai-names.js';
 import type { RequestStart, RequestTrace, Tracing } from './request-trace.js';
+import { attemptAttributes, requestAttributes, type AnswerFacts, type SpanData } from './span-data.js';
+import type { ExportThreadData, ExportThreadMessage } from './span-export-thread.js';
 import { inputMessages, outputMessages } from './trace-content.js';
+import { isSampled, parseTraceparent, RandomIds, type TraceParent } from './trace-sampling.js';
 import type { TracingSettings } from './tracing-env.js';
 
-const propagator = new W3CTraceContextPropagator();
 const maxOpenTraces = 100_000;
+/** Finished spans wait at most this long, or until there are this many, before they cross to the export thread. */
+const flushDelayMs = 100;
+const flushSpans = 256;
 
 export interface OtelTracingOptions {
   settings: TracingSettings;
   ledger: LedgerWriter;
   providerType: (provider: string) => string | undefined;
   version: string;
-  /** Replaces the OTLP exporter (tests). */
-  exporter?: SpanExporter;
+  logger?: Logger;
 }
 
-/** Sets the token counts and cost one at a time: cheaper than building an attributes object to copy. */
-function setUsage(span: Span, counts: TokenCounts): void {
-  span.setAttribute('gen_ai.usage.input_tokens', counts.inputTokens + counts.cachedInputTokens + counts.cacheWriteTokens);
-  span.setAttribute('gen_ai.usage.cache_read.input_tokens', counts.cachedInputTokens);
-  span.setAttribute('gen_ai.usage.cache_creation.input_tokens', counts.cacheWriteTokens);
-  span.setAttribute('gen_ai.usage.output_tokens', counts.outputTokens);
-  span.setAttribute('gen_ai.usage.reasoning.output_tokens', counts.reasoningTokens);
-  span.setAttribute('switchyard.cost_usd', counts.costUsd);
-}
+const now = () => performance.timeOrigin + performance.now();
+const ignore = () => undefined;
 
-/** One request's spans: the request span, one child per upstream attempt, ended together from the ledger record. */
-class OtelRequestTrace implements RequestTrace {
+/** The W3C traceparent: version 00, trace id, parent id, flags. */
+const traceparentOf = (traceId: string, spanId: string, sampled: boolean) => `00-${traceId}-${spanId}-${sampled ? '01' : '00'}`;
+
+/** A sampled request: its ids and what the answer told, until its ledger record ends it. */
+class SampledTrace implements RequestTrace {
   upstreamHeaders: Record<string, string> | undefined;
-  readonly attempts = new Map<number, { span: Span; startMs: number }>();
-  finishReasons: string[] = [];
-  responseModel: string | undefined;
+  readonly spanId: string;
+  readonly attempts = new Map<number, { spanId: string; startMs: number }>();
+  readonly facts: AnswerFacts;
   outputText: string | undefined;
 
   constructor(
-    private readonly tracer: Tracer,
-    readonly span: Span,
-    readonly context: Context,
+    private readonly ids: RandomIds,
+    readonly traceId: string,
+    readonly parent: TraceParent | undefined,
+    readonly traceState: string | undefined,
     readonly startMs: number,
-    readonly operation: string,
+    start: RequestStart,
     captureContent: boolean,
   ) {
-    if (captureContent && span.isRecording()) this.outputText = '';
+    this.spanId = ids.spanId();
+    this.facts = { operation: genAiOperationName(start.endpoint), requestId: start.requestId, requestedModel: start.model, responseModel: undefined, finishReasons: [] };
+    if (captureContent) {
+      this.outputText = '';
+      if (start.chat) this.facts.inputMessages = inputMessages(start.chat);
+    }
   }
 
   startAttempt(attempt: AttemptRecord): void {
-    const startMs = performance.timeOrigin + performance.now();
-    const span = this.tracer.startSpan(`${this.operation} ${attempt.upstreamModel}`, { kind: SpanKind.CLIENT, startTime: startMs }, this.context);
-    this.attempts.set(attempt.attempt, { span, startMs });
-    const headers: Record<string, string> = {};
-    propagator.inject(trace.setSpan(this.context, span), headers, defaultTextMapSetter);
-    this.upstreamHeaders = headers;
+    const spanId = this.ids.spanId();
+    this.attempts.set(attempt.attempt, { spanId, startMs: now() });
+    const traceparent = traceparentOf(this.traceId, spanId, true);
+    this.upstreamHeaders = this.traceState ? { traceparent, tracestate: this.traceState } : { traceparent };
   }
 
   part(part: StreamPart): void {
-    if (part.type === 'finish') this.finishReasons.push(part.rawFinishReason ?? part.finishReason);
-    else if (part.type === 'stream-start') this.responseModel = part.model;
+    if (part.type === 'finish') this.facts.finishReasons.push(part.rawFinishReason ?? part.finishReason);
+    else if (part.type === 'stream-start') this.facts.responseModel = part.model;
     else if (part.type === 'text-delta' && this.outputText !== undefined) this.outputText += part.text;
   }
 
   answered(response: ChatResponse): void {
-    this.finishReasons.push(response.rawFinishReason ?? response.finishReason);
-    this.responseModel = response.model;
+    this.facts.finishReasons.push(response.rawFinishReason ?? response.finishReason);
+    this.facts.responseModel = response.model;
     if (this.outputText !== undefined) this.outputText = response.text;
+  }
+
+  /** The request span and its attempt spans as plain data. */
+  spans(record: RequestRecord | undefined, providerType: (provider: string) => string | undefined): SpanData[] {
+    const { facts, traceId, traceState } = this;
+    if (record && this.outputText !== undefined) facts.outputMessages = outputMessages(this.outputText, facts.finishReasons);
+    const attributes = record ? requestAttributes(record, facts, record.provider ? providerType(record.provider) : undefined) : { 'gen_ai.operation.name': facts.operation, 'gen_ai.request.model': facts.requestedModel, 'switchyard.request_id': facts.requestId };
+    const spans: SpanData[] = [{
+      name: `${facts.operation} ${facts.requestedModel}`, kind: 'server', traceId, spanId: this.spanId, parent: this.parent ? { spanId: this.parent.spanId, remote: true } : undefined, traceState,
+      startMs: this.startMs, endMs: record ? this.startMs + record.latencyMs : now(), attributes, error: Boolean(record?.errorCode),
+    }];
+    const child = { spanId: this.spanId, remote: false };
+    if (record) {
+      const served = record.attempts.findLast((attempt) => !attempt.shadow);
+      for (const attempt of record.attempts) {
+        const started = this.attempts.get(attempt.attempt);
+        this.attempts.delete(attempt.attempt);
+        // Attempts started without the trace (shadow requests) get a span after the fact.
+        const startMs = started ? started.startMs : attempt.startedAt;
+        spans.push({
+          name: `${facts.operation} ${attempt.upstreamModel}`, kind: 'client', traceId, spanId: started ? started.spanId : this.ids.spanId(), parent: child, traceState,
+          startMs, endMs: startMs + attempt.latencyMs, attributes: attemptAttributes(attempt, facts, providerType(attempt.provider), attempt === served), error: Boolean(attempt.errorCode) && attempt.status !== 200,
+        });
+      }
+    }
+    // Attempts the record does not list (the request ended first) end now, without figures.
+    for (const { spanId, startMs } of this.attempts.values()) {
+      spans.push({ name: `${facts.operation} ${facts.requestedModel}`, kind: 'client', traceId, spanId, parent: child, traceState, startMs, endMs: now(), attributes: { 'gen_ai.operation.name': facts.operation }, error: false });
+    }
+    return spans;
   }
 }
 
-const ignore = () => undefined;
-
-/** A request the sampler dropped: the provider still gets its trace id and span id, with the sampled flag off. */
+/** A request the sampler dropped: the provider still gets a trace id and a span id of the gateway's, with the sampled flag off. */
 class UnsampledTrace implements RequestTrace {
   readonly upstreamHeaders: Record<string, string>;
   readonly startAttempt = ignore;
   readonly part = ignore;
   readonly answered = ignore;
 
-  constructor(context: SpanContext) {
-    // The W3C traceparent: version 00, trace id, parent id, flags as two hex digits.
-    const traceparent = `00-${context.traceId}-${context.spanId}-${context.traceFlags.toString(16).padStart(2, '0')}`;
-    const tracestate = context.traceState?.serialize();
+  constructor(traceId: string, spanId: string, tracestate: string | undefined) {
+    const traceparent = traceparentOf(traceId, spanId, false);
     this.upstreamHeaders = tracestate ? { traceparent, tracestate } : { traceparent };
   }
 }
 
-/** Tracing through the OpenTelemetry SDK, exported with OTLP/HTTP as the `OTEL_*` variables configure it. */
+/**
+ * Tracing with the OpenTelemetry SDK and its OTLP/HTTP exporter, as the `OTEL_*` variables configure them. The
+ * request path only decides sampling, makes ids and, once a sampled request's ledger record arrives, describes its
+ * spans as plain data; the SDK builds, batches and exports them on a thread of its own (span-export-thread.ts).
+ */
 export class OtelTracing implements Tracing {
-  private readonly provider: BasicTracerProvider;
-  private readonly tracer: Tracer;
-  private readonly open = new Map<string, OtelRequestTrace>();
+  private readonly open = new Map<string, SampledTrace>();
+  private readonly ids = new RandomIds();
+  private pending: SpanData[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
 
   private constructor(
     private readonly options: OtelTracingOptions,
-    exporter: SpanExporter,
+    private readonly worker: Worker,
   ) {
-    const resource = defaultResource().merge(resourceFromAttributes({ 'service.name': 'switchyard', 'service.version': options.version })).merge(detectResources({ detectors: [envDetector] }));
-    this.provider = new BasicTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(exporter)] });
-    this.tracer = this.provider.getTracer('switchyard', options.version);
     options.ledger.onRecord((record) => this.finish(record));
+    worker.on('error', (error) => options.logger?.error('trace export thread failed', { error }));
+    worker.unref();
   }
 
   static async create(options: OtelTracingOptions): Promise<OtelTracing> {
-    if (options.exporter) return new OtelTracing(options, options.exporter);
-    // Each exporter reads OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT, _HEADERS, _TIMEOUT and _COMPRESSION itself.
-    const { OTLPTraceExporter } = options.settings.protocol === 'http/json' ? await import('@opentelemetry/exporter-trace-otlp-http') : await import('@opentelemetry/exporter-trace-otlp-proto');
-    return new OtelTracing(options, new OTLPTraceExporter());
+    const workerData: ExportThreadData = { protocol: options.settings.protocol, version: options.version };
+    const worker = new Worker(new URL('./span-export-thread.js', import.meta.url), { workerData });
+    await new Promise<void>((resolve, reject) => {
+      const failed = (error: Error) => reject(new Error(`The trace export thread did not start: ${error.message}`));
+      worker.once('error', failed);
+      worker.once('message', () => {
+        worker.off('error', failed);
+        resolve();
+      });
+    });
+    return new OtelTracing(options, worker);
   }
 
   startRequest(start: RequestStart): RequestTrace {
-    const parent = start.headers.traceparent === undefined ? ROOT_CONTEXT : propagator.extract(ROOT_CONTEXT, start.headers, defaultTextMapGetter);
-    const operation = genAiOperationName(start.endpoint);
-    const startMs = performance.timeOrigin + start.startedAtMs;
-    const span = this.tracer.startSpan(`${operation} ${start.model}`, { kind: SpanKind.SERVER, startTime: startMs }, parent);
-    // Most requests are not sampled: they only pass their trace context on, and need no attempt spans or end.
-    if (!span.isRecording()) return new UnsampledTrace(span.spanContext());
-    span.setAttributes({ 'gen_ai.operation.name': operation, 'gen_ai.request.model': start.model, 'switchyard.request_id': start.requestId });
-    const requestTrace = new OtelRequestTrace(this.tracer, span, trace.setSpan(parent, span), startMs, operation, this.options.settings.captureContent);
-    if (requestTrace.outputText !== undefined && start.chat) span.setAttribute('gen_ai.input.messages', inputMessages(start.chat));
+    const incoming = parseTraceparent(start.headers.traceparent);
+    const tracestate = incoming && typeof start.headers.tracestate === 'string' ? start.headers.tracestate : undefined;
+    // Most requests are not sampled: they only pass a trace context on, and need no span, attempt spans or end.
+    if (!isSampled(this.options.settings.sampling, incoming)) return new UnsampledTrace(incoming?.traceId ?? this.ids.traceId(), this.ids.spanId(), tracestate);
+    const requestTrace = new SampledTrace(this.ids, incoming?.traceId ?? this.ids.traceId(), incoming, tracestate, performance.timeOrigin + start.startedAtMs, start, this.options.settings.captureContent);
     // Every request ends with a ledger record, which ends its spans; the cap only bounds memory if one never did.
     if (this.open.size >= maxOpenTraces) this.endOldest();
     this.open.set(start.requestId, requestTrace);
@@ -133,69 +169,45 @@ export class OtelTracing implements Tracing {
     const requestTrace = this.open.get(record.id);
     if (!requestTrace) return;
     this.open.delete(record.id);
-    const { span } = requestTrace;
-    if (span.isRecording()) {
-      setUsage(span, record);
-      span.setAttribute('gen_ai.provider.name', genAiProviderName(record.provider ? this.options.providerType(record.provider) : undefined));
-      span.setAttribute('gen_ai.response.model', requestTrace.responseModel ?? record.upstreamModel ?? '');
-      span.setAttribute('gen_ai.response.finish_reasons', requestTrace.finishReasons);
-      span.setAttribute('gen_ai.request.stream', record.stream);
-      span.setAttribute('http.response.status_code', record.status);
-      if (record.provider) span.setAttribute('switchyard.provider', record.provider);
-      if (record.route) span.setAttribute('switchyard.route', record.route);
-      span.setAttribute('switchyard.cache_hit', record.cacheHit);
-      span.setAttribute('switchyard.estimated', record.estimated);
-      if (record.errorCode) {
-        span.setAttribute('error.type', record.errorCode);
-        span.setStatus({ code: SpanStatusCode.ERROR });
-      }
-      if (requestTrace.outputText !== undefined && record.status === 200) span.setAttribute('gen_ai.output.messages', outputMessages(requestTrace.outputText, requestTrace.finishReasons));
-    }
-    const served = record.attempts.findLast((attempt) => !attempt.shadow);
-    for (const attempt of record.attempts) this.endAttempt(requestTrace, attempt, attempt === served ? requestTrace : undefined);
-    for (const { span: orphan } of requestTrace.attempts.values()) orphan.end();
-    span.end(requestTrace.startMs + record.latencyMs);
+    this.queue(requestTrace.spans(record, this.options.providerType));
   }
 
-  /** Ends an attempt's span, or records one after the fact for attempts started without it (shadow requests). */
-  private endAttempt(requestTrace: OtelRequestTrace, attempt: AttemptRecord, served: OtelRequestTrace | undefined): void {
-    const started = requestTrace.attempts.get(attempt.attempt);
-    requestTrace.attempts.delete(attempt.attempt);
-    const startMs = started?.startMs ?? attempt.startedAt;
-    const span = started?.span ?? (requestTrace.span.isRecording() ? this.tracer.startSpan(`${requestTrace.operation} ${attempt.upstreamModel}`, { kind: SpanKind.CLIENT, startTime: startMs }, requestTrace.context) : undefined);
-    if (!span) return;
-    if (span.isRecording()) {
-      setUsage(span, attempt);
-      span.setAttribute('gen_ai.operation.name', requestTrace.operation);
-      span.setAttribute('gen_ai.provider.name', genAiProviderName(this.options.providerType(attempt.provider)));
-      span.setAttribute('gen_ai.request.model', attempt.upstreamModel);
-      span.setAttribute('gen_ai.response.model', (served && served.responseModel) || attempt.upstreamModel);
-      span.setAttribute('http.response.status_code', attempt.status);
-      span.setAttribute('switchyard.provider', attempt.provider);
-      span.setAttribute('switchyard.model', attempt.model);
-      span.setAttribute('switchyard.attempt', attempt.attempt);
-      span.setAttribute('switchyard.shadow', attempt.shadow);
-      if (served) span.setAttribute('gen_ai.response.finish_reasons', served.finishReasons);
-      if (attempt.errorCode) {
-        span.setAttribute('error.type', attempt.errorCode);
-        if (attempt.status !== 200) span.setStatus({ code: SpanStatusCode.ERROR });
-      }
-    }
-    span.end(startMs + attempt.latencyMs);
+  private queue(spans: SpanData[]): void {
+    if (this.closed) return;
+    for (const span of spans) this.pending.push(span);
+    if (this.pending.length >= flushSpans) this.flush();
+    else if (!this.timer) this.timer = setTimeout(() => this.flush(), flushDelayMs).unref();
+  }
+
+  private flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending.length === 0) return;
+    const message: ExportThreadMessage = { spans: this.pending };
+    this.pending = [];
+    this.worker.postMessage(message);
   }
 
   private endOldest(): void {
     for (const [requestId, requestTrace] of this.open) {
       this.open.delete(requestId);
-      for (const attempt of requestTrace.attempts.values()) attempt.span.end();
-      requestTrace.span.end();
+      this.queue(requestTrace.spans(undefined, this.options.providerType));
       return;
     }
   }
 
+  /** Ends the traces still open, sends every span to the exporter and waits for it to finish. */
   async shutdown(): Promise<void> {
-    for (const requestTrace of this.open.values()) requestTrace.span.end();
+    for (const requestTrace of this.open.values()) this.queue(requestTrace.spans(undefined, this.options.providerType));
     this.open.clear();
-    await this.provider.shutdown();
+    this.flush();
+    this.closed = true;
+    const done = new Promise<void>((resolve) => {
+      this.worker.on('message', (message: { shutdown?: boolean }) => { if (message.shutdown) resolve(); });
+      this.worker.once('exit', () => resolve());
+    });
+    this.worker.postMessage({ shutdown: true } satisfies ExportThreadMessage);
+    await done;
+    await this.worker.terminate();
   }
 }

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ChatRequest, ChatResponse, StreamPart } from '../core/canonical.js';
 import type { AttemptRecord, RequestRecord } from '../ledger/ledger-record.js';
+import { parseTraceparent } from './trace-sampling.js';
 
 /** What the request path tells the trace of one request. Every method is cheap when the request is not sampled. */
 export interface RequestTrace {
@@ -30,8 +31,6 @@ export interface Tracing {
   shutdown(): Promise<void>;
 }
 
-const traceparentPattern = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
-
 const ignore = () => undefined;
 
 /**
@@ -40,7 +39,7 @@ const ignore = () => undefined;
  */
 function passthroughTrace(headers: IncomingHttpHeaders): RequestTrace | undefined {
   const traceparent = headers.traceparent;
-  if (typeof traceparent !== 'string' || !traceparentPattern.test(traceparent)) return undefined;
+  if (typeof traceparent !== 'string' || !parseTraceparent(traceparent)) return undefined;
   const tracestate = headers.tracestate;
   return { upstreamHeaders: typeof tracestate === 'string' ? { traceparent, tracestate } : { traceparent }, startAttempt: ignore, part: ignore, answered: ignore };
 }

@@ -43,7 +43,7 @@ export async function startObservability(sources: ObservabilitySources): Promise
   const tracingSettings = sources.tracing;
   const providerType = (provider: string) => sources.config.providers[provider]?.type;
   const metrics = sources.config.prometheus.enabled ? await (await import('./gateway-metrics.js')).startGatewayMetrics(sources) : undefined;
-  const tracing = tracingSettings ? await (await import('./otel-tracing.js')).OtelTracing.create({ settings: tracingSettings, ledger: sources.ledger, providerType, version: packageVersion() }) : undefined;
+  const tracing = tracingSettings ? await (await import('./otel-tracing.js')).OtelTracing.create({ settings: tracingSettings, ledger: sources.ledger, providerType, version: packageVersion(), logger: sources.logger }) : undefined;
   if (tracingSettings) sources.logger.info('tracing on', { protocol: tracingSettings.protocol, sampler: process.env.OTEL_TRACES_SAMPLER ?? 'parentbased_always_on', content: tracingSettings.captureContent });
   return {
     ...(metrics ? { metrics } : {}),

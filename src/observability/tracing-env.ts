@@ -1,8 +1,12 @@
+import type { TraceSampling } from './trace-sampling.js';
+
 /** Tracing as the standard OpenTelemetry environment variables ask for it. */
 export interface TracingSettings {
   protocol: 'http/json' | 'http/protobuf';
   /** `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true`: prompts and answers go on request spans. */
   captureContent: boolean;
+  /** `OTEL_TRACES_SAMPLER` and `OTEL_TRACES_SAMPLER_ARG`; the default is `parentbased_always_on`. */
+  sampling: TraceSampling;
 }
 
 type Env = Record<string, string | undefined>;
@@ -16,13 +20,18 @@ function flag(env: Env, name: string): boolean {
   throw new Error(`${name}: expected true or false, got "${env[name]}"`);
 }
 
-function checkSampler(env: Env): void {
-  const sampler = env.OTEL_TRACES_SAMPLER?.trim();
-  if (sampler && !samplers.includes(sampler)) throw new Error(`OTEL_TRACES_SAMPLER: unknown sampler "${sampler}"; use one of ${samplers.join(', ')}`);
+/** The sampler the variables name. A ratio sampler without `OTEL_TRACES_SAMPLER_ARG` samples everything, as the SDK's does. */
+function samplingFrom(env: Env): TraceSampling {
+  const sampler = env.OTEL_TRACES_SAMPLER?.trim() || 'parentbased_always_on';
+  if (!samplers.includes(sampler)) throw new Error(`OTEL_TRACES_SAMPLER: unknown sampler "${sampler}"; use one of ${samplers.join(', ')}`);
+  const parentBased = sampler.startsWith('parentbased_');
+  if (sampler.endsWith('always_on')) return { ratio: 1, parentBased };
+  if (sampler.endsWith('always_off')) return { ratio: 0, parentBased };
   const argument = env.OTEL_TRACES_SAMPLER_ARG?.trim();
-  if (!argument || !sampler?.endsWith('traceidratio')) return;
+  if (!argument) return { ratio: 1, parentBased };
   const ratio = Number(argument);
   if (!Number.isFinite(ratio) || ratio < 0 || ratio > 1) throw new Error(`OTEL_TRACES_SAMPLER_ARG: expected a ratio from 0 to 1, got "${argument}"`);
+  return { ratio, parentBased };
 }
 
 /**
@@ -39,6 +48,6 @@ export function tracingFromEnv(env: Env): TracingSettings | undefined {
   if (exporter !== 'otlp' && !endpoint) return undefined;
   const protocol = (env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || env.OTEL_EXPORTER_OTLP_PROTOCOL || 'http/protobuf').trim();
   if (protocol !== 'http/json' && protocol !== 'http/protobuf') throw new Error(`OTEL_EXPORTER_OTLP_PROTOCOL: Switchyard sends OTLP over HTTP, http/protobuf or http/json, not "${protocol}"`);
-  checkSampler(env);
-  return { protocol, captureContent: flag(env, 'OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT') };
+  const sampling = samplingFrom(env);
+  return { protocol, captureContent: flag(env, 'OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT'), sampling };
 }
