@@ -41,12 +41,15 @@ export function rollupTableSql(types: { bigint: string; real: string; flag: stri
 }
 
 /**
- * The SELECT of rollup rows of one grain from the requests that `where` picks (all of them when absent), shadow
- * attempts summed per request by a join rather than per row; `where.attempts` narrows the attempts that join scans.
+ * The SELECT of rollup rows of one grain, shadow attempts summed per request by a join rather than per row: from every
+ * request, or with `batch` (SQLite only) from the requests and attempts whose rowids are above `@requests` and
+ * `@attempts`. NOT INDEXED keeps SQLite from scanning the whole attempts index for the GROUP BY instead of the rowid
+ * range of the batch.
  */
-function rollupSelectSql(dialect: Dialect, grain: RollupGrain, where?: { requests: string; attempts: string }): string {
+function rollupSelectSql(dialect: Dialect, grain: RollupGrain, batch = false): string {
   const flag = (condition: string) => (dialect === 'sqlite' ? `CASE WHEN ${condition} THEN 1 ELSE 0 END` : `(${condition})`);
-  const shadow = [dialect === 'sqlite' ? 'shadow = 1' : 'shadow', ...(where ? [where.attempts] : [])].join(' AND ');
+  const shadow = dialect === 'sqlite' ? 'shadow = 1' : 'shadow';
+  const attempts = batch ? `attempts NOT INDEXED WHERE rowid > @attempts AND ${shadow}` : `attempts WHERE ${shadow}`;
   const routerShadow = `${dialect === 'sqlite' ? 'r.router_shadow = 1' : 'r.router_shadow'} AND r.router_choice_cost_usd IS NOT NULL`;
   const columns = [
     `(r.started_at / ${sizes[grain]}) * ${sizes[grain]}`, ...textDimensions.map((column) => `COALESCE(r.${column}, '')`), 'r.cache_hit', flag('r.status < 400'), 'COUNT(*)',
@@ -55,8 +58,8 @@ function rollupSelectSql(dialect: Dialect, grain: RollupGrain, where?: { request
     `SUM(CASE WHEN ${routerShadow} THEN 1 ELSE 0 END)`, `SUM(CASE WHEN ${routerShadow} THEN r.cost_usd ELSE 0 END)`, `SUM(CASE WHEN ${routerShadow} THEN r.router_choice_cost_usd ELSE 0 END)`,
   ];
   return `SELECT ${columns.join(', ')} FROM requests r
-    LEFT JOIN (SELECT request_id, COUNT(*) AS attempts, SUM(cost_usd) AS cost_usd FROM attempts WHERE ${shadow} GROUP BY request_id) s ON s.request_id = r.id
-    WHERE ${where ? where.requests : 'TRUE'}
+    LEFT JOIN (SELECT request_id, COUNT(*) AS attempts, SUM(cost_usd) AS cost_usd FROM ${attempts} GROUP BY request_id) s ON s.request_id = r.id
+    WHERE ${batch ? 'r.rowid > @requests' : 'TRUE'}
     GROUP BY ${groupPositions}`;
 }
 
@@ -84,7 +87,7 @@ export function rollupBackfillSql(dialect: Dialect): string {
  */
 export function rollupBatchUpsertSql(grain: RollupGrain): string {
   return `INSERT INTO ${tables[grain]} (${rollupTableColumns.join(', ')})
-    ${rollupSelectSql('sqlite', grain, { requests: 'r.rowid > @requests', attempts: 'rowid > @attempts' })}
+    ${rollupSelectSql('sqlite', grain, true)}
     ${rollupConflictSql(grain)}`;
 }
 
