@@ -93,9 +93,11 @@ export function rollupBatchUpsertSql(grain: RollupGrain): string {
 
 /**
  * A batch of records as rows of the hourly and the daily rollup tables, each sorted so concurrent writers lock shared
- * rows in the same order. This runs on the gateway's event loop for every ledger batch, so it sums records into flat
- * arrays under a joined string key, once, for the hours, and then folds those few rows into days, instead of keying
- * every record twice or building the report-shaped rows of rollupRecords (which the contract tests hold it to).
+ * rows in the same order. The PostgreSQL driver runs this on the gateway's event loop for every ledger batch (the
+ * SQLite one does not: its writer thread aggregates the rows it has just inserted with rollupBatchUpsertSql, and its
+ * tests hold that to these rows), so it sums records into flat arrays under a joined string key, once, for the hours,
+ * and then folds those few rows into days, instead of keying every record twice or building the report-shaped rows
+ * of rollupRecords (which the contract tests hold it to).
  */
 export function rollupTableRows(records: RequestRecord[], flag: (value: boolean) => boolean | number): Record<RollupGrain, unknown[][]> {
   const hours = new Map<string, unknown[]>();
