@@ -26,6 +26,8 @@ const sums = [
 const realSums = new Set(['cost_usd', 'saved_usd', 'latency_ms', 'shadow_cost_usd', 'router_shadow_cost_usd', 'router_shadow_choice_usd']);
 export const rollupTableColumns = ['bucket', ...rollupDimensions, 'ok', ...sums];
 const keyColumns = ['bucket', ...rollupDimensions, 'ok'];
+/** GROUP BY of a SELECT whose first columns are the key columns. */
+const groupPositions = keyColumns.map((_column, index) => String(index + 1)).join(', ');
 
 export function rollupTableSql(types: { bigint: string; real: string; flag: string }): string {
   const columns = [
@@ -39,34 +41,63 @@ export function rollupTableSql(types: { bigint: string; real: string; flag: stri
 }
 
 /**
- * Fills both tables from the requests already stored (the upgrade of a database that had none): the hourly one in
- * one pass over the requests, with shadow attempts summed per request by a join rather than per row, then the
- * daily one from the hourly.
+ * The SELECT of rollup rows of one grain, shadow attempts summed per request by a join rather than per row: from every
+ * request, or with `batch` (SQLite only) from the requests and attempts whose rowids are above `@requests` and
+ * `@attempts`. NOT INDEXED keeps SQLite from scanning the whole attempts index for the GROUP BY instead of the rowid
+ * range of the batch.
  */
-export function rollupBackfillSql(dialect: Dialect): string {
+function rollupSelectSql(dialect: Dialect, grain: RollupGrain, batch = false): string {
   const flag = (condition: string) => (dialect === 'sqlite' ? `CASE WHEN ${condition} THEN 1 ELSE 0 END` : `(${condition})`);
   const shadow = dialect === 'sqlite' ? 'shadow = 1' : 'shadow';
+  const attempts = batch ? `attempts NOT INDEXED WHERE rowid > @attempts AND ${shadow}` : `attempts WHERE ${shadow}`;
   const routerShadow = `${dialect === 'sqlite' ? 'r.router_shadow = 1' : 'r.router_shadow'} AND r.router_choice_cost_usd IS NOT NULL`;
-  const hourly = [
-    `(r.started_at / ${hourMs}) * ${hourMs}`, ...textDimensions.map((column) => `COALESCE(r.${column}, '')`), 'r.cache_hit', flag('r.status < 400'), 'COUNT(*)',
+  const columns = [
+    `(r.started_at / ${sizes[grain]}) * ${sizes[grain]}`, ...textDimensions.map((column) => `COALESCE(r.${column}, '')`), 'r.cache_hit', flag('r.status < 400'), 'COUNT(*)',
     ...['input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'cost_usd', 'saved_usd', 'latency_ms'].map((column) => `SUM(r.${column})`),
     'SUM(COALESCE(s.attempts, 0))', 'SUM(COALESCE(s.cost_usd, 0))',
     `SUM(CASE WHEN ${routerShadow} THEN 1 ELSE 0 END)`, `SUM(CASE WHEN ${routerShadow} THEN r.cost_usd ELSE 0 END)`, `SUM(CASE WHEN ${routerShadow} THEN r.router_choice_cost_usd ELSE 0 END)`,
   ];
-  const groups = keyColumns.map((_column, index) => String(index + 1)).join(', ');
+  return `SELECT ${columns.join(', ')} FROM requests r
+    LEFT JOIN (SELECT request_id, COUNT(*) AS attempts, SUM(cost_usd) AS cost_usd FROM ${attempts} GROUP BY request_id) s ON s.request_id = r.id
+    WHERE ${batch ? 'r.rowid > @requests' : 'TRUE'}
+    GROUP BY ${groupPositions}`;
+}
+
+/** What an upsert into a rollup table does with a combination already stored: adds the new sums to it. */
+function rollupConflictSql(grain: RollupGrain): string {
+  return `ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${sums.map((column) => `${column} = ${tables[grain]}.${column} + excluded.${column}`).join(', ')}`;
+}
+
+/**
+ * Fills both tables from the requests already stored (the upgrade of a database that had none): the hourly one in
+ * one pass over the requests, then the daily one from the hourly.
+ */
+export function rollupBackfillSql(dialect: Dialect): string {
   return `INSERT INTO ${tables.hour} (${rollupTableColumns.join(', ')})
-    SELECT ${hourly.join(', ')} FROM requests r
-    LEFT JOIN (SELECT request_id, COUNT(*) AS attempts, SUM(cost_usd) AS cost_usd FROM attempts WHERE ${shadow} GROUP BY request_id) s ON s.request_id = r.id
-    GROUP BY ${groups};
+    ${rollupSelectSql(dialect, 'hour')};
   INSERT INTO ${tables.day} (${rollupTableColumns.join(', ')})
-    SELECT (bucket / ${dayMs}) * ${dayMs}, ${keyColumns.slice(1).join(', ')}, ${sums.map((column) => `SUM(${column})`).join(', ')} FROM ${tables.hour} GROUP BY ${groups}`;
+    SELECT (bucket / ${dayMs}) * ${dayMs}, ${keyColumns.slice(1).join(', ')}, ${sums.map((column) => `SUM(${column})`).join(', ')} FROM ${tables.hour} GROUP BY ${groupPositions}`;
+}
+
+/**
+ * The upsert of one table's rollups of a batch just inserted, aggregated by the database from the requests whose
+ * rowid is above `@requests` and the attempts whose rowid is above `@attempts` (the largest rowids before the batch;
+ * SQLite only). The caller runs it in the batch's write transaction, begun IMMEDIATE so that no other connection can
+ * insert between reading those rowids and the upsert.
+ */
+export function rollupBatchUpsertSql(grain: RollupGrain): string {
+  return `INSERT INTO ${tables[grain]} (${rollupTableColumns.join(', ')})
+    ${rollupSelectSql('sqlite', grain, true)}
+    ${rollupConflictSql(grain)}`;
 }
 
 /**
  * A batch of records as rows of the hourly and the daily rollup tables, each sorted so concurrent writers lock shared
- * rows in the same order. This runs on the gateway's event loop for every ledger batch, so it sums records into flat
- * arrays under a joined string key, once, for the hours, and then folds those few rows into days, instead of keying
- * every record twice or building the report-shaped rows of rollupRecords (which the contract tests hold it to).
+ * rows in the same order. The PostgreSQL driver runs this on the gateway's event loop for every ledger batch (the
+ * SQLite one does not: its writer thread aggregates the rows it has just inserted with rollupBatchUpsertSql, and its
+ * tests hold that to these rows), so it sums records into flat arrays under a joined string key, once, for the hours,
+ * and then folds those few rows into days, instead of keying every record twice or building the report-shaped rows
+ * of rollupRecords (which the contract tests hold it to).
  */
 export function rollupTableRows(records: RequestRecord[], flag: (value: boolean) => boolean | number): Record<RollupGrain, unknown[][]> {
   const hours = new Map<string, unknown[]>();
@@ -126,8 +157,7 @@ export function rollupTableRows(records: RequestRecord[], flag: (value: boolean)
 export function rollupUpsertSql(count: number, dialect: Dialect, grain: RollupGrain): string {
   const width = rollupTableColumns.length;
   const tuples = Array.from({ length: count }, (_row, index) => `(${rollupTableColumns.map((_column, column) => (dialect === 'sqlite' ? '?' : `$${index * width + column + 1}`)).join(', ')})`);
-  const updates = sums.map((column) => `${column} = ${tables[grain]}.${column} + excluded.${column}`);
-  return `INSERT INTO ${tables[grain]} (${rollupTableColumns.join(', ')}) VALUES ${tuples.join(', ')} ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
+  return `INSERT INTO ${tables[grain]} (${rollupTableColumns.join(', ')}) VALUES ${tuples.join(', ')} ${rollupConflictSql(grain)}`;
 }
 
 /** Where each part of a range is read from. */

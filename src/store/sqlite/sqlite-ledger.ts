@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { AttemptRecord, RequestRecord, UsageQuery, UsageRow } from '../../ledger/ledger-record.js';
 import { attemptColumns, attemptRow, requestColumns, requestRow, tagColumns, tagRows, tagsFromColumn, routerFieldsFrom } from '../ledger-columns.js';
 import { rollupRowFrom } from '../rollup-sql.js';
-import { mergeRollupRows, rollupGrains, rollupReadSql, rollupTableRows, rollupUpsertSql, usageFromRollup, type RollupGrain } from '../rollup-table.js';
+import { mergeRollupRows, rollupBatchUpsertSql, rollupGrains, rollupReadSql, usageFromRollup } from '../rollup-table.js';
 import type { RollupQuery, RollupRow, SeriesQuery, SeriesRow } from '../store.js';
 import { seriesRowFrom, seriesSql } from '../series-sql.js';
 import { roundUsd } from '../../ledger/money.js';
@@ -17,12 +17,14 @@ export interface LedgerRows {
   requests: unknown[][];
   attempts: unknown[][];
   tags: unknown[][];
-  /** Rollup rows of the batch per table, added to the stored ones. */
-  rollups: Record<RollupGrain, unknown[][]>;
 }
 
+/**
+ * Flattens a batch of records; this runs on the gateway's event loop for every ledger batch. The rollup rows are not
+ * computed here: the writer aggregates them in SQL from the rows it has just inserted (see `SqliteLedgerRepository`).
+ */
 export function ledgerRows(records: RequestRecord[]): LedgerRows {
-  const rows: LedgerRows = { requests: [], attempts: [], tags: [], rollups: rollupTableRows(records, sqliteFlag) };
+  const rows: LedgerRows = { requests: [], attempts: [], tags: [] };
   for (const record of records) {
     rows.requests.push(requestRow(record, sqliteFlag));
     if (record.tags) rows.tags.push(...tagRows(record));
@@ -42,20 +44,21 @@ export class SqliteLedgerRepository {
   private readonly writeRows: (rows: LedgerRows) => void;
   private readonly deleteBatch: (before: number) => number;
 
-  constructor(private readonly database: Database.Database) {
+  /** `rollups: false` skips the rollup upserts, which only the benchmark of what they cost wants. */
+  constructor(private readonly database: Database.Database, options: { rollups?: boolean } = {}) {
+    const rollups = options.rollups ?? true;
     this.deleteBatch = database.transaction((before: number) => this.deleteBatchNow(before));
-    this.writeRows = database.transaction((rows: LedgerRows) => {
+    // The batch's rollups are summed by SQLite over the rows whose rowid is above the largest before the batch, so the
+    // transaction begins IMMEDIATE: it holds the write lock from the start, and no other connection (another gateway
+    // process on the same file) can insert between reading those rowids and the rollup upserts.
+    const write = database.transaction((rows: LedgerRows) => {
+      const before = this.statement('rowids', () => 'SELECT (SELECT COALESCE(MAX(rowid), 0) FROM requests) AS requests, (SELECT COALESCE(MAX(rowid), 0) FROM attempts) AS attempts').get() as { requests: number; attempts: number };
       this.insertAll('requests', requestColumns, rows.requests);
       this.insertAll('attempts', attemptColumns, rows.attempts);
       if (rows.tags.length > 0) this.insertAll('request_tags', tagColumns, rows.tags);
-      for (const grain of rollupGrains) {
-        const rollups = rows.rollups[grain];
-        for (let start = 0; start < rollups.length; start += rowsPerStatement) {
-          const chunk = rollups.slice(start, start + rowsPerStatement);
-          this.statement(`rollups:${grain}:${chunk.length}`, () => rollupUpsertSql(chunk.length, 'sqlite', grain)).run(chunk.flat());
-        }
-      }
+      if (rollups) for (const grain of rollupGrains) this.statement(`rollups:${grain}`, () => rollupBatchUpsertSql(grain)).run(before);
     });
+    this.writeRows = (rows) => write.immediate(rows);
   }
 
   private insertAll(table: string, columns: string[], rows: unknown[][]): void {
