@@ -5,7 +5,7 @@ import type { AttemptRecord, RequestRecord } from '../ledger/ledger-record.js';
 import type { LedgerWriter } from '../ledger/ledger-writer.js';
 import { genAiOperationName } from './gen-ai-names.js';
 import type { RequestStart, RequestTrace, Tracing } from './request-trace.js';
-import { attemptAttributes, requestAttributes, type AnswerFacts, type SpanData } from './span-data.js';
+import { attemptAttributeValues, requestAttributeValues, type AnswerFacts, type SpanData } from './span-data.js';
 import type { ExportThreadData, ExportThreadMessage } from './span-export-thread.js';
 import { inputMessages, outputMessages } from './trace-content.js';
 import { isSampled, parseTraceparent, RandomIds, type TraceParent } from './trace-sampling.js';
@@ -76,14 +76,11 @@ class SampledTrace implements RequestTrace {
 
   /** The request span and its attempt spans as plain data. */
   spans(record: RequestRecord | undefined, providerType: (provider: string) => string | undefined): SpanData[] {
-    const { facts, traceId, traceState } = this;
+    const { facts, traceId, spanId } = this;
+    const traceState = this.traceState ?? null;
     if (record && this.outputText !== undefined) facts.outputMessages = outputMessages(this.outputText, facts.finishReasons);
-    const attributes = record ? requestAttributes(record, facts, record.provider ? providerType(record.provider) : undefined) : { 'gen_ai.operation.name': facts.operation, 'gen_ai.request.model': facts.requestedModel, 'switchyard.request_id': facts.requestId };
-    const spans: SpanData[] = [{
-      name: `${facts.operation} ${facts.requestedModel}`, kind: 'server', traceId, spanId: this.spanId, parent: this.parent ? { spanId: this.parent.spanId, remote: true } : undefined, traceState,
-      startMs: this.startMs, endMs: record ? this.startMs + record.latencyMs : now(), attributes, error: Boolean(record?.errorCode),
-    }];
-    const child = { spanId: this.spanId, remote: false };
+    const values = requestAttributeValues(record, facts, record?.provider ? providerType(record.provider) : undefined);
+    const spans: SpanData[] = [['server', `${facts.operation} ${facts.requestedModel}`, traceId, spanId, this.parent?.spanId ?? null, true, traceState, this.startMs, record ? this.startMs + record.latencyMs : now(), Boolean(record?.errorCode), values]];
     if (record) {
       const served = record.attempts.findLast((attempt) => !attempt.shadow);
       for (const attempt of record.attempts) {
@@ -91,15 +88,13 @@ class SampledTrace implements RequestTrace {
         this.attempts.delete(attempt.attempt);
         // Attempts started without the trace (shadow requests) get a span after the fact.
         const startMs = started ? started.startMs : attempt.startedAt;
-        spans.push({
-          name: `${facts.operation} ${attempt.upstreamModel}`, kind: 'client', traceId, spanId: started ? started.spanId : this.ids.spanId(), parent: child, traceState,
-          startMs, endMs: startMs + attempt.latencyMs, attributes: attemptAttributes(attempt, facts, providerType(attempt.provider), attempt === served), error: Boolean(attempt.errorCode) && attempt.status !== 200,
-        });
+        const attemptValues = attemptAttributeValues(attempt, facts, providerType(attempt.provider), attempt === served);
+        spans.push(['client', `${facts.operation} ${attempt.upstreamModel}`, traceId, started ? started.spanId : this.ids.spanId(), spanId, false, traceState, startMs, startMs + attempt.latencyMs, Boolean(attempt.errorCode) && attempt.status !== 200, attemptValues]);
       }
     }
     // Attempts the record does not list (the request ended first) end now, without figures.
-    for (const { spanId, startMs } of this.attempts.values()) {
-      spans.push({ name: `${facts.operation} ${facts.requestedModel}`, kind: 'client', traceId, spanId, parent: child, traceState, startMs, endMs: now(), attributes: { 'gen_ai.operation.name': facts.operation }, error: false });
+    for (const started of this.attempts.values()) {
+      spans.push(['client', `${facts.operation} ${facts.requestedModel}`, traceId, started.spanId, spanId, false, traceState, started.startMs, now(), false, []]);
     }
     return spans;
   }

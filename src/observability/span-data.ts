@@ -1,27 +1,31 @@
 import type { AttemptRecord, RequestRecord, TokenCounts } from '../ledger/ledger-record.js';
 import { genAiProviderName } from './gen-ai-names.js';
 
-export type SpanAttributes = Record<string, string | number | boolean | string[]>;
+/** An attribute's value; null leaves the attribute out. */
+export type AttributeValue = string | number | boolean | string[] | null;
 
 /**
- * One finished span as plain data: what the request path hands to the export thread, which turns it into an SDK
- * span with these very ids (the upstream `traceparent` already named them) and exports it.
+ * One finished span as a flat array: what the request path hands to the export thread, which makes it an SDK span
+ * with these very ids (the upstream `traceparent` already named them) and exports it. Arrays of plain values cross
+ * threads several times faster than objects, whose keys are copied with every message; the attribute names are
+ * the key lists below, in the order of `values`.
  */
-export interface SpanData {
-  name: string;
-  kind: 'server' | 'client';
-  traceId: string;
-  spanId: string;
-  /** The client's span (remote) for a request span, the request span for an attempt span; absent for a root. */
-  parent: { spanId: string; remote: boolean } | undefined;
+export type SpanData = [
+  kind: 'server' | 'client',
+  name: string,
+  traceId: string,
+  spanId: string,
+  /** The client's span for a request span (remote), the request span for an attempt span; null for a root. */
+  parentSpanId: string | null,
+  parentRemote: boolean,
   /** The client's `tracestate`, carried by every span of the trace. */
-  traceState: string | undefined;
+  traceState: string | null,
   /** Epoch milliseconds. */
-  startMs: number;
-  endMs: number;
-  attributes: SpanAttributes;
-  error: boolean;
-}
+  startMs: number,
+  endMs: number,
+  error: boolean,
+  values: AttributeValue[],
+];
 
 /** What the request path learnt about a request's answer, beside its ledger record. */
 export interface AnswerFacts {
@@ -35,52 +39,54 @@ export interface AnswerFacts {
   outputMessages?: string;
 }
 
-function usageAttributes(attributes: SpanAttributes, counts: TokenCounts): void {
-  attributes['gen_ai.usage.input_tokens'] = counts.inputTokens + counts.cachedInputTokens + counts.cacheWriteTokens;
-  attributes['gen_ai.usage.cache_read.input_tokens'] = counts.cachedInputTokens;
-  attributes['gen_ai.usage.cache_creation.input_tokens'] = counts.cacheWriteTokens;
-  attributes['gen_ai.usage.output_tokens'] = counts.outputTokens;
-  attributes['gen_ai.usage.reasoning.output_tokens'] = counts.reasoningTokens;
-  attributes['switchyard.cost_usd'] = counts.costUsd;
+const usageKeys = ['gen_ai.usage.input_tokens', 'gen_ai.usage.cache_read.input_tokens', 'gen_ai.usage.cache_creation.input_tokens', 'gen_ai.usage.output_tokens', 'gen_ai.usage.reasoning.output_tokens', 'switchyard.cost_usd'];
+
+export const requestAttributeKeys = [
+  'gen_ai.operation.name', 'gen_ai.request.model', 'switchyard.request_id', 'gen_ai.input.messages', ...usageKeys,
+  'gen_ai.provider.name', 'gen_ai.response.model', 'gen_ai.response.finish_reasons', 'gen_ai.request.stream', 'http.response.status_code',
+  'switchyard.provider', 'switchyard.route', 'switchyard.cache_hit', 'switchyard.estimated', 'error.type', 'gen_ai.output.messages',
+];
+
+export const attemptAttributeKeys = [
+  ...usageKeys, 'gen_ai.operation.name', 'gen_ai.provider.name', 'gen_ai.request.model', 'gen_ai.response.model', 'http.response.status_code',
+  'switchyard.provider', 'switchyard.model', 'switchyard.attempt', 'switchyard.shadow', 'gen_ai.response.finish_reasons', 'error.type',
+];
+
+function pushUsage(values: AttributeValue[], counts: TokenCounts): void {
+  values.push(counts.inputTokens + counts.cachedInputTokens + counts.cacheWriteTokens, counts.cachedInputTokens, counts.cacheWriteTokens, counts.outputTokens, counts.reasoningTokens, counts.costUsd);
 }
 
-/** The attributes of a request span, from its ledger record. */
-export function requestAttributes(record: RequestRecord, facts: AnswerFacts, providerType: string | undefined): SpanAttributes {
-  const attributes: SpanAttributes = {
-    'gen_ai.operation.name': facts.operation,
-    'gen_ai.request.model': facts.requestedModel,
-    'switchyard.request_id': facts.requestId,
-  };
-  if (facts.inputMessages !== undefined) attributes['gen_ai.input.messages'] = facts.inputMessages;
-  usageAttributes(attributes, record);
-  attributes['gen_ai.provider.name'] = genAiProviderName(providerType);
-  attributes['gen_ai.response.model'] = facts.responseModel ?? record.upstreamModel ?? '';
-  attributes['gen_ai.response.finish_reasons'] = facts.finishReasons;
-  attributes['gen_ai.request.stream'] = record.stream;
-  attributes['http.response.status_code'] = record.status;
-  if (record.provider) attributes['switchyard.provider'] = record.provider;
-  if (record.route) attributes['switchyard.route'] = record.route;
-  attributes['switchyard.cache_hit'] = record.cacheHit;
-  attributes['switchyard.estimated'] = record.estimated;
-  if (record.errorCode) attributes['error.type'] = record.errorCode;
-  if (facts.outputMessages !== undefined && record.status === 200) attributes['gen_ai.output.messages'] = facts.outputMessages;
-  return attributes;
+/** A request span's attribute values, in the order of requestAttributeKeys; without a record, only what the start knew. */
+export function requestAttributeValues(record: RequestRecord | undefined, facts: AnswerFacts, providerType: string | undefined): AttributeValue[] {
+  const values: AttributeValue[] = [facts.operation, facts.requestedModel, facts.requestId, facts.inputMessages ?? null];
+  if (!record) return values;
+  pushUsage(values, record);
+  values.push(
+    genAiProviderName(providerType), facts.responseModel ?? record.upstreamModel ?? '', facts.finishReasons, record.stream, record.status,
+    record.provider || null, record.route || null, record.cacheHit, record.estimated, record.errorCode || null,
+    facts.outputMessages !== undefined && record.status === 200 ? facts.outputMessages : null,
+  );
+  return values;
 }
 
-/** The attributes of an attempt span; `served` is set on the attempt whose answer the client got. */
-export function attemptAttributes(attempt: AttemptRecord, facts: AnswerFacts, providerType: string | undefined, served: boolean): SpanAttributes {
-  const attributes: SpanAttributes = {};
-  usageAttributes(attributes, attempt);
-  attributes['gen_ai.operation.name'] = facts.operation;
-  attributes['gen_ai.provider.name'] = genAiProviderName(providerType);
-  attributes['gen_ai.request.model'] = attempt.upstreamModel;
-  attributes['gen_ai.response.model'] = (served && facts.responseModel) || attempt.upstreamModel;
-  attributes['http.response.status_code'] = attempt.status;
-  attributes['switchyard.provider'] = attempt.provider;
-  attributes['switchyard.model'] = attempt.model;
-  attributes['switchyard.attempt'] = attempt.attempt;
-  attributes['switchyard.shadow'] = attempt.shadow;
-  if (served) attributes['gen_ai.response.finish_reasons'] = facts.finishReasons;
-  if (attempt.errorCode) attributes['error.type'] = attempt.errorCode;
+/** An attempt span's attribute values, in the order of attemptAttributeKeys; `served` marks the attempt whose answer the client got. */
+export function attemptAttributeValues(attempt: AttemptRecord, facts: AnswerFacts, providerType: string | undefined, served: boolean): AttributeValue[] {
+  const values: AttributeValue[] = [];
+  pushUsage(values, attempt);
+  values.push(
+    facts.operation, genAiProviderName(providerType), attempt.upstreamModel, (served && facts.responseModel) || attempt.upstreamModel, attempt.status,
+    attempt.provider, attempt.model, attempt.attempt, attempt.shadow, served ? facts.finishReasons : null, attempt.errorCode || null,
+  );
+  return values;
+}
+
+/** The attributes object of a span, from its values and the key list of its kind. */
+export function spanAttributes(kind: SpanData[0], values: AttributeValue[]): Record<string, Exclude<AttributeValue, null>> {
+  const keys = kind === 'server' ? requestAttributeKeys : attemptAttributeKeys;
+  const attributes: Record<string, Exclude<AttributeValue, null>> = {};
+  for (let index = 0; index < values.length; index += 1) {
+    const value = values[index];
+    if (value !== null && value !== undefined) attributes[keys[index] as string] = value;
+  }
   return attributes;
 }

@@ -3,7 +3,7 @@ import { TraceState } from '@opentelemetry/core';
 import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { AlwaysOnSampler, BasicTracerProvider, BatchSpanProcessor, type IdGenerator } from '@opentelemetry/sdk-trace-base';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { SpanData } from './span-data.js';
+import { spanAttributes, type SpanData } from './span-data.js';
 
 // The export side of tracing, on its own thread: finished spans arrive as plain data in batches, become spans of the
 // OpenTelemetry SDK with the ids the request path already sent upstream, and leave through the OTLP/HTTP exporter,
@@ -39,23 +39,19 @@ const resource = defaultResource().merge(resourceFromAttributes({ 'service.name'
 const provider = new BasicTracerProvider({ resource, sampler: new AlwaysOnSampler(), idGenerator: ids, spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())] });
 const tracer = provider.getTracer('switchyard', version);
 
-function parentContext(data: SpanData): Context {
-  if (!data.parent) return ROOT_CONTEXT;
-  return trace.setSpanContext(ROOT_CONTEXT, {
-    traceId: data.traceId,
-    spanId: data.parent.spanId,
-    traceFlags: 1,
-    isRemote: data.parent.remote,
-    ...(data.traceState ? { traceState: new TraceState(data.traceState) } : {}),
-  });
+function parentContext(traceId: string, parentSpanId: string | null, remote: boolean, traceState: string | null): Context {
+  if (parentSpanId === null) return ROOT_CONTEXT;
+  return trace.setSpanContext(ROOT_CONTEXT, { traceId, spanId: parentSpanId, traceFlags: 1, isRemote: remote, ...(traceState ? { traceState: new TraceState(traceState) } : {}) });
 }
 
 function record(data: SpanData): void {
-  ids.traceId = data.traceId;
-  ids.spanId = data.spanId;
-  const span = tracer.startSpan(data.name, { kind: data.kind === 'server' ? SpanKind.SERVER : SpanKind.CLIENT, startTime: data.startMs, attributes: data.attributes }, parentContext(data));
-  if (data.error) span.setStatus({ code: SpanStatusCode.ERROR });
-  span.end(data.endMs);
+  const [kind, name, traceId, spanId, parentSpanId, parentRemote, traceState, startMs, endMs, error, values] = data;
+  ids.traceId = traceId;
+  ids.spanId = spanId;
+  const options = { kind: kind === 'server' ? SpanKind.SERVER : SpanKind.CLIENT, startTime: startMs, attributes: spanAttributes(kind, values) };
+  const span = tracer.startSpan(name, options, parentContext(traceId, parentSpanId, parentRemote, traceState));
+  if (error) span.setStatus({ code: SpanStatusCode.ERROR });
+  span.end(endMs);
 }
 
 parentPort?.on('message', (message: ExportThreadMessage) => {
