@@ -8,7 +8,7 @@ import type { RequestStart, RequestTrace, Tracing } from './request-trace.js';
 import { attemptAttributeValues, requestAttributeValues, type AnswerFacts, type SpanData } from './span-data.js';
 import type { ExportThreadData, ExportThreadMessage } from './span-export-thread.js';
 import { inputMessages, outputMessages } from './trace-content.js';
-import { isSampled, parseTraceparent, RandomIds, type TraceParent } from './trace-sampling.js';
+import { isSampled, parseTraceparent, RandomIds, traceHeaders, type TraceParent } from './trace-sampling.js';
 import type { TracingSettings } from './tracing-env.js';
 
 const maxOpenTraces = 100_000;
@@ -58,8 +58,7 @@ class SampledTrace implements RequestTrace {
   startAttempt(attempt: AttemptRecord): void {
     const spanId = this.ids.spanId();
     this.attempts.set(attempt.attempt, { spanId, startMs: now() });
-    const traceparent = traceparentOf(this.traceId, spanId, true);
-    this.upstreamHeaders = this.traceState ? { traceparent, tracestate: this.traceState } : { traceparent };
+    this.upstreamHeaders = traceHeaders(traceparentOf(this.traceId, spanId, true), this.traceState);
   }
 
   part(part: StreamPart): void {
@@ -108,8 +107,7 @@ class UnsampledTrace implements RequestTrace {
   readonly answered = ignore;
 
   constructor(traceId: string, spanId: string, tracestate: string | undefined) {
-    const traceparent = traceparentOf(traceId, spanId, false);
-    this.upstreamHeaders = tracestate ? { traceparent, tracestate } : { traceparent };
+    this.upstreamHeaders = traceHeaders(traceparentOf(traceId, spanId, false), tracestate);
   }
 }
 
@@ -124,6 +122,8 @@ export class OtelTracing implements Tracing {
   private pending: SpanData[] = [];
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** The export thread ended (it failed): shutdown has nothing to wait for. */
+  private exited = false;
 
   private constructor(
     private readonly options: OtelTracingOptions,
@@ -131,6 +131,7 @@ export class OtelTracing implements Tracing {
   ) {
     options.ledger.onRecord((record) => this.finish(record));
     worker.on('error', (error) => options.logger?.error('trace export thread failed', { error }));
+    worker.once('exit', () => { this.exited = true; });
     worker.unref();
   }
 
@@ -197,6 +198,7 @@ export class OtelTracing implements Tracing {
     this.open.clear();
     this.flush();
     this.closed = true;
+    if (this.exited) return;
     const done = new Promise<void>((resolve) => {
       this.worker.on('message', (message: { shutdown?: boolean }) => { if (message.shutdown) resolve(); });
       this.worker.once('exit', () => resolve());

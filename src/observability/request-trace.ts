@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ChatRequest, ChatResponse, StreamPart } from '../core/canonical.js';
 import type { AttemptRecord, RequestRecord } from '../ledger/ledger-record.js';
-import { parseTraceparent } from './trace-sampling.js';
+import { parseTraceparent, traceHeaders } from './trace-sampling.js';
 
 /** What the request path tells the trace of one request. Every method is cheap when the request is not sampled. */
 export interface RequestTrace {
@@ -41,7 +41,7 @@ function passthroughTrace(headers: IncomingHttpHeaders): RequestTrace | undefine
   const traceparent = headers.traceparent;
   if (typeof traceparent !== 'string' || !parseTraceparent(traceparent)) return undefined;
   const tracestate = headers.tracestate;
-  return { upstreamHeaders: typeof tracestate === 'string' ? { traceparent, tracestate } : { traceparent }, startAttempt: ignore, part: ignore, answered: ignore };
+  return { upstreamHeaders: traceHeaders(traceparent, typeof tracestate === 'string' ? tracestate : undefined), startAttempt: ignore, part: ignore, answered: ignore };
 }
 
 /** The trace of a request: a recorded one when tracing is on, else the client's context passed through, if any. */

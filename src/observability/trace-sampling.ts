@@ -42,6 +42,11 @@ export function isSampled(sampling: TraceSampling, parent: TraceParent | undefin
   return draw < sampling.ratio;
 }
 
+/** The headers that carry a trace context upstream: `traceparent`, and the client's `tracestate` when it sent one. */
+export function traceHeaders(traceparent: string, tracestate: string | undefined): Record<string, string> {
+  return tracestate ? { traceparent, tracestate } : { traceparent };
+}
+
 const poolBytes = 4096;
 
 /** Random trace and span ids in hex, cut from a pool filled 4 KiB at a time rather than one small call per id. */
