@@ -1,6 +1,6 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { documentedStatuses, envelopeProblem } from '../test/support/endpoint-catalog.js';
@@ -9,6 +9,8 @@ import { sampleProcess, stopAll } from './processes.js';
 import { machineFacts } from './report.js';
 import { fastModel } from './scenarios.js';
 import { repoRoot, startMock, startSwitchyard } from './targets.js';
+import type { ProbeSample } from './soak/soak-probe.js';
+import { slope } from './soak/soak-stats.js';
 
 /**
  * The hostile long run: N generated requests (valid, mutated, hostile) against a gateway in front of the mock
@@ -67,17 +69,6 @@ function sendRaw(port: number, bytes: Buffer): Promise<Answer> {
   });
 }
 
-/** Least-squares slope of y over x. */
-function slope(points: Array<[number, number]>): number {
-  const n = points.length;
-  if (n < 2) return Number.NaN;
-  const meanX = points.reduce((sum, [x]) => sum + x, 0) / n;
-  const meanY = points.reduce((sum, [, y]) => sum + y, 0) / n;
-  const covariance = points.reduce((sum, [x, y]) => sum + (x - meanX) * (y - meanY), 0);
-  const variance = points.reduce((sum, [x]) => sum + (x - meanX) ** 2, 0);
-  return covariance / variance;
-}
-
 interface Tally {
   statuses: Record<RequestKind, Record<string, number>>;
   variants: Record<string, Record<string, number>>;
@@ -103,6 +94,29 @@ function record(tally: Tally, generated: GeneratedRequest, answer: Answer): void
   if (answer.status === 200 && generated.raw === undefined && accountedPaths.has(generated.path)) tally.okOnAccountedPaths += 1;
 }
 
+/** The requests answered by a moment of the run, interpolated between the outside samples around it. */
+function completedAt(memory: Array<{ at: number; completed: number }>, at: number): number | undefined {
+  const after = memory.findIndex((point) => point.at >= at);
+  if (after <= 0) return after === 0 ? memory[0]?.completed : undefined;
+  const [left, right] = [memory[after - 1]!, memory[after]!];
+  return left.completed + ((right.completed - left.completed) * (at - left.at)) / Math.max(1, right.at - left.at);
+}
+
+/** Heap and off-heap memory from the probe inside the gateway, as slopes per 100,000 requests after `from` requests. */
+function insideTrends(probeFile: string, memory: Array<{ at: number; completed: number }>, from: number): Record<string, number | undefined> {
+  if (!existsSync(probeFile)) return {};
+  const samples = readFileSync(probeFile, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as ProbeSample);
+  const points = samples.map((sample) => ({ sample, completed: completedAt(memory, sample.at) })).filter((point): point is { sample: ProbeSample; completed: number } => point.completed !== undefined && point.completed >= from);
+  const trend = (value: (sample: ProbeSample) => number) => slope(points.map((point) => [point.completed / 100_000, value(point.sample) / 1024 ** 2]));
+  return {
+    heapUsedSlopeMbPer100kRequests: trend((sample) => sample.heapUsedBytes),
+    externalSlopeMbPer100kRequests: trend((sample) => sample.externalBytes),
+    heapFirstMb: points[0] ? points[0].sample.heapUsedBytes / 1024 ** 2 : undefined,
+    heapLastMb: points.at(-1) ? points.at(-1)!.sample.heapUsedBytes / 1024 ** 2 : undefined,
+    probeSamples: points.length,
+  };
+}
+
 async function main(): Promise<void> {
   const total = option('requests', 1_000_000);
   const concurrency = option('concurrency', 32);
@@ -111,7 +125,11 @@ async function main(): Promise<void> {
   const outDir = outIndex === -1 ? join(repoRoot, 'bench', 'results') : (process.argv[outIndex + 1] as string);
   const workDir = mkdtempSync(join(tmpdir(), 'switchyard-hostile-'));
   const mock = await startMock({ name: 'mock', logDir: workDir });
-  const gateway = await startSwitchyard({ name: 'switchyard', models: [{ model: fastModel, mock }], workDir, bodyLimitBytes });
+  // The soak's probe, preloaded, reports the heap beside the resident set: whether growth is JavaScript objects or not.
+  const probeFile = join(workDir, 'probe.jsonl');
+  process.env.SOAK_PROBE_FILE = probeFile;
+  process.env.SOAK_PROBE_INTERVAL_MS = '2000';
+  const gateway = await startSwitchyard({ name: 'switchyard', models: [{ model: fastModel, mock }], workDir, bodyLimitBytes, nodeFlags: ['--import', join(repoRoot, 'dist', 'bench', 'soak', 'soak-probe.js')] });
   const clientKey = (gateway.headers.authorization ?? '').slice('Bearer '.length);
   const port = Number(new URL(gateway.baseUrl).port);
   const next = createGenerator(seed, { model: fastModel, clientKey, validShare: 0.5, mutatedShare: 0.3, bodyLimitBytes });
@@ -120,11 +138,11 @@ async function main(): Promise<void> {
   const sent: Record<RequestKind, number> = { valid: 0, mutated: 0, hostile: 0 };
   let issued = 0;
   let completed = 0;
-  const memory: Array<{ seconds: number; completed: number; rssMb: number }> = [];
+  const memory: Array<{ at: number; seconds: number; completed: number; rssMb: number }> = [];
   const started = performance.now();
   const sampler = setInterval(() => {
     const sample = sampleProcess(gateway.child.pid);
-    if (sample) memory.push({ seconds: (performance.now() - started) / 1000, completed, rssMb: sample.rssBytes / 1024 ** 2 });
+    if (sample) memory.push({ at: Date.now(), seconds: (performance.now() - started) / 1000, completed, rssMb: sample.rssBytes / 1024 ** 2 });
   }, 1_000);
   const progress = setInterval(() => process.stderr.write(`${completed} of ${total} answered, gateway RSS ${memory.at(-1)?.rssMb.toFixed(0) ?? '?'} MB\n`), 30_000);
   await Promise.all(
@@ -152,6 +170,7 @@ async function main(): Promise<void> {
   const settled = memory.filter((point) => point.completed >= total * 0.1);
   const perHundredThousand = slope(settled.map((point) => [point.completed / 100_000, point.rssMb]));
   const perMinute = slope(settled.map((point) => [point.seconds / 60, point.rssMb]));
+  const inside = insideTrends(probeFile, memory, total * 0.1);
   const result = {
     command: `node dist/bench/hostile-run.js --requests ${total} --concurrency ${concurrency} --seed ${seed}`,
     machine: machineFacts(),
@@ -165,7 +184,7 @@ async function main(): Promise<void> {
     validNotServed: tally.validNotServed,
     gatewayAlive: alive,
     healthAfter: health,
-    memory: { firstMb: memory[0]?.rssMb, lastMb: memory.at(-1)?.rssMb, peakMb: Math.max(...memory.map((point) => point.rssMb)), slopeMbPer100kRequests: perHundredThousand, slopeMbPerMinute: perMinute, samples: memory.length },
+    memory: { firstMb: memory[0]?.rssMb, lastMb: memory.at(-1)?.rssMb, peakMb: Math.max(...memory.map((point) => point.rssMb)), slopeMbPer100kRequests: perHundredThousand, slopeMbPerMinute: perMinute, samples: memory.length, ...inside },
     accounting: { okOnAccountedPaths: tally.okOnAccountedPaths, ledgerOkRecords: okRecords, ledgerRequests: ledger.requests, ledgerAttempts: ledger.attempts, ledgerQueued: ledger.queued, upstreamRequests: upstream.requests },
   };
   const fiveHundreds = Object.values(tally.statuses).reduce((sum, byStatus) => sum + Object.entries(byStatus).filter(([status]) => Number(status) >= 500).reduce((n, [, count]) => n + count, 0), 0);
@@ -215,6 +234,8 @@ function renderHostileReport(result: Record<string, unknown> & { command: string
     '## Memory (gateway resident set, sampled every second)',
     '',
     `First ${mb(result.memory.firstMb)} MB, last ${mb(result.memory.lastMb)} MB, peak ${mb(result.memory.peakMb)} MB over ${result.memory.samples} samples. Slope after the first 10% of requests: ${result.memory.slopeMbPer100kRequests?.toFixed(3)} MB per 100,000 requests (${result.memory.slopeMbPerMinute?.toFixed(3)} MB per minute).`,
+    '',
+    `Inside the gateway (${result.memory.probeSamples ?? 0} probe samples over the same part of the run): heap used ${mb(result.memory.heapFirstMb)} → ${mb(result.memory.heapLastMb)} MB, slope ${result.memory.heapUsedSlopeMbPer100kRequests?.toFixed(3)} MB per 100,000 requests; memory outside the heap held by JavaScript objects (buffers) ${result.memory.externalSlopeMbPer100kRequests?.toFixed(3)} MB per 100,000 requests. What grows in the resident set and not in these is native memory (allocator, SQLite page cache, sockets).`,
     '',
     '## Accounting',
     '',

@@ -5,13 +5,23 @@ import { chatCompletionChunks } from './mock-upstream.js';
 import { chatBody, fastModel, streamModel, type Settings } from './scenarios.js';
 import type { SwitchyardTarget } from './targets.js';
 
-/** The ingresses compared: the same prompt and model through Chat Completions and through the Responses API. */
-export type IngressName = 'chat' | 'responses' | 'responses-stored' | 'responses-native';
+/**
+ * The ingresses compared: the same prompt and model through Chat Completions and through the Responses API. The
+ * `-translated` pair sends both to a provider whose bodies are always built from the canonical request (an
+ * OpenAI-compatible server, not OpenAI itself), so that neither side passes its body through: only the ingress differs.
+ */
+export type IngressName = 'chat' | 'responses' | 'chat-translated' | 'responses-translated' | 'responses-stored' | 'responses-native';
 
 /** A model whose provider is called through the Responses API, so the Responses ingress passes bodies through. */
 export const responsesApiModel = 'bench-model-responses-api';
 
-const ingressPath: Record<IngressName, string> = { chat: '/v1/chat/completions', responses: '/v1/responses', 'responses-stored': '/v1/responses', 'responses-native': '/v1/responses' };
+/** A model on an OpenAI-compatible provider (type vllm): chat bodies are translated there, not passed through. */
+export const translatedModel = 'bench-model-translated';
+
+const ingressPath: Record<IngressName, string> = {
+  chat: '/v1/chat/completions', responses: '/v1/responses', 'chat-translated': '/v1/chat/completions', 'responses-translated': '/v1/responses',
+  'responses-stored': '/v1/responses', 'responses-native': '/v1/responses',
+};
 
 /** The Responses twin of `chatBody`: same system text, prompt, limit and temperature. */
 export function responsesBody(model: string, options: { stream?: boolean; store?: boolean } = {}): string {
@@ -28,6 +38,8 @@ export function responsesBody(model: string, options: { stream?: boolean; store?
 
 function bodyFor(ingress: IngressName, model: string, stream: boolean): string {
   if (ingress === 'chat') return chatBody(model, stream);
+  if (ingress === 'chat-translated') return chatBody(translatedModel, stream);
+  if (ingress === 'responses-translated') return responsesBody(translatedModel, { stream });
   if (ingress === 'responses-native') return responsesBody(responsesApiModel, { stream });
   return responsesBody(model, { stream, store: ingress === 'responses-stored' });
 }
@@ -66,7 +78,7 @@ const urlOf = (target: SwitchyardTarget, ingress: IngressName) => `${new URL(tar
  * stream shows its first chunk long before its last.
  */
 export async function ingressCost(settings: Settings, target: SwitchyardTarget, rounds = 3): Promise<IngressResult> {
-  const ingresses: IngressName[] = ['chat', 'responses', 'responses-stored', 'responses-native'];
+  const ingresses: IngressName[] = ['chat', 'responses', 'chat-translated', 'responses-translated', 'responses-stored', 'responses-native'];
   const rows = new Map<IngressName, IngressLoadRow>(ingresses.map((ingress) => [ingress, { ingress, runs: [], cpuSeconds: 0, systemCpuSeconds: 0, requests: 0, stealShare: 0 }]));
   const runSeconds = Math.max(1, Math.round(settings.durationSeconds / rounds));
   for (const ingress of ingresses) {

@@ -183,6 +183,10 @@ function ledgerSection(results: BenchResults): string[] {
 }
 
 const ingressLabels: Record<string, string> = {
+  chat: 'chat, OpenAI provider (body passed through)',
+  responses: 'responses, OpenAI provider (translated to chat)',
+  'chat-translated': 'chat, OpenAI-compatible provider (translated)',
+  'responses-translated': 'responses, OpenAI-compatible provider (translated)',
   'responses-stored': 'responses, store: true (not judged)',
   'responses-native': 'responses to a Responses-API provider, bodies passed through as chat to chat is (not judged)',
 };

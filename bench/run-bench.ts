@@ -3,7 +3,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stopAll, watchMachine } from './processes.js';
-import { ingressCost, responsesApiModel } from './ingress-scenario.js';
+import { ingressCost, responsesApiModel, translatedModel } from './ingress-scenario.js';
 import { captureCost, capturedModel } from './capture-scenario.js';
 import { observabilityCost } from './observability-scenario.js';
 import { profileSwitchyard } from './profile.js';
@@ -160,7 +160,7 @@ async function runAll(options: Options, settings: Settings, workDir: string, fac
   let ok = true;
   const mock = await startMock({ name: 'mock', logDir: workDir });
   const streamMock = await startMock({ name: 'mock-stream', logDir: workDir, chunkDelayMs: 1 });
-  const switchyard = await startSwitchyard({ name: 'switchyard', models: [{ model: fastModel, mock }, { model: streamModel, mock: streamMock }, { model: capturedModel, mock, capture: true }, { model: responsesApiModel, mock, api: 'responses' }], workDir, ...(options.workers ? { workers: options.workers } : {}) });
+  const switchyard = await startSwitchyard({ name: 'switchyard', models: [{ model: fastModel, mock }, { model: streamModel, mock: streamMock }, { model: capturedModel, mock, capture: true }, { model: responsesApiModel, mock, api: 'responses' }, { model: translatedModel, mock, providerType: 'vllm' }], workDir, ...(options.workers ? { workers: options.workers } : {}) });
   const targets: Target[] = [directTarget(mock), switchyard];
   if (!options.skipPortkey) {
     facts.versions['@portkey-ai/gateway'] = ensurePortkey(settings.log);

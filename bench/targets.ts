@@ -59,7 +59,7 @@ export interface SwitchyardTarget extends Target {
 /** One provider of type openai per mock, each with one priced model. */
 function switchyardConfig(models: SwitchyardOptions['models'], bodyLimitBytes?: number, extra = ''): string {
   const lines = ['server:', '  host: 127.0.0.1', ...(bodyLimitBytes ? [`  bodyLimitBytes: ${bodyLimitBytes}`] : []), 'providers:'];
-  models.forEach(({ mock, api }, index) => lines.push(`  mock-${index}:`, '    type: openai', '    apiKey: sk-bench-upstream', `    baseUrl: ${mock.baseUrl}/v1`, ...(api ? [`    api: ${api}`] : [])));
+  models.forEach(({ mock, api, providerType }, index) => lines.push(`  mock-${index}:`, `    type: ${providerType ?? 'openai'}`, '    apiKey: sk-bench-upstream', `    baseUrl: ${mock.baseUrl}/v1`, ...(api ? [`    api: ${api}`] : [])));
   lines.push('models:');
   models.forEach(({ model, capture }, index) => {
     lines.push(`  ${model}:`, `    provider: mock-${index}`, `    model: ${model}`, '    price: { input: 0.15, output: 0.6 }');
@@ -72,9 +72,10 @@ export interface SwitchyardOptions {
   name: string;
   /**
    * Model names served by Switchyard, each from its own mock upstream; `capture` captures every request with bodies,
-   * `api: responses` calls the mock through the Responses API.
+   * `api: responses` calls the mock through the Responses API, and `providerType` names another OpenAI-wire provider
+   * type than `openai` (`vllm`: one whose bodies are built from the canonical request, never passed through).
    */
-  models: Array<{ model: string; mock: MockUpstream; capture?: boolean; api?: 'responses' }>;
+  models: Array<{ model: string; mock: MockUpstream; capture?: boolean; api?: 'responses'; providerType?: 'vllm' }>;
   workDir: string;
   /** Extra node flags, e.g. `--cpu-prof`. */
   nodeFlags?: string[];

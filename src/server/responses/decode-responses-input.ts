@@ -17,12 +17,13 @@ export function decodeResponsesInput(input: unknown, history: ResponsesHistory =
 
 /** Decodes items as if they followed `history`: a function call continues its last assistant message. */
 export function decodeResponsesItems(input: unknown, history: ResponsesHistory, param: string): ResponsesHistory {
-  const messages: Message[] = [...history.messages];
-  const callIds = new Set(history.callIds);
+  const messages: Message[] = history.messages.length === 0 ? [] : [...history.messages];
   if (typeof input === 'string') {
     messages.push({ role: 'user', content: [{ type: 'text', text: input }] });
-    return { messages, callIds };
+    // A text input adds no call ids: the history's set is shared, never changed.
+    return { messages, callIds: history.callIds };
   }
+  const callIds = new Set(history.callIds);
   const items = requireArray(input, param);
   items.forEach((raw, index) => decodeItem(requireObject(raw, `${param}[${index}]`), `${param}[${index}]`, messages, callIds));
   return { messages, callIds };
