@@ -218,7 +218,7 @@ const resilience = z
 
 const ledger = z
   .object({
-    flushIntervalMs: z.number().int().positive().default(20),
+    flushIntervalMs: z.number().int().positive().default(50),
     batchSize: z.number().int().positive().default(500),
     /** Records held in memory before new requests are refused with 503 (back-pressure, never silent loss). */
     maxQueued: z.number().int().positive().default(100_000),
