@@ -127,9 +127,8 @@ async function main(): Promise<void> {
   const mock = await startMock({ name: 'mock', logDir: workDir });
   // The soak's probe, preloaded, reports the heap beside the resident set: whether growth is JavaScript objects or not.
   const probeFile = join(workDir, 'probe.jsonl');
-  process.env.SOAK_PROBE_FILE = probeFile;
-  process.env.SOAK_PROBE_INTERVAL_MS = '2000';
-  const gateway = await startSwitchyard({ name: 'switchyard', models: [{ model: fastModel, mock }], workDir, bodyLimitBytes, nodeFlags: ['--import', join(repoRoot, 'dist', 'bench', 'soak', 'soak-probe.js')] });
+  const probe = { nodeFlags: ['--import', join(repoRoot, 'dist', 'bench', 'soak', 'soak-probe.js')], env: { SOAK_PROBE_FILE: probeFile, SOAK_PROBE_INTERVAL_MS: '2000' } };
+  const gateway = await startSwitchyard({ name: 'switchyard', models: [{ model: fastModel, mock }], workDir, bodyLimitBytes, ...probe });
   const clientKey = (gateway.headers.authorization ?? '').slice('Bearer '.length);
   const port = Number(new URL(gateway.baseUrl).port);
   const next = createGenerator(seed, { model: fastModel, clientKey, validShare: 0.5, mutatedShare: 0.3, bodyLimitBytes });
@@ -235,7 +234,7 @@ function renderHostileReport(result: Record<string, unknown> & { command: string
     '',
     `First ${mb(result.memory.firstMb)} MB, last ${mb(result.memory.lastMb)} MB, peak ${mb(result.memory.peakMb)} MB over ${result.memory.samples} samples. Slope after the first 10% of requests: ${result.memory.slopeMbPer100kRequests?.toFixed(3)} MB per 100,000 requests (${result.memory.slopeMbPerMinute?.toFixed(3)} MB per minute).`,
     '',
-    `Inside the gateway (${result.memory.probeSamples ?? 0} probe samples over the same part of the run): heap used ${mb(result.memory.heapFirstMb)} → ${mb(result.memory.heapLastMb)} MB, slope ${result.memory.heapUsedSlopeMbPer100kRequests?.toFixed(3)} MB per 100,000 requests; memory outside the heap held by JavaScript objects (buffers) ${result.memory.externalSlopeMbPer100kRequests?.toFixed(3)} MB per 100,000 requests. What grows in the resident set and not in these is native memory (allocator, SQLite page cache, sockets).`,
+    !result.memory.probeSamples ? 'Inside the gateway: no probe sample fell in that part of the run (the probe samples every 2 s).' : `Inside the gateway (${result.memory.probeSamples} probe samples over the same part of the run): heap used ${mb(result.memory.heapFirstMb)} → ${mb(result.memory.heapLastMb)} MB, slope ${result.memory.heapUsedSlopeMbPer100kRequests?.toFixed(3)} MB per 100,000 requests; memory outside the heap held by JavaScript objects (buffers) ${result.memory.externalSlopeMbPer100kRequests?.toFixed(3)} MB per 100,000 requests. What grows in the resident set and not in these is native memory (allocator, SQLite page cache, sockets).`,
     '',
     '## Accounting',
     '',

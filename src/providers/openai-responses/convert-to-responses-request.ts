@@ -118,8 +118,8 @@ function makeStateless(body: Item): void {
  * deleted: `delete` turns the object into a dictionary, which every later write and JSON.stringify pay for.
  */
 function fromNative(request: ChatRequest, native: Record<string, unknown>, upstreamModel: string): Item {
-  const { stream: _stream, previous_response_id: previousId, ...kept } = native;
-  const body: Item = { ...kept, model: upstreamModel };
+  const { stream: _stream, previous_response_id: previousId, ...body } = native;
+  body.model = upstreamModel;
   // The ingress expanded previous_response_id into the canonical messages; that id means nothing to the provider.
   if (previousId !== undefined && previousId !== null) {
     const { instructions, input } = convertToResponsesInput(request.messages);

@@ -17,7 +17,7 @@ export function decodeResponsesInput(input: unknown, history: ResponsesHistory =
 
 /** Decodes items as if they followed `history`: a function call continues its last assistant message. */
 export function decodeResponsesItems(input: unknown, history: ResponsesHistory, param: string): ResponsesHistory {
-  const messages: Message[] = history.messages.length === 0 ? [] : [...history.messages];
+  const messages: Message[] = [...history.messages];
   if (typeof input === 'string') {
     messages.push({ role: 'user', content: [{ type: 'text', text: input }] });
     // A text input adds no call ids: the history's set is shared, never changed.
