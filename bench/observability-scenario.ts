@@ -12,15 +12,26 @@ export interface ObservabilityRow extends LoadRow {
   mode: ObservabilityMode;
 }
 
+/** The runs of one gateway process. */
+export interface ObservabilityProcessRow extends ObservabilityRow {
+  /** Which of the mode's processes, from 1. */
+  process: number;
+}
+
 export interface ObservabilityResult {
   rounds: number;
+  /** Gateway processes per mode; rounds go to them in turn. */
+  processes: number;
   sampler: string;
+  /** Each mode over all its processes. */
   load: ObservabilityRow[];
-  /** Scrapes of `/metrics` on the observed gateway, every `intervalMs` for the whole scenario. */
+  /** Each process apart, to show how far identical processes differ. */
+  perProcess: ObservabilityProcessRow[];
+  /** Scrapes of `/metrics` on the observed gateways, each every `intervalMs` for the whole scenario. */
   scrapes: { intervalMs: number; count: number; failed: number; lastBytes: number };
   /** What the OTLP sink received during the measured runs. */
   sink: SinkStats;
-  /** `switchyard_requests_total` added during the measured runs, against the observed gateway's responses. */
+  /** `switchyard_requests_total` added during the measured runs, against the observed gateways' responses. */
   metrics: { counted: number; served: number; cutAtEnd: number };
 }
 
@@ -69,56 +80,71 @@ function scraper(target: SwitchyardTarget) {
 const minus = (after: SinkStats, before: SinkStats): SinkStats => ({ exports: after.exports - before.exports, bytes: after.bytes - before.bytes, spans: after.spans - before.spans, requestSpans: after.requestSpans - before.requestSpans, badExports: after.badExports - before.badExports });
 
 /**
- * Metrics on and tracing sampled at 10% against both off: two gateways on the same mock, identical but for
+ * Metrics on and tracing sampled at 10% against both off: gateways on the same mock, identical but for
  * `prometheus.enabled` and the OTEL_* variables, measured in turn (ABBA order), `rounds` closed-loop runs each.
- * The observed one is scraped every second and exports spans over OTLP/HTTP to a sink that counts them.
+ * Each mode has `processes` gateway processes and the rounds go to them in turn: identical processes differ by a few
+ * percent in throughput (code layout, JIT and GC decisions made early in a process's life), which a single pair
+ * would read as a difference between the modes. The observed ones are scraped every second and export spans over
+ * OTLP/HTTP to a sink that counts them.
  */
-export async function observabilityCost(settings: Settings, mock: MockUpstream, workDir: string, rounds = 3): Promise<ObservabilityResult> {
+export async function observabilityCost(settings: Settings, mock: MockUpstream, workDir: string, rounds = 3, processes = 1): Promise<ObservabilityResult> {
   const sink = await startSink(workDir);
   const models = [{ model: fastModel, mock }];
-  const plain = await startSwitchyard({ name: 'switchyard-plain', models, workDir, env: { OTEL_SDK_DISABLED: 'true' } });
   const tracing = { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${sink.url}/v1/traces`, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: samplerRatio, OTEL_BSP_SCHEDULE_DELAY: String(exportDelayMs) };
-  const observed = await startSwitchyard({ name: 'switchyard-observed', models, workDir, extraConfig: `prometheus:\n  enabled: true\n  key: ${metricsKey}\n`, env: tracing });
-  const scrapes = scraper(observed);
-  const targets: Record<ObservabilityMode, SwitchyardTarget> = { off: plain, on: observed };
+  const targets: Record<ObservabilityMode, SwitchyardTarget[]> = { off: [], on: [] };
+  const scrapers: Array<ReturnType<typeof scraper>> = [];
+  const perProcess: ObservabilityProcessRow[] = [];
   const rows = new Map<ObservabilityMode, ObservabilityRow>((['off', 'on'] as const).map((mode) => [mode, { mode, ...emptyLoadRow() }]));
   const runSeconds = Math.max(1, Math.round(settings.durationSeconds / rounds));
+  const countedAll = async () => (await Promise.all(scrapers.map(async (each) => requestsCounted(await each.scrape())))).reduce((sum, value) => sum + value, 0);
   try {
+    for (let index = 0; index < processes; index += 1) {
+      targets.off.push(await startSwitchyard({ name: `switchyard-plain-${index + 1}`, models, workDir, env: { OTEL_SDK_DISABLED: 'true' } }));
+      const observed = await startSwitchyard({ name: `switchyard-observed-${index + 1}`, models, workDir, extraConfig: `prometheus:\n  enabled: true\n  key: ${metricsKey}\n`, env: tracing });
+      targets.on.push(observed);
+      scrapers.push(scraper(observed));
+      for (const mode of ['off', 'on'] as const) perProcess.push({ mode, process: index + 1, ...emptyLoadRow() });
+    }
     for (const mode of ['off', 'on'] as const) {
-      settings.log(`  observability ${mode}: warm-up ${settings.warmupSeconds}s`);
-      await runAutocannon({ url: targets[mode].url, headers: targets[mode].headers, body: chatBody(fastModel), connections: settings.connections, durationSeconds: settings.warmupSeconds });
+      for (const target of targets[mode]) {
+        settings.log(`  observability ${mode}: warm-up ${settings.warmupSeconds}s`);
+        await runAutocannon({ url: target.url, headers: target.headers, body: chatBody(fastModel), connections: settings.connections, durationSeconds: settings.warmupSeconds });
+      }
     }
     await new Promise((resolve) => setTimeout(resolve, exportDelayMs + 500));
-    const countedBefore = requestsCounted(await scrapes.scrape());
+    const countedBefore = await countedAll();
     const sinkBefore = await sink.stats();
     for (let round = 0; round < rounds; round += 1) {
       const order: ObservabilityMode[] = round % 2 === 0 ? ['off', 'on'] : ['on', 'off'];
+      const index = round % processes;
       for (const mode of order) {
-        const target = targets[mode];
-        const row = rows.get(mode) as ObservabilityRow;
-        settings.log(`  observability ${mode}: round ${round + 1}/${rounds}, ${runSeconds}s at ${settings.connections} connections`);
+        const target = targets[mode][index] as SwitchyardTarget;
+        settings.log(`  observability ${mode}: round ${round + 1}/${rounds}, process ${index + 1}, ${runSeconds}s at ${settings.connections} connections`);
         const cpuBefore = cpuOf(target);
         const load = await runAutocannon({ url: target.url, headers: target.headers, body: chatBody(fastModel), connections: settings.connections, durationSeconds: runSeconds });
-        const cpuAfter = cpuOf(target);
-        addRun(row, load, { before: cpuBefore, after: cpuAfter });
+        const cpu = { before: cpuBefore, after: cpuOf(target) };
+        addRun(rows.get(mode) as ObservabilityRow, load, cpu);
+        addRun(perProcess.find((row) => row.mode === mode && row.process === index + 1) as ObservabilityProcessRow, load, cpu);
       }
     }
     // Requests cut at the end settle as their sockets close, and the span processor exports on its schedule.
     await new Promise((resolve) => setTimeout(resolve, exportDelayMs + 500));
-    const counted = requestsCounted(await scrapes.scrape()) - countedBefore;
+    const counted = (await countedAll()) - countedBefore;
     const sinkAfter = await sink.stats();
     const on = rows.get('on') as ObservabilityRow;
     return {
       rounds,
+      processes,
       sampler: `parentbased_traceidratio ${samplerRatio}`,
       load: [...rows.values()],
-      scrapes: { intervalMs: scrapeIntervalMs, count: scrapes.state.count, failed: scrapes.state.failed, lastBytes: scrapes.state.lastBytes },
+      perProcess: perProcess.filter((row) => row.runs.length > 0),
+      scrapes: { intervalMs: scrapeIntervalMs, count: scrapers.reduce((sum, each) => sum + each.state.count, 0), failed: scrapers.reduce((sum, each) => sum + each.state.failed, 0), lastBytes: scrapers[0]?.state.lastBytes ?? 0 },
       sink: minus(sinkAfter, sinkBefore),
       metrics: { counted, served: on.served, cutAtEnd: on.cutAtEnd },
     };
   } finally {
-    scrapes.stop();
-    await Promise.all([plain.child.stop(), observed.child.stop(), sink.child.stop()]);
+    for (const each of scrapers) each.stop();
+    await Promise.all([...targets.off, ...targets.on].map((target) => target.child.stop()).concat(sink.child.stop()));
   }
 }
 

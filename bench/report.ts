@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import { join } from 'node:path';
 import type { LoadResult } from './load.js';
+import { rowThroughput } from './load-rows.js';
 import type { MachineUse } from './processes.js';
 import type { StreamSummary } from './stream-client.js';
 import { addedFirstChunk, addedRateLatency, ingressCpuMicros, latencyContext, megabyte, perRequestMicros, verdicts, verdictText, type BenchResults } from './verdicts.js';
@@ -240,7 +241,7 @@ function observabilitySection(results: BenchResults): string[] {
   const { sink, scrapes, metrics } = observability;
   const sampledShare = metrics.served > 0 ? sink.requestSpans / metrics.served : 0;
   return [
-    `## 8. Metrics and tracing on against both off (two gateways on one mock; ${observability.rounds} rounds each, ABBA order)`,
+    `## 8. Metrics and tracing on against both off (${observability.processes} gateway process${observability.processes === 1 ? '' : 'es'} per mode on one mock; ${observability.rounds} rounds each, ABBA order, the rounds going to the processes in turn)`,
     '',
     table(
       ['metrics + tracing', 'answered', 'req/s per round', 'p50 ms', 'p99 ms', 'gateway CPU µs per request'],
@@ -252,8 +253,19 @@ function observabilitySection(results: BenchResults): string[] {
       [[observability.sampler, sink.requestSpans, sink.spans, `${(sampledShare * 100).toFixed(1)}%`, sink.exports, sink.bytes, `${scrapes.count} (${scrapes.failed})`, scrapes.lastBytes, metrics.counted, `${metrics.served} (+${metrics.cutAtEnd})`]],
     ),
     '',
-    `The observed gateway has \`prometheus.enabled\` and exports spans with OTLP/HTTP (protobuf, the default protocol) to a sink process that decodes and counts them; \`/metrics\` is scraped every ${scrapes.intervalMs / 1000} s throughout. The plain gateway runs with \`OTEL_SDK_DISABLED=true\` and metrics off.`,
+    `The observed gateways have \`prometheus.enabled\` and export spans with OTLP/HTTP (protobuf, the default protocol) to a sink process that counts them (it decodes the exports when its stats are read, not during the runs); \`/metrics\` of each is scraped every ${scrapes.intervalMs / 1000} s throughout. The plain gateways run with \`OTEL_SDK_DISABLED=true\` and metrics off.`,
     '',
+    ...(observability.perProcess.length > 2
+      ? [
+          'Each process apart (identical processes of one mode differ by a few percent, which is why each mode has several):',
+          '',
+          table(
+            ['mode', 'process', 'answered', 'req/s', 'gateway CPU µs per request'],
+            observability.perProcess.map((row) => [row.mode, row.process, row.requests, fixed(rowThroughput(row), 0), fixed(perRequestMicros(row.cpuSeconds, row.requests), 1)]),
+          ),
+          '',
+        ]
+      : []),
   ];
 }
 
