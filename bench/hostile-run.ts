@@ -10,6 +10,7 @@ import { machineFacts } from './report.js';
 import { fastModel } from './scenarios.js';
 import { repoRoot, startMock, startSwitchyard } from './targets.js';
 import type { ProbeSample } from './soak/soak-probe.js';
+import { probeLaunch } from './soak/probe-launch.js';
 import { slope } from './soak/soak-stats.js';
 
 /**
@@ -127,8 +128,7 @@ async function main(): Promise<void> {
   const mock = await startMock({ name: 'mock', logDir: workDir });
   // The soak's probe, preloaded, reports the heap beside the resident set: whether growth is JavaScript objects or not.
   const probeFile = join(workDir, 'probe.jsonl');
-  const probe = { nodeFlags: ['--import', join(repoRoot, 'dist', 'bench', 'soak', 'soak-probe.js')], env: { SOAK_PROBE_FILE: probeFile, SOAK_PROBE_INTERVAL_MS: '2000' } };
-  const gateway = await startSwitchyard({ name: 'switchyard', models: [{ model: fastModel, mock }], workDir, bodyLimitBytes, ...probe });
+  const gateway = await startSwitchyard({ name: 'switchyard', models: [{ model: fastModel, mock }], workDir, bodyLimitBytes, ...probeLaunch(probeFile, 2_000) });
   const clientKey = (gateway.headers.authorization ?? '').slice('Bearer '.length);
   const port = Number(new URL(gateway.baseUrl).port);
   const next = createGenerator(seed, { model: fastModel, clientKey, validShare: 0.5, mutatedShare: 0.3, bodyLimitBytes });

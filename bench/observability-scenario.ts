@@ -106,8 +106,8 @@ export async function observabilityCost(settings: Settings, mock: MockUpstream, 
       for (const mode of ['off', 'on'] as const) perProcess.push({ mode, process: index + 1, ...emptyLoadRow() });
     }
     for (const mode of ['off', 'on'] as const) {
-      for (const target of targets[mode]) {
-        settings.log(`  observability ${mode}: warm-up ${settings.warmupSeconds}s`);
+      for (const [index, target] of targets[mode].entries()) {
+        settings.log(`  observability ${mode}: warm-up ${settings.warmupSeconds}s, process ${index + 1}`);
         await runAutocannon({ url: target.url, headers: target.headers, body: chatBody(fastModel), connections: settings.connections, durationSeconds: settings.warmupSeconds });
       }
     }

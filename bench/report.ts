@@ -255,7 +255,7 @@ function observabilitySection(results: BenchResults): string[] {
     '',
     `The observed gateways have \`prometheus.enabled\` and export spans with OTLP/HTTP (protobuf, the default protocol) to a sink process that counts them (it decodes the exports when its stats are read, not during the runs); \`/metrics\` of each is scraped every ${scrapes.intervalMs / 1000} s throughout. The plain gateways run with \`OTEL_SDK_DISABLED=true\` and metrics off.`,
     '',
-    ...(observability.perProcess.length > 2
+    ...(observability.processes > 1
       ? [
           'Each process apart (identical processes of one mode differ by a few percent, which is why each mode has several):',
           '',

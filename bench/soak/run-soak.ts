@@ -6,6 +6,7 @@ import { flakyPrefix } from '../mock-upstream.js';
 import { machineFacts } from '../report.js';
 import { stopAll, watchMachine } from '../processes.js';
 import { repoRoot, startMock, startSwitchyard } from '../targets.js';
+import { probeLaunch } from './probe-launch.js';
 import type { ProbeSample } from './soak-probe.js';
 import { renderSoakReport, type SoakReport } from './soak-report.js';
 import { pickKind, sendSoakRequest, type KindCounts, type SoakKind } from './soak-traffic.js';
@@ -50,8 +51,7 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const workDir = mkdtempSync(join(tmpdir(), 'switchyard-soak-'));
   const probeFile = join(workDir, 'probe.jsonl');
-  process.env.SOAK_PROBE_FILE = probeFile;
-  process.env.SOAK_PROBE_INTERVAL_MS = String(options.minutes >= 10 ? 10_000 : 2_000);
+  const probeIntervalMs = options.minutes >= 10 ? 10_000 : 2_000;
   const startedAt = new Date().toISOString();
   const machine = watchMachine();
   try {
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
       name: 'soak-switchyard',
       models: [{ model: models.plain, mock }, { model: models.stream, mock }, { model: models.flaky, mock }],
       workDir,
-      nodeFlags: ['--import', join(repoRoot, 'dist', 'bench', 'soak', 'soak-probe.js')],
+      ...probeLaunch(probeFile, probeIntervalMs),
     });
     const target = { url: new URL(gateway.url), headers: gateway.headers };
     const agent = new Agent({ keepAlive: true, maxSockets: options.maxInFlight });
@@ -106,7 +106,7 @@ async function main(): Promise<void> {
       if (recorded >= answered) break;
       await wait(500);
     }
-    await wait(Number(process.env.SOAK_PROBE_INTERVAL_MS) + 500);
+    await wait(probeIntervalMs + 500);
     const samples = readFileSync(probeFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as ProbeSample);
     const report: SoakReport = {
       startedAt,
