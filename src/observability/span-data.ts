@@ -79,14 +79,3 @@ export function attemptAttributeValues(attempt: AttemptRecord, facts: AnswerFact
   );
   return values;
 }
-
-/** The attributes object of a span, from its values and the key list of its kind. */
-export function spanAttributes(kind: SpanData[0], values: AttributeValue[]): Record<string, Exclude<AttributeValue, null>> {
-  const keys = kind === 'server' ? requestAttributeKeys : attemptAttributeKeys;
-  const attributes: Record<string, Exclude<AttributeValue, null>> = {};
-  for (let index = 0; index < values.length; index += 1) {
-    const value = values[index];
-    if (value !== null && value !== undefined) attributes[keys[index] as string] = value;
-  }
-  return attributes;
-}
