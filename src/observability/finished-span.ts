@@ -21,14 +21,15 @@ export function spanLimitsFromEnv(): SpanLimits {
 }
 
 const sampled = 1;
+const unset = { code: SpanStatusCode.UNSET };
+const failed = { code: SpanStatusCode.ERROR };
 
+/** A value with its strings cut to `length` characters, as the SDK cuts them. */
 function limited<T extends string | number | boolean | string[]>(value: T, length: number): T {
   if (typeof value === 'string') return (value.length > length ? value.slice(0, length) : value) as T;
   if (Array.isArray(value) && value.some((item) => item.length > length)) return value.map((item) => item.slice(0, length)) as T;
   return value;
 }
-const unset = { code: SpanStatusCode.UNSET };
-const failed = { code: SpanStatusCode.ERROR };
 
 /**
  * A finished span as the SDK's span processors and exporters read it (`ReadableSpan`), made straight from the data the
