@@ -41,6 +41,16 @@ const samplerRatio = '0.1';
 /** The span processor's export schedule (the SDK's default is 5 s); the scenario waits a little longer before counting. */
 const exportDelayMs = 1_000;
 
+/** Gateway processes per mode in a full run. */
+export const observabilityProcesses = 4;
+/** Seconds of one closed-loop run: short, so the two runs of a round see the machine alike while its capacity drifts. */
+const roundSeconds = 2;
+
+/** Rounds per mode for a duration: runs of about `roundSeconds`, every process getting as many rounds. */
+export function observabilityRounds(durationSeconds: number): number {
+  return observabilityProcesses * Math.max(1, Math.round(durationSeconds / roundSeconds / observabilityProcesses));
+}
+
 const cpuOf = (target: SwitchyardTarget) => sampleProcess(target.child.pid)?.cpuSeconds;
 
 async function startSink(workDir: string): Promise<{ child: Child; url: string; stats(): Promise<SinkStats> }> {
@@ -115,7 +125,8 @@ export async function observabilityCost(settings: Settings, mock: MockUpstream, 
     const countedBefore = await countedAll();
     const sinkBefore = await sink.stats();
     for (let round = 0; round < rounds; round += 1) {
-      const order: ObservabilityMode[] = round % 2 === 0 ? ['off', 'on'] : ['on', 'off'];
+      // Each process gets its rounds in both orders alike: off first in its odd rounds, on first in its even ones.
+      const order: ObservabilityMode[] = Math.floor(round / processes) % 2 === 0 ? ['off', 'on'] : ['on', 'off'];
       const index = round % processes;
       for (const mode of order) {
         const target = targets[mode][index] as SwitchyardTarget;

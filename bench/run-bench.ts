@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { stopAll, watchMachine } from './processes.js';
 import { ingressCost, responsesApiModel, translatedModel } from './ingress-scenario.js';
 import { captureCost, capturedModel } from './capture-scenario.js';
-import { observabilityCost } from './observability-scenario.js';
+import { observabilityCost, observabilityProcesses, observabilityRounds } from './observability-scenario.js';
 import { profileSwitchyard } from './profile.js';
 import { summaryLines, writeReport, type RunFacts } from './report.js';
 import { chatBody, concurrentStreams, fastModel, fixedRate, maxThroughput, streamingLatency, streamModel, type Settings } from './scenarios.js';
@@ -179,7 +179,7 @@ async function runAll(options: Options, settings: Settings, workDir: string, fac
   if (has('streaming')) ok = (await runScenario('3. streaming', facts.notes, async () => void (results.streaming = await streamingLatency(settings, targets.map((target) => viaUpstream(target, streamMock)))))) && ok;
   if (has('ingress')) ok = (await runScenario('6. Responses ingress against chat ingress', facts.notes, async () => void (results.ingress = await ingressCost(settings, switchyard, options.smoke ? 1 : 3)))) && ok;
   if (has('capture')) ok = (await runScenario('7. capture at 100% against capture off', facts.notes, async () => void (results.capture = await captureCost(settings, switchyard, options.smoke ? 1 : 5)))) && ok;
-  if (has('observability')) ok = (await runScenario('8. metrics and tracing on against both off', facts.notes, async () => void (results.observability = await observabilityCost(settings, mock, workDir, options.smoke ? 1 : 6, options.smoke ? 1 : 3)))) && ok;
+  if (has('observability')) ok = (await runScenario('8. metrics and tracing on against both off', facts.notes, async () => void (results.observability = await observabilityCost(settings, mock, workDir, options.smoke ? 1 : observabilityRounds(settings.durationSeconds), options.smoke ? 1 : observabilityProcesses)))) && ok;
   const gatewayErrors = errorLines(switchyard.child.logFile);
   if (gatewayErrors > 0) facts.notes.push(`Switchyard logged ${gatewayErrors} error lines during the scenarios on the shared gateway.`);
   await stopAll();
