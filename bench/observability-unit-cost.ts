@@ -34,6 +34,11 @@ interface Cost {
   spans: number;
 }
 
+const warmupRequests = 20_000;
+/** Long enough for the warm-up's spans to be exported and a new thread's start-up work to end (about 12 s measured idle). */
+const settleMs = 20_000;
+const spansAt = async (sinkUrl: string) => ((await (await fetch(`${sinkUrl}/_sink/stats`)).json()) as SinkStats).spans;
+
 async function measure(mode: Mode, requests: number): Promise<Cost> {
   const listeners: Array<(record: RequestRecord) => void> = [];
   const ledger = { onRecord: (listener: (record: RequestRecord) => void) => listeners.push(listener) } as unknown as LedgerWriter;
@@ -51,27 +56,35 @@ async function measure(mode: Mode, requests: number): Promise<Cost> {
     await waitForHttp(`${sinkUrl}/_sink/stats`, sink);
     process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = `${sinkUrl}/v1/traces`;
     process.env.OTEL_BSP_SCHEDULE_DELAY = '1000';
-    process.env.OTEL_BSP_MAX_QUEUE_SIZE = String(2 * requests + 1024);
+    process.env.OTEL_BSP_MAX_QUEUE_SIZE = String(2 * (requests + warmupRequests) + 1024);
     tracing = await OtelTracing.create({ settings: { protocol: 'http/protobuf', captureContent: false, sampling: { ratio: mode === 'tracing-sampled' ? 1 : 0, parentBased: true } }, ledger, providerType: () => 'openai', version: 'bench' });
   }
   const headers = { host: 'gateway', 'content-type': 'application/json' };
+  const feed = async (from: number, count: number) => {
+    for (let index = from; index < from + count; index += 1) {
+      const record = recordOf(index);
+      const trace = tracing?.startRequest({ requestId: record.id, endpoint: 'chat', model: record.requestedModel, startedAtMs: performance.now(), headers });
+      trace?.startAttempt(record.attempts[0] as RequestRecord['attempts'][number]);
+      for (const listener of listeners) listener(record);
+      // Requests come at about 10,000 a second (500 every 50 ms) in every mode, so the pauses cost each mode alike:
+      // a rate the export thread keeps up with, as it must for a server, while exports and timers run as on a
+      // server's event loop. CPU time, not wall time, is what is measured.
+      if (index % 500 === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  // A warm-up pass, then a pause: a new thread with the SDK loaded spends CPU compiling and collecting for its first
+  // seconds whatever it serves, which a server that has run for a while no longer pays.
+  await feed(requests, warmupRequests);
+  await new Promise((resolve) => setTimeout(resolve, settleMs));
+  const spansBefore = sinkUrl ? await spansAt(sinkUrl) : 0;
   const before = process.cpuUsage();
   const loopBefore = performance.eventLoopUtilization();
-  for (let index = 0; index < requests; index += 1) {
-    const record = recordOf(index);
-    const trace = tracing?.startRequest({ requestId: record.id, endpoint: 'chat', model: record.requestedModel, startedAtMs: performance.now(), headers });
-    trace?.startAttempt(record.attempts[0] as RequestRecord['attempts'][number]);
-    for (const listener of listeners) listener(record);
-    // Requests come at about 10,000 a second (500 every 50 ms) in every mode, so the pauses cost each mode alike:
-    // a rate the export thread keeps up with, as it must for a server, while exports and timers run as on a
-    // server's event loop. CPU time, not wall time, is what is measured.
-    if (index % 500 === 0) await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await feed(0, requests);
   // Shutting down sends every span still queued and waits for the export thread to finish, so its work is all counted.
   await tracing?.shutdown();
   const used = process.cpuUsage(before);
   const loop = performance.eventLoopUtilization(loopBefore);
-  const spans = sinkUrl ? ((await (await fetch(`${sinkUrl}/_sink/stats`)).json()) as SinkStats).spans : 0;
+  const spans = sinkUrl ? (await spansAt(sinkUrl)) - spansBefore : 0;
   await stopAll();
   return { main: (loop.active * 1000) / requests, process: (used.user + used.system) / requests, spans };
 }
@@ -92,7 +105,7 @@ const baseline = rows[0] ?? { main: 0, process: 0 };
 const lines = [
   `# Observability code alone: CPU per request (${new Date().toISOString()})`,
   '',
-  `Command: \`node dist/bench/observability-unit-cost.js ${requests}\` (${requests} ledger records per run, three fresh processes per mode)`,
+  `Command: \`node dist/bench/observability-unit-cost.js ${requests}\` (${requests} ledger records per run after a warm-up of ${warmupRequests} and a pause of ${settleMs / 1000} s, three fresh processes per mode)`,
   '',
   '| mode | main thread µs per request, three runs | median | over baseline | process CPU µs per request (all threads), median | over baseline | spans received, three runs |',
   '| --- | --- | --- | --- | --- | --- | --- |',
