@@ -38,6 +38,7 @@ import { Readiness, type ReadinessProbe } from './readiness.js';
 import type { RedisCounterStore } from '../limits/redis-counter-store.js';
 import { shareAcrossReplicas } from './replica-sharing.js';
 import { LedgerUpkeep } from '../ledger/ledger-upkeep.js';
+import { keepTickShape } from './tick-shape.js';
 
 const customerCacheMs = 5_000;
 
@@ -117,6 +118,7 @@ export async function prepareAdminKey(options: StartOptions): Promise<string | u
 
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
   const { config, logger } = options;
+  keepTickShape();
   // Checked before anything opens, so a bad OTEL_* value stops the start cleanly.
   const tracing = tracingFromEnv(process.env);
   const routers = routerModelsFor(config, routerLogging(logger));
