@@ -87,6 +87,8 @@ export interface SwitchyardOptions {
   extraConfig?: string;
   /** Environment variables of the gateway process (OTEL_* for tracing). */
   env?: Record<string, string>;
+  /** The built checkout whose `bin/switchyard.js` runs (this one when absent): to compare two builds. */
+  root?: string;
 }
 
 /** Starts Switchyard the way a user does (`switchyard start`), then creates a client key through the admin API. */
@@ -95,7 +97,7 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Switc
   const configFile = join(options.workDir, `${options.name}.yaml`);
   writeFileSync(configFile, switchyardConfig(options.models, options.bodyLimitBytes, options.extraConfig));
   const adminKey = `sy-admin-bench-${port}-${Date.now().toString(36)}`;
-  const args = [...(options.nodeFlags ?? []), join(repoRoot, 'bin', 'switchyard.js'), 'start', '--config', configFile, '--port', String(port), '--data-dir', join(options.workDir, `${options.name}-data`), ...(options.workers ? ['--workers', String(options.workers)] : [])];
+  const args = [...(options.nodeFlags ?? []), join(options.root ?? repoRoot, 'bin', 'switchyard.js'), 'start', '--config', configFile, '--port', String(port), '--data-dir', join(options.workDir, `${options.name}-data`), ...(options.workers ? ['--workers', String(options.workers)] : [])];
   const child = startChild({ name: options.name, command: process.execPath, args, cwd: options.workDir, logDir: options.workDir, env: { ...options.env, SWITCHYARD_ADMIN_KEY: adminKey } });
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitForHttp(`${baseUrl}/health`, child);

@@ -118,7 +118,7 @@ export async function prepareAdminKey(options: StartOptions): Promise<string | u
 
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
   const { config, logger } = options;
-  keepTickShape();
+  await keepTickShape();
   // Checked before anything opens, so a bad OTEL_* value stops the start cleanly.
   const tracing = tracingFromEnv(process.env);
   const routers = routerModelsFor(config, routerLogging(logger));

@@ -1,4 +1,4 @@
-import { createHook } from 'node:async_hooks';
+import { executionAsyncResource } from 'node:async_hooks';
 
 /**
  * Keeps one of Node's internal `process.nextTick` queue entries alive for the life of the process.
@@ -8,29 +8,22 @@ import { createHook } from 'node:async_hooks';
  * no entry is alive at a full collection, as when a gateway sits idle and the memory reducer runs, they are dropped,
  * the next entry gets new ones, and the literal's store feedback, which had recorded the old ones, turns megamorphic
  * for good. From then on every `nextTick` (streams call it several times per request) defines its properties in
- * the runtime: about 300 ns instead of 60 on Node 20, and some 8% of the gateway's throughput, in a process that
- * otherwise looks the same as one that never idled (bench/tick-shape.ts measures it). One entry held here keeps those
+ * the runtime: 300 to 500 ns instead of under 100 on Node 20 (bench/tick-shape.ts), and under load a gateway process
+ * in that state used 8% more CPU a request than an identical one that was not (bench/results/2026-12-04-tick-shape.md). One entry held here keeps those
  * hidden classes alive, so the feedback stays monomorphic.
  *
- * The entry is taken from the async-hooks `init` event of one `nextTick` call, with the hook enabled only for that
- * call. Returns the entry (or undefined if this Node version did not report one).
+ * The entry is the async resource of one `nextTick` callback, read with `executionAsyncResource()`, which Node tracks
+ * whether or not any async hook is enabled. (Taking it from an async hook's `init` event works too, but enabling a
+ * hook, even briefly, sets V8's promise hooks, which leaves every `await` slower for the rest of the process.)
  */
 let kept: object | undefined;
 
-export function keepTickShape(): object | undefined {
-  if (kept) return kept;
-  const hook = createHook({
-    init(_asyncId, type, _triggerAsyncId, resource) {
-      if (type === 'TickObject' && !kept) kept = resource as object;
-    },
-  });
-  hook.enable();
-  try {
-    process.nextTick(noop);
-  } finally {
-    hook.disable();
+/** Holds one `nextTick` queue entry for good; resolves to it (undefined if this Node version has none to give). */
+export async function keepTickShape(): Promise<object | undefined> {
+  if (!kept) {
+    kept = await new Promise<object>((resolve) => {
+      process.nextTick(() => resolve(executionAsyncResource()));
+    });
   }
   return kept;
 }
-
-function noop(): void {}
