@@ -9,8 +9,8 @@ import { executionAsyncResource } from 'node:async_hooks';
  * the next entry gets new ones, and the literal's store feedback, which had recorded the old ones, turns megamorphic
  * for good. From then on every `nextTick` (streams call it several times per request) defines its properties in
  * the runtime: 300 to 500 ns instead of under 100 on Node 20 (bench/tick-shape.ts), and under load a gateway process
- * in that state used 8% more CPU a request than an identical one that was not (bench/results/2026-12-04-tick-shape.md). One entry held here keeps those
- * hidden classes alive, so the feedback stays monomorphic.
+ * in that state used 8% more CPU a request than an identical one that was not (bench/results/2026-12-07-tick-shape.md).
+ * One entry held here keeps those hidden classes alive, so the feedback stays monomorphic.
  *
  * The entry is the async resource of one `nextTick` callback, read with `executionAsyncResource()`, which Node tracks
  * whether or not any async hook is enabled. (Taking it from an async hook's `init` event works too, but enabling a
