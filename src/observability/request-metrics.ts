@@ -43,9 +43,39 @@ export interface RequestMetricsOptions {
 }
 
 /** Counters and histograms fed from ledger records, which already hold every figure: nothing is measured twice. */
+/** The raw labels a series was looked up by, kept with it per requested model: the next record of that model with the same ones reuses it. */
+interface LastSeries {
+  endpoint: string;
+  route: string | null;
+  provider: string | null;
+  upstreamModel: string | null;
+  status: number;
+  errorCode: string | null;
+  stream: boolean;
+  series: Series;
+}
+
+interface AttemptSeries {
+  attempts: Child;
+  retries: Child;
+  fallbacks: Child;
+}
+
+interface LastAttemptSeries {
+  provider: string;
+  status: number;
+  shadow: boolean;
+  series: AttemptSeries;
+}
+
 export class RequestMetrics {
   private readonly series = new Map<string, Series>();
-  private readonly attemptSeries = new Map<string, { attempts: Child; retries: Child; fallbacks: Child }>();
+  private readonly attemptSeries = new Map<string, AttemptSeries>();
+  // Requests for one model mostly repeat the labels of the one before: comparing them is cheaper than building a
+  // key. A raw value maps to the same label for good (LabelLimit keeps its first answer), so reuse stays exact.
+  // Bounded like the model label: models past the limit are looked up by key every time.
+  private readonly lastByModel = new Map<string, LastSeries>();
+  private readonly lastAttemptByModel = new Map<string, LastAttemptSeries>();
   private readonly models: LabelLimit;
   private readonly upstreamModels: LabelLimit;
   private readonly customers: LabelLimit;
@@ -106,8 +136,12 @@ export class RequestMetrics {
       series.inputUsage.observe(record.inputTokens + record.cachedInputTokens + record.cacheWriteTokens);
       series.outputUsage.observe(record.outputTokens);
     }
-    const counts = [record.inputTokens, record.cachedInputTokens, record.cacheWriteTokens, record.outputTokens, record.reasoningTokens];
-    for (let index = 0; index < counts.length; index += 1) if ((counts[index] as number) > 0) (series.tokens[index] as Child).inc(counts[index]);
+    const tokens = series.tokens as [Child, Child, Child, Child, Child];
+    if (record.inputTokens > 0) tokens[0].inc(record.inputTokens);
+    if (record.cachedInputTokens > 0) tokens[1].inc(record.cachedInputTokens);
+    if (record.cacheWriteTokens > 0) tokens[2].inc(record.cacheWriteTokens);
+    if (record.outputTokens > 0) tokens[3].inc(record.outputTokens);
+    if (record.reasoningTokens > 0) tokens[4].inc(record.reasoningTokens);
     if (record.costUsd > 0) series.cost.inc(record.costUsd);
     if (record.attempts.length === 0 && record.errorCode === 'rate_limited') series.rateRefusals.inc();
     if (record.attempts.length === 0 && record.errorCode === 'budget_exceeded') series.budgetRefusals.inc();
@@ -119,6 +153,13 @@ export class RequestMetrics {
   }
 
   private observeAttempt(attempt: AttemptRecord, previous: AttemptRecord | undefined): void {
+    const last = this.lastAttemptByModel.get(attempt.model);
+    const bound = last && last.provider === attempt.provider && last.status === attempt.status && last.shadow === attempt.shadow ? last.series : this.attemptSeriesOf(attempt);
+    bound.attempts.inc();
+    if (previous && !attempt.shadow) (previous.model === attempt.model ? bound.retries : bound.fallbacks).inc();
+  }
+
+  private attemptSeriesOf(attempt: AttemptRecord): AttemptSeries {
     const model = this.models.value(attempt.model);
     const key = `${attempt.provider}\u0000${model}\u0000${attempt.status}\u0000${attempt.shadow}`;
     let bound = this.attemptSeries.get(key);
@@ -130,11 +171,34 @@ export class RequestMetrics {
       };
       this.attemptSeries.set(key, bound);
     }
-    bound.attempts.inc();
-    if (previous && !attempt.shadow) (previous.model === attempt.model ? bound.retries : bound.fallbacks).inc();
+    if (this.lastAttemptByModel.size < this.options.maxLabelValues || this.lastAttemptByModel.has(attempt.model)) {
+      this.lastAttemptByModel.set(attempt.model, { provider: attempt.provider, status: attempt.status, shadow: attempt.shadow, series: bound });
+    }
+    return bound;
   }
 
   private seriesOf(record: RequestRecord): Series {
+    const last = this.lastByModel.get(record.requestedModel);
+    if (
+      last &&
+      last.upstreamModel === record.upstreamModel &&
+      last.provider === record.provider &&
+      last.route === record.route &&
+      last.endpoint === record.endpoint &&
+      last.status === record.status &&
+      last.errorCode === record.errorCode &&
+      last.stream === record.stream
+    ) {
+      return last.series;
+    }
+    const series = this.lookUpSeries(record);
+    if (last || this.lastByModel.size < this.options.maxLabelValues) {
+      this.lastByModel.set(record.requestedModel, { endpoint: record.endpoint, route: record.route, provider: record.provider, upstreamModel: record.upstreamModel, status: record.status, errorCode: record.errorCode, stream: record.stream, series });
+    }
+    return series;
+  }
+
+  private lookUpSeries(record: RequestRecord): Series {
     const model = this.models.value(record.requestedModel);
     const upstream = this.upstreamModels.value(record.upstreamModel);
     const route = record.route ?? '';
