@@ -11,7 +11,7 @@ import { RequestMetrics } from '../src/observability/request-metrics.js';
 function recordOf(model: string, index: number): RequestRecord {
   return {
     id: `r-${index}`, startedAt: Date.now(), endpoint: 'chat', keyId: 'k1', customer: null, team: null,
-    // A fresh string each time, as parsed from a request body.
+    // A string of each record's own, not the shared literal, as a parsed request body gives.
     requestedModel: `${model}-`.slice(0, model.length), route: null, provider: 'mock-0', upstreamModel: `${model}-`.slice(0, model.length),
     stream: false, status: 200, errorCode: null, inputTokens: 12, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 30, reasoningTokens: 0,
     costUsd: 0.00002, latencyMs: 4.2, ttftMs: null, estimated: false, catalogVersion: 'bench', cacheHit: false, savedUsd: 0,

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Registry } from 'prom-client';
 import type { AttemptRecord, RequestRecord } from '../ledger/ledger-record.js';
+import { matching, parsePrometheusText, total } from '../../test/support/prometheus-text.js';
 import { RequestMetrics } from './request-metrics.js';
 
 function attempt(model: string, status: number, provider = 'p1'): AttemptRecord {
@@ -17,18 +18,6 @@ function record(model: string, status: number, attempts: AttemptRecord[] = [atte
   };
 }
 
-async function values(registry: Registry, name: string): Promise<Map<string, number>> {
-  const metric = (await registry.getMetricsAsJSON()).find((each) => each.name === name);
-  assert.ok(metric, `${name} is registered`);
-  const byLabels = new Map<string, number>();
-  for (const value of metric.values as Array<{ labels: Record<string, string | number>; value: number; metricName?: string }>) {
-    if (value.metricName && value.metricName !== name && !value.metricName.endsWith('_count')) continue;
-    const key = Object.entries(value.labels).filter(([label]) => label !== 'le').map(([label, text]) => `${label}=${text}`).join(',');
-    byLabels.set(key, (byLabels.get(key) ?? 0) + value.value);
-  }
-  return byLabels;
-}
-
 test('records whose labels change from one to the next are each counted under their own labels', async () => {
   const registry = new Registry();
   const metrics = new RequestMetrics({ registry, providerType: () => 'openai', maxLabelValues: 2, customerLabels: false });
@@ -36,24 +25,25 @@ test('records whose labels change from one to the next are each counted under th
   const sequence: Array<[string, number]> = [['a', 200], ['a', 200], ['b', 200], ['a', 200], ['a', 500], ['a', 200], ['c', 200], ['c', 200], ['b', 200]];
   for (const [model, status] of sequence) metrics.observe(record(model, status));
 
-  const requests = await values(registry, 'switchyard_requests_total');
-  assert.equal(requests.get('endpoint=chat,route=,model=a,provider=p1,status=200'), 4);
-  assert.equal(requests.get('endpoint=chat,route=,model=a,provider=p1,status=500'), 1);
-  assert.equal(requests.get('endpoint=chat,route=,model=b,provider=p1,status=200'), 2);
-  assert.equal(requests.get('endpoint=chat,route=,model=other,provider=p1,status=200'), 2);
-  assert.equal(requests.size, 4);
+  const samples = parsePrometheusText(await registry.metrics());
+  const requests = (model: string, status: string) => total(samples, 'switchyard_requests_total', { endpoint: 'chat', route: '', model, provider: 'p1', status });
+  assert.equal(requests('a', '200'), 4);
+  assert.equal(requests('a', '500'), 1);
+  assert.equal(requests('b', '200'), 2);
+  assert.equal(requests('other', '200'), 2);
+  assert.equal(matching(samples, 'switchyard_requests_total').length, 4);
 
-  const attempts = await values(registry, 'switchyard_upstream_attempts_total');
-  assert.equal(attempts.get('provider=p1,model=a,status=200,shadow=false'), 4);
-  assert.equal(attempts.get('provider=p1,model=a,status=500,shadow=false'), 1);
-  assert.equal(attempts.get('provider=p1,model=other,status=200,shadow=false'), 2);
+  const attempts = (model: string, status: string) => total(samples, 'switchyard_upstream_attempts_total', { provider: 'p1', model, status, shadow: 'false' });
+  assert.equal(attempts('a', '200'), 4);
+  assert.equal(attempts('a', '500'), 1);
+  assert.equal(attempts('other', '200'), 2);
 
-  const tokens = await values(registry, 'switchyard_tokens_total');
-  assert.equal(tokens.get('model=a,provider=p1,type=input'), 15);
-  assert.equal(tokens.get('model=a,provider=p1,type=cache_read'), 5);
-  assert.equal(tokens.get('model=b,provider=p1,type=output'), 4);
-  assert.equal(tokens.get('model=other,provider=p1,type=reasoning'), 2);
-  assert.equal(tokens.get('model=a,provider=p1,type=cache_write'), undefined, 'a type with no tokens has no series');
+  const tokens = (model: string, type: string) => total(samples, 'switchyard_tokens_total', { model, provider: 'p1', type });
+  assert.equal(tokens('a', 'input'), 15);
+  assert.equal(tokens('a', 'cache_read'), 5);
+  assert.equal(tokens('b', 'output'), 4);
+  assert.equal(tokens('other', 'reasoning'), 2);
+  assert.equal(matching(samples, 'switchyard_tokens_total', { model: 'a', type: 'cache_write' }).length, 0, 'a type with no tokens has no series');
 });
 
 test('a fallback after a failed attempt is counted against the attempt that follows it', async () => {
@@ -61,8 +51,9 @@ test('a fallback after a failed attempt is counted against the attempt that foll
   const metrics = new RequestMetrics({ registry, providerType: () => 'openai', maxLabelValues: 10, customerLabels: false });
   metrics.observe(record('a', 200, [attempt('a', 500), attempt('a', 200)]));
   metrics.observe(record('a', 200, [attempt('a', 500), attempt('b', 200, 'p2')]));
-  const retries = await values(registry, 'switchyard_upstream_retries_total');
-  assert.equal(retries.get('provider=p1,model=a,kind=retry'), 1);
-  assert.equal(retries.get('provider=p2,model=b,kind=fallback'), 1);
-  assert.equal(retries.get('provider=p1,model=a,kind=fallback') ?? 0, 0);
+  const samples = parsePrometheusText(await registry.metrics());
+  const retries = (provider: string, model: string, kind: string) => total(samples, 'switchyard_upstream_retries_total', { provider, model, kind });
+  assert.equal(retries('p1', 'a', 'retry'), 1);
+  assert.equal(retries('p2', 'b', 'fallback'), 1);
+  assert.equal(retries('p1', 'a', 'fallback'), 0);
 });

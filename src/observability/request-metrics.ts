@@ -42,7 +42,6 @@ export interface RequestMetricsOptions {
   customerLabels: boolean;
 }
 
-/** Counters and histograms fed from ledger records, which already hold every figure: nothing is measured twice. */
 /** The raw labels a series was looked up by, kept with it per requested model: the next record of that model with the same ones reuses it. */
 interface LastSeries {
   endpoint: string;
@@ -68,6 +67,7 @@ interface LastAttemptSeries {
   series: AttemptSeries;
 }
 
+/** Counters and histograms fed from ledger records, which already hold every figure: nothing is measured twice. */
 export class RequestMetrics {
   private readonly series = new Map<string, Series>();
   private readonly attemptSeries = new Map<string, AttemptSeries>();
@@ -154,7 +154,15 @@ export class RequestMetrics {
 
   private observeAttempt(attempt: AttemptRecord, previous: AttemptRecord | undefined): void {
     const last = this.lastAttemptByModel.get(attempt.model);
-    const bound = last && last.provider === attempt.provider && last.status === attempt.status && last.shadow === attempt.shadow ? last.series : this.attemptSeriesOf(attempt);
+    let bound: AttemptSeries;
+    if (last && last.provider === attempt.provider && last.status === attempt.status && last.shadow === attempt.shadow) {
+      bound = last.series;
+    } else {
+      bound = this.attemptSeriesOf(attempt);
+      if (last || this.lastAttemptByModel.size < this.options.maxLabelValues) {
+        this.lastAttemptByModel.set(attempt.model, { provider: attempt.provider, status: attempt.status, shadow: attempt.shadow, series: bound });
+      }
+    }
     bound.attempts.inc();
     if (previous && !attempt.shadow) (previous.model === attempt.model ? bound.retries : bound.fallbacks).inc();
   }
@@ -170,9 +178,6 @@ export class RequestMetrics {
         fallbacks: this.retries.child(attempt.provider, model, 'fallback'),
       };
       this.attemptSeries.set(key, bound);
-    }
-    if (this.lastAttemptByModel.size < this.options.maxLabelValues || this.lastAttemptByModel.has(attempt.model)) {
-      this.lastAttemptByModel.set(attempt.model, { provider: attempt.provider, status: attempt.status, shadow: attempt.shadow, series: bound });
     }
     return bound;
   }
